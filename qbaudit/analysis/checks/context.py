@@ -1,0 +1,170 @@
+"""What every check needs: the inputs, the profile, derived tables computed once, and a factory
+for findings that fills in the rule's clause and sheet line and applies the profile's waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Scope, StandardWeights, Status
+from qbaudit.analysis.profile import Profile
+from qbaudit.analysis.rules import rule
+from qbaudit.analysis.vocabulary import level_name
+from qbaudit.i18n import tr
+
+EXCERPT_CHARS = 30
+
+
+def excerpt(text: Any, limit: int = EXCERPT_CHARS) -> str:
+    """At most ``limit`` characters of an item's text, for evidence (items are confidential)."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def percent(value: float) -> float:
+    """A share as a percentage rounded for display (0.8547 → 85.5)."""
+    return round(value * 100, 1)
+
+
+@dataclass
+class AuditInput:
+    """The data one audit checks."""
+
+    bank: Bank
+    blueprint: Blueprint
+    standard: StandardWeights | None = None
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+
+class CheckContext:
+    """Inputs, profile and derived data shared by the checks of one run."""
+
+    def __init__(self, data: AuditInput, profile: Profile) -> None:
+        self.data = data
+        self.profile = profile
+        self.bank = data.bank
+        self.blueprint = data.blueprint
+
+    @cached_property
+    def levels(self) -> list[int]:
+        """Levels in the bank or the blueprint, from 五级 down to 一级."""
+        return sorted(set(self.bank.levels) | set(self.blueprint.levels), reverse=True)
+
+    @cached_property
+    def _items_by_level(self) -> dict[int, pd.DataFrame]:
+        return {int(level): frame for level, frame in self.bank.items.groupby(C.LEVEL, sort=False)}
+
+    def items(self, level: int) -> pd.DataFrame:
+        """The items of ``level`` (an empty frame if there are none)."""
+        return self._items_by_level.get(level, self.bank.items.iloc[0:0])
+
+    def points(self, level: int) -> list[Point]:
+        """The theory points of ``level``."""
+        return self.blueprint.points_of(level)
+
+    def scopes(self, level: int) -> list[Scope]:
+        """The theory scopes of ``level``."""
+        return self.blueprint.scopes_of(level)
+
+    def point_index(self, level: int) -> dict[str, Point]:
+        """Points of ``level`` by code key (the first point of a duplicated code wins)."""
+        index: dict[str, Point] = {}
+        for point in self.points(level):
+            if point.key:
+                index.setdefault(point.key, point)
+        return index
+
+    @cached_property
+    def _items_per_point(self) -> dict[int, Counter[str]]:
+        result: dict[int, Counter[str]] = {}
+        for level in self.levels:
+            keys = self.items(level)[C.POINT_KEY].dropna()
+            result[level] = Counter(keys.tolist())
+        return result
+
+    def items_per_point(self, level: int) -> Counter[str]:
+        """How many items of ``level`` carry each point key."""
+        return self._items_per_point.get(level, Counter())
+
+    def resolved(self, level: int) -> pd.Series:
+        """Boolean per item of ``level``: its point code names a point of that level's blueprint."""
+        keys = set(self.point_index(level))
+        return self.items(level)[C.POINT_KEY].isin(keys).fillna(False).astype(bool)
+
+    def finding(
+        self,
+        rule_id: str,
+        level: int | None,
+        status: Status,
+        message: str,
+        *,
+        measured: Any = None,
+        threshold: Any = None,
+        comparator: str = "",
+        unit: str = "",
+        evidence: tuple[Evidence, ...] | list[Evidence] = (),
+    ) -> Finding:
+        """A finding of ``rule_id`` with its clause and sheet line; a waiver turns fail/warn into waived."""
+        entry = rule(rule_id)
+        waiver_reason = None
+        if status in (Status.FAIL, Status.WARN):
+            waiver = self.profile.waiver(rule_id, level)
+            if waiver is not None:
+                status, waiver_reason = Status.WAIVED, waiver.reason
+        return Finding(
+            rule=rule_id,
+            level=level,
+            status=status,
+            message=message,
+            measured=measured,
+            threshold=threshold,
+            comparator=comparator,
+            unit=unit,
+            sheet_line=entry.sheet_line,
+            clause=entry.clause,
+            source=entry.source,
+            evidence=tuple(evidence),
+            waiver_reason=waiver_reason,
+        )
+
+    @staticmethod
+    def level_label(level: int | None) -> str:
+        """Display name of a level."""
+        return level_name(level)
+
+    @staticmethod
+    def row_of(point_or_scope: Point | Scope) -> Any:
+        """The blueprint row a point or scope came from, for evidence."""
+        return point_or_scope.source.row if point_or_scope.source else None
+
+    @staticmethod
+    def sheet_of(point_or_scope: Point | Scope) -> Any:
+        """The blueprint sheet a point or scope came from, for evidence."""
+        return point_or_scope.source.sheet if point_or_scope.source else None
+
+
+def item_evidence_columns() -> list[tuple[str, str]]:
+    """The usual columns of an evidence table about items."""
+    return [
+        ("item_id", tr("evidence.item_id")),
+        ("sheet", tr("evidence.sheet")),
+        ("row", tr("evidence.row")),
+    ]
+
+
+def item_evidence_row(item: Any, **extra: Any) -> dict[str, Any]:
+    """An evidence row for one item (a row of the items table, as a namedtuple or Series)."""
+    return {
+        "item_id": getattr(item, C.ITEM_ID),
+        "sheet": getattr(item, C.SOURCE_SHEET) or "",
+        "row": int(getattr(item, C.SOURCE_ROW)),
+        **extra,
+    }

@@ -1,0 +1,214 @@
+"""Item checks: parameters complete and valid (R7), subjective items at 技师 and above (R10),
+objective items well formed (R13). Column-wise over the items table; Python only for flagged items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from qbaudit.analysis.checks.context import CheckContext, excerpt, percent
+from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C
+from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.vocabulary import vocabulary
+from qbaudit.i18n import tr
+
+
+def _mask(series: pd.Series) -> np.ndarray:
+    return series.fillna(False).astype(bool).to_numpy()
+
+
+def _problems_table(title: str, items: pd.DataFrame, problems: dict[int, list[str]], with_excerpt: bool,
+                    extra: list[tuple[str, str]] | None = None) -> Evidence:
+    columns = [("item_id", tr("evidence.item_id")), ("type", tr("evidence.item_type"))]
+    if with_excerpt:
+        columns.append(("excerpt", tr("evidence.excerpt")))
+    columns += [("problem", tr("evidence.problem")), ("sheet", tr("evidence.sheet")), ("row", tr("evidence.row"))]
+    rows = []
+    for position, reasons in problems.items():
+        item = items.iloc[position]
+        row = {
+            "item_id": item[C.ITEM_ID],
+            "type": item[C.ITEM_TYPE_RAW] if pd.notna(item[C.ITEM_TYPE_RAW]) else "",
+            "problem": "；".join(reasons),
+            "sheet": item[C.SOURCE_SHEET] if pd.notna(item[C.SOURCE_SHEET]) else "",
+            "row": int(item[C.SOURCE_ROW]),
+        }
+        if with_excerpt:
+            row["excerpt"] = excerpt(item[C.STEM])
+        rows.append(row)
+    return Evidence.of(title, columns, rows)
+
+
+def _collect(problems: dict[int, list[str]], mask: np.ndarray, reason: str | Callable[[int], str]) -> None:
+    """Add ``reason`` (a text, or a function of the row position) to every flagged row."""
+    for position in np.flatnonzero(mask):
+        text = reason if isinstance(reason, str) else reason(int(position))
+        problems.setdefault(int(position), []).append(text)
+
+
+def _raw(items: pd.DataFrame, column: str, key: str, **params: object) -> Callable[[int], str]:
+    """A reason naming the cell value of ``column`` at the flagged row."""
+    return lambda position: tr(key, value=items[column].iloc[position], **params)
+
+
+def check_parameters(ctx: CheckContext) -> list[Finding]:
+    """R7: every item has a valid content code, type and difficulty (the profile lists which)."""
+    profile = ctx.profile
+    required = set(profile.rule("R7")["required"])
+    findings = []
+    for level in ctx.levels:
+        items = ctx.items(level).reset_index(drop=True)
+        if items.empty:
+            continue
+        problems: dict[int, list[str]] = {}
+        if "point_code" in required:
+            missing = _mask(items[C.POINT_CODE].isna())
+            _collect(problems, missing, tr("R7.code_missing"))
+            malformed = ~missing & ~_mask(items[C.POINT_CODE].str.match(profile.point_code_pattern.pattern))
+            _collect(problems, malformed, _raw(items, C.POINT_CODE_RAW, "R7.code_malformed"))
+        if "item_type" in required:
+            missing = _mask(items[C.ITEM_TYPE_RAW].isna())
+            _collect(problems, missing, tr("R7.type_missing"))
+            unknown = ~missing & _mask(items[C.ITEM_TYPE].isna())
+            _collect(problems, unknown, _raw(items, C.ITEM_TYPE_RAW, "R7.type_unknown"))
+        mixed = False
+        if "difficulty" in required:
+            raw_missing = _mask(items[C.DIFFICULTY_RAW].isna())
+            _collect(problems, raw_missing, tr("R7.difficulty_missing"))
+            value = items[C.DIFFICULTY].astype("float64").to_numpy(na_value=np.nan)
+            unreadable = ~raw_missing & np.isnan(value)
+            _collect(problems, unreadable, _raw(items, C.DIFFICULTY_RAW, "R7.difficulty_unreadable"))
+            kind = items[C.DIFFICULTY_KIND]
+            grade = _mask(kind == "grade")
+            proportion = _mask(kind == "proportion")
+            with np.errstate(invalid="ignore"):
+                bad_grade = grade & ((value < profile.grade_min) | (value > profile.grade_max) | (value != np.round(value)))
+            range_text = f"{profile.grade_min}–{profile.grade_max}"
+            _collect(problems, bad_grade,
+                     _raw(items, C.DIFFICULTY_RAW, "R7.difficulty_out_of_range", range=range_text))
+            if not profile.allow_proportion:
+                _collect(problems, proportion,
+                         _raw(items, C.DIFFICULTY_RAW, "R7.difficulty_proportion", range=range_text))
+            mixed = bool(grade.any() and proportion.any()) and profile.allow_proportion
+        total = len(items)
+        bad = len(problems)
+        share = (total - bad) / total
+        evidence = [_problems_table(tr("evidence.parameter_problems"), items, problems, with_excerpt=False)] if problems else []
+        if bad:
+            status, key = Status.FAIL, "R7.fail"
+        elif mixed:
+            status, key = Status.WARN, "R7.mixed"
+        else:
+            status, key = Status.PASS, "R7.pass"
+        message = tr(key, level=ctx.level_label(level), total=total, bad=bad, share=percent(share))
+        findings.append(
+            ctx.finding("R7", level, status, message, measured=percent(share), threshold=100.0, comparator="=", unit="%",
+                        evidence=evidence)
+        )
+    return findings
+
+
+def check_subjective(ctx: CheckContext) -> list[Finding]:
+    """R10: the levels the profile names (二级, 一级) contain subjective items."""
+    settings = ctx.profile.rule("R10")
+    subjective = set(ctx.profile.subjective_types)
+    findings = []
+    for level in ctx.levels:
+        if level not in settings["levels"]:
+            continue
+        items = ctx.items(level)
+        types = items[C.ITEM_TYPE].fillna(tr("evidence.type_unknown")).value_counts()
+        count = int(sum(n for t, n in types.items() if t in subjective))
+        minimum = settings["min_subjective_items"]
+        ok = count >= minimum and count > 0
+        evidence = Evidence.of(
+            tr("evidence.items_by_type"),
+            [("type", tr("evidence.item_type")), ("kind", tr("evidence.subjective")), ("items", tr("evidence.items"))],
+            [{"type": str(t), "kind": tr("evidence.yes") if t in subjective else tr("evidence.no"), "items": int(n)}
+             for t, n in types.items()],
+        )
+        message = tr("R10.pass" if ok else "R10.fail", level=ctx.level_label(level), count=count,
+                     types="、".join(sorted(subjective)))
+        findings.append(
+            ctx.finding("R10", level, Status.PASS if ok else Status.FAIL, message, measured=count,
+                        threshold=max(minimum, 1), comparator="≥", unit=tr("unit.items"), evidence=[evidence])
+        )
+    return findings
+
+
+def _fold_options(series: pd.Series) -> pd.Series:
+    return series.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def check_objective_items(ctx: CheckContext) -> list[Finding]:
+    """R13: stems present; objective items have enough distinct options and one valid answer among them."""
+    profile = ctx.profile
+    min_options = profile.rule("R13")["min_options"]
+    choice_types = {t: limits for t, limits in vocabulary().choice_types.items() if t in profile.objective_types}
+    findings = []
+    for level in ctx.levels:
+        items = ctx.items(level).reset_index(drop=True)
+        if items.empty:
+            continue
+        problems: dict[int, list[str]] = {}
+        item_type = items[C.ITEM_TYPE]
+        objective = _mask(item_type.isin(profile.objective_types))
+        _collect(problems, _mask(items[C.STEM].isna()), tr("R13.stem_missing"))
+        filled = np.column_stack([_mask(items[col].notna()) for col in C.OPTIONS])
+        answer = items[C.ANSWER]
+        answer_missing = _mask(answer.isna())
+        # Choice items: options and answer letters.
+        is_choice = _mask(item_type.isin(list(choice_types)))
+        option_count = filled.sum(axis=1)
+        _collect(problems, is_choice & (option_count < min_options),
+                 lambda position: tr("R13.too_few_options", count=int(option_count[position]), minimum=min_options))
+        gaps = is_choice & (filled[:, 1:] & ~filled[:, :-1]).any(axis=1)
+        _collect(problems, gaps, tr("R13.option_gap"))
+        used = [i for i in range(len(C.OPTIONS)) if filled[is_choice, i].any()] if is_choice.any() else []
+        folded = {i: _fold_options(items[C.OPTIONS[i]]) for i in used}
+        for a in used:
+            for b in used:
+                if b <= a:
+                    continue
+                same = is_choice & filled[:, a] & filled[:, b] & _mask(folded[a] == folded[b])
+                for position in np.flatnonzero(same):
+                    pair = tr("R13.duplicate_options", first=OPTION_LETTERS[a], second=OPTION_LETTERS[b])
+                    problems.setdefault(int(position), []).append(pair)
+        _collect(problems, is_choice & answer_missing, tr("R13.answer_missing"))
+        letters_only = _mask(answer.str.fullmatch(r"[A-H]+"))
+        _collect(problems, is_choice & ~answer_missing & ~letters_only,
+                 _raw(items, C.ANSWER_RAW, "R13.answer_not_letters"))
+        valid_letters = is_choice & letters_only
+        has = np.column_stack([_mask(answer.str.contains(letter, regex=False)) for letter in OPTION_LETTERS])
+        outside = valid_letters & (has & ~filled).any(axis=1)
+        _collect(problems, outside, _raw(items, C.ANSWER_RAW, "R13.answer_not_in_options"))
+        length = answer.str.len().fillna(0).astype(int).to_numpy()
+        distinct = has.sum(axis=1)
+        _collect(problems, valid_letters & (distinct != length), _raw(items, C.ANSWER_RAW, "R13.answer_repeated"))
+        for type_name, (low, high) in choice_types.items():
+            of_type = valid_letters & _mask(item_type == type_name)
+            wrong = of_type & ((distinct < low) | (distinct > high))
+            expected = tr("R13.one_answer") if low == high == 1 else tr("R13.answers_between", low=low, high=min(high, len(OPTION_LETTERS)))
+            _collect(problems, wrong, _raw(items, C.ANSWER_RAW, "R13.answer_count", type=type_name, expected=expected))
+        # True/false items: √ or ×, or a letter among their options when written as a two-option choice.
+        is_judgement = _mask(item_type == "判断") & _mask(item_type.isin(profile.objective_types))
+        _collect(problems, is_judgement & answer_missing, tr("R13.answer_missing"))
+        judged = _mask(answer.isin(["√", "×"]))
+        letter_ok = letters_only & (length == 1) & ~(has & ~filled).any(axis=1) & (option_count >= 2)
+        _collect(problems, is_judgement & ~answer_missing & ~judged & ~letter_ok,
+                 _raw(items, C.ANSWER_RAW, "R13.judgement_answer"))
+        checked = objective | _mask(items[C.STEM].isna())
+        total = int(objective.sum())
+        bad_objective = sum(1 for p in problems if objective[p])
+        share = (total - bad_objective) / total if total else 1.0
+        evidence = [_problems_table(tr("evidence.item_problems"), items, problems, with_excerpt=True)] if problems else []
+        ok = not problems
+        message = tr("R13.pass" if ok else "R13.fail", level=ctx.level_label(level), total=total,
+                     bad=len(problems), checked=int(checked.sum()))
+        findings.append(
+            ctx.finding("R13", level, Status.PASS if ok else Status.FAIL, message, measured=percent(share),
+                        threshold=100.0, comparator="=", unit="%", evidence=evidence)
+        )
+    return findings

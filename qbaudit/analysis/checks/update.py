@@ -1,0 +1,103 @@
+"""R14: the bank is revised every year, fully updated within the cycle, and after a new standard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from qbaudit.analysis.checks.context import CheckContext
+from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.i18n import tr
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from ``earlier`` to ``later`` (negative if ``later`` comes first)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return months
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def check_revision(ctx: CheckContext) -> list[Finding]:
+    """R14: latest revision within ``max_months_since_revision``; oldest within ``full_update_years``;
+    nothing older than a standard issued more than ``months_to_update_after_new_standard`` ago."""
+    settings = ctx.profile.rule("R14")
+    as_of = ctx.data.as_of
+    max_months = settings["max_months_since_revision"]
+    full_years = settings["full_update_years"]
+    standard = ctx.data.standard
+    issued = standard.issued if standard is not None else None
+    findings = []
+    for level in ctx.levels:
+        items = ctx.items(level)
+        if items.empty:
+            continue
+        dates = pd.Series(items[C.REVISED].dropna().tolist(), dtype="object")
+        missing = len(items) - len(dates)
+        if dates.empty:
+            findings.append(ctx.finding("R14", level, Status.WARN, tr("R14.no_dates", level=ctx.level_label(level)),
+                                        threshold=max_months, comparator="≤", unit=tr("unit.months")))
+            continue
+        latest, oldest = max(dates), min(dates)
+        since_latest = months_between(latest, as_of)
+        problems = []
+        if since_latest > max_months:
+            problems.append(tr("R14.stale", latest=latest.isoformat(), months=since_latest, limit=max_months))
+        cutoff = _add_months(as_of, -round(full_years * 12))
+        too_old = int((dates < cutoff).sum())
+        if too_old:
+            problems.append(tr("R14.not_fully_updated", count=too_old, years=f"{full_years:g}", cutoff=cutoff.isoformat()))
+        before_standard = 0
+        if issued is not None:
+            deadline = _add_months(issued, settings["months_to_update_after_new_standard"])
+            before_standard = int((dates < issued).sum())
+            if as_of > deadline and before_standard:
+                problems.append(tr("R14.before_standard", count=before_standard, issued=issued.isoformat(),
+                                   deadline=deadline.isoformat()))
+        rows = [
+            {"what": tr("R14.row_as_of"), "value": as_of.isoformat()},
+            {"what": tr("R14.row_latest"), "value": latest.isoformat()},
+            {"what": tr("R14.row_oldest"), "value": oldest.isoformat()},
+            {"what": tr("R14.row_months"), "value": since_latest},
+            {"what": tr("R14.row_older_than", years=f"{full_years:g}"), "value": too_old},
+            {"what": tr("R14.row_missing"), "value": missing},
+        ]
+        if issued is not None:
+            rows.append({"what": tr("R14.row_standard"), "value": issued.isoformat()})
+            rows.append({"what": tr("R14.row_before_standard"), "value": before_standard})
+        by_year = dates.map(lambda d: d.year).value_counts().sort_index()
+        evidence = [
+            Evidence.of(tr("evidence.revision_summary"), [("what", tr("evidence.what")), ("value", tr("evidence.value"))], rows),
+            Evidence.of(tr("evidence.revisions_by_year"), [("year", tr("evidence.year")), ("items", tr("evidence.items"))],
+                        [{"year": int(y), "items": int(n)} for y, n in by_year.items()]),
+        ]
+        note = tr("R14.missing_note", count=missing) if missing else ""
+        measured: int | str = since_latest
+        if problems and since_latest <= max_months:
+            # The latest revision is recent; what fails is the full update: show that instead.
+            measured = tr("R14.measured_old", count=too_old) if too_old else tr("R14.measured_standard", count=before_standard)
+        if problems:
+            message = tr("R14.fail", level=ctx.level_label(level), problems="；".join(problems)) + note
+            status = Status.FAIL
+        else:
+            message = tr("R14.pass", level=ctx.level_label(level), latest=latest.isoformat(), months=since_latest,
+                         oldest=oldest.isoformat()) + note
+            status = Status.PASS
+        findings.append(
+            ctx.finding("R14", level, status, message, measured=measured, threshold=max_months, comparator="≤",
+                        unit=tr("unit.months"), evidence=evidence)
+        )
+    return findings

@@ -1,0 +1,206 @@
+"""Import a question bank (题库) from ``.xlsx``/``.xls``/``.csv`` into :class:`~qbaudit.analysis.model.Bank`.
+
+Rows are taken when they look like an item, even with defects: a missing difficulty or a bad answer
+is for the checks (R7, R13) to report, not a reason to drop the item. Rows that are not items (a
+footnote, a row with no level) are rejected and reported with sheet, row, column and reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C, option_column
+from qbaudit.analysis.importers.cells import (
+    ensure_columns,
+    map_distinct,
+    parse_dates,
+    report_normalised,
+    resolve_levels,
+)
+from qbaudit.analysis.importers.outcome import ImportResult, Severity
+from qbaudit.analysis.importers.reading import ROW
+from qbaudit.analysis.importers.table import SHEET, Table, load_table
+from qbaudit.analysis.model import Bank
+from qbaudit.analysis.vocabulary import code_key, normalise_answer, normalise_code, parse_difficulty, parse_item_type
+from qbaudit.i18n import tr
+
+_FIELDS = [
+    "item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "stem", "options",
+    *C.OPTIONS, "answer", "explanation", "revised",
+]
+# Markers of options written in one cell: "A.…  B、…  C：…"
+_OPTION_MARK = re.compile(r"(?:^|(?<=\s)|(?<=[;；]))([A-H])\s*[.．、:：)）]\s*")
+_OWN_CODE = re.compile(r"^[0-9]+$")
+
+
+def import_bank(path: str | Path, *, default_level: int | None = None, occupation: str | None = None) -> ImportResult[Bank]:
+    """Import the bank at ``path``.
+
+    Args:
+        path: an Excel workbook (one sheet per level, or a level column) or a CSV file.
+        default_level: the level of rows that name none (no level column, sheet not named by level).
+        occupation: the occupation, when the file does not carry a column for it.
+    """
+    table = load_table(path, "bank")
+    if isinstance(table, str):
+        return ImportResult.failure(table)
+    frame = ensure_columns(table.frame, _FIELDS)
+    frame = _reject_non_items(table, frame)
+    frame = resolve_levels(table, frame, default_level)
+    frame = _item_ids(table, frame)
+    frame = _point_codes(table, frame)
+    frame = _split_combined_options(frame)
+    frame = frame.with_columns(
+        map_distinct(frame, "item_type", parse_item_type, pl.String).alias("__type"),
+        pl.col("item_type").alias(C.ITEM_TYPE_RAW),
+        map_distinct(frame, "difficulty", lambda v: (parse_difficulty(v) or (None, None))[0], pl.Float64).alias(C.DIFFICULTY),
+        map_distinct(frame, "difficulty", lambda v: (parse_difficulty(v) or (None, None))[1], pl.String).alias(C.DIFFICULTY_KIND),
+        pl.col("difficulty").alias(C.DIFFICULTY_RAW),
+        parse_dates("revised").alias(C.REVISED),
+        pl.col("revised").alias(C.REVISED_RAW),
+    )
+    frame = _answers(frame)
+    bad_dates = frame.filter(pl.col(C.REVISED_RAW).is_not_null() & pl.col(C.REVISED).is_null())
+    for sheet, row, value in bad_dates.select(SHEET, ROW, C.REVISED_RAW).iter_rows():
+        table.issue(Severity.WARNING, tr("import.date_unreadable", value=value), sheet, row, "revised")
+    items = frame.select(
+        pl.col("item_id").alias(C.ITEM_ID),
+        pl.col("level").cast(pl.Int64).alias(C.LEVEL),
+        pl.col("occupation").fill_null(pl.lit(occupation, dtype=pl.String)).alias(C.OCCUPATION),
+        pl.col("__code").alias(C.POINT_CODE), C.POINT_CODE_RAW, C.POINT_KEY,
+        pl.col("__type").alias(C.ITEM_TYPE), C.ITEM_TYPE_RAW,
+        C.DIFFICULTY, C.DIFFICULTY_KIND, C.DIFFICULTY_RAW,
+        pl.col("stem").alias(C.STEM),
+        *C.OPTIONS,
+        pl.col("__answer").alias(C.ANSWER), C.ANSWER_RAW,
+        pl.col("explanation").alias(C.EXPLANATION),
+        C.REVISED, C.REVISED_RAW,
+        pl.lit(table.file).alias(C.SOURCE_FILE),
+        pl.col(SHEET).alias(C.SOURCE_SHEET),
+        pl.col(ROW).alias(C.SOURCE_ROW),
+    )
+    occupations = items.get_column(C.OCCUPATION).drop_nulls().unique().to_list()
+    bank = Bank(
+        items=items.to_pandas(use_pyarrow_extension_array=True),
+        occupation=occupation or (occupations[0] if len(occupations) == 1 else None),
+        sources=[table.input_file(items.height)],
+    )
+    return ImportResult(data=bank, issues=table.sorted_issues(), mapping=table.mapping, inputs=bank.sources, rows_taken=items.height)
+
+
+def _reject_non_items(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """A row is an item when it has a stem, or at least two of id, code, type, answer, options."""
+    signals = ["item_id", "point_code", "item_type", "answer"]
+    any_option = pl.any_horizontal([pl.col(c).is_not_null() for c in [*C.OPTIONS, "options"]])
+    count = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in signals]) + any_option.cast(pl.Int32)
+    is_item = pl.col("stem").is_not_null() | (count >= 2)
+    rejected = frame.filter(~is_item)
+    present = [c for c in frame.columns if c in _FIELDS]
+    for row in rejected.iter_rows(named=True):
+        filled = [table.label(row[SHEET], c) or c for c in present if row[c] is not None]
+        table.issue(Severity.REJECTED, tr("import.not_an_item", columns="、".join(filled)), row[SHEET], row[ROW])
+    table.rows_rejected += rejected.height
+    return frame.filter(is_item)
+
+
+def _item_ids(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    missing = frame.filter(pl.col("item_id").is_null())
+    table.warn_rows(missing, tr("import.item_id_missing"), "item_id")
+    frame = frame.with_columns(
+        pl.coalesce(
+            "item_id",
+            pl.concat_str([pl.col(SHEET).fill_null(table.file), pl.lit("#"), pl.col(ROW).cast(pl.String)]),
+        ).alias("item_id")
+    )
+    ranked = frame.select(
+        SHEET, ROW, "item_id",
+        pl.int_range(pl.len()).over("item_id").alias("__n"),
+        pl.col(ROW).first().over("item_id").alias("__first"),
+        pl.col(SHEET).first().over("item_id").alias("__first_sheet"),
+    )
+    duplicates = ranked.filter(pl.col("__n") > 0)
+    for sheet, row, item_id, _, first, first_sheet in duplicates.iter_rows():
+        where = tr("import.where_sheet", sheet=first_sheet) if first_sheet else ""
+        table.issue(Severity.WARNING, tr("import.item_id_duplicate", item_id=item_id, where=where, row=first),
+                    sheet, row, "item_id")
+    return frame
+
+
+def _compose_code(scope: str | None, point: str | None) -> str | None:
+    if point is None:
+        return None
+    if scope and _OWN_CODE.match(normalise_code(point)):
+        return f"{normalise_code(scope)}-{normalise_code(point)}"
+    return normalise_code(point)
+
+
+def _point_codes(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Normalise codes (full width, spaces, dashes); join a separate scope code and a bare number."""
+    if frame.get_column("scope_code").is_not_null().any():
+        pairs = frame.select("scope_code", "point_code").unique()
+        lookup = pl.DataFrame(
+            {
+                "scope_code": pairs.get_column("scope_code"),
+                "point_code": pairs.get_column("point_code"),
+                "__code": [_compose_code(s, p) for s, p in pairs.iter_rows()],
+            },
+            schema={"scope_code": pl.String, "point_code": pl.String, "__code": pl.String},
+        )
+        frame = frame.join(lookup, on=["scope_code", "point_code"], how="left", nulls_equal=True, maintain_order="left")
+    else:
+        frame = frame.with_columns(map_distinct(frame, "point_code", normalise_code, pl.String).alias("__code"))
+    frame = frame.with_columns(
+        pl.col("point_code").alias(C.POINT_CODE_RAW),
+        map_distinct(frame, "__code", code_key, pl.String).alias(C.POINT_KEY),
+    )
+    report_normalised(table, frame.filter(pl.col("scope_code").is_null()), C.POINT_CODE_RAW, "__code", "point_code")
+    return frame
+
+
+def split_options(text: str) -> dict[str, str]:
+    """Options written in one cell (``A.钢 B.铁 C.铜``) as ``{letter: text}``; empty if none found."""
+    marks = list(_OPTION_MARK.finditer(text))
+    letters = [m.group(1) for m in marks]
+    if len(marks) < 2 or letters != sorted(letters) or len(set(letters)) != len(letters):
+        return {}
+    options: dict[str, str] = {}
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        options[mark.group(1)] = text[mark.end() : end].strip(" ;；\n\t")
+    return options
+
+
+def _split_combined_options(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.get_column("options").is_null().all():
+        return frame
+    no_separate = ~pl.any_horizontal([pl.col(c).is_not_null() for c in C.OPTIONS])
+    parsed = frame.select(
+        pl.when(no_separate)
+        .then(pl.col("options"))
+        .otherwise(None)
+        .map_elements(lambda t: [split_options(t).get(letter) for letter in OPTION_LETTERS],
+                      return_dtype=pl.List(pl.String))
+        .alias("__split")
+    )
+    frame = frame.with_columns(parsed.get_column("__split"))
+    return frame.with_columns(
+        [pl.coalesce(option_column(letter), pl.col("__split").list.get(i, null_on_oob=True))
+         for i, letter in enumerate(OPTION_LETTERS)]
+    ).drop("__split")
+
+
+def _answers(frame: pl.DataFrame) -> pl.DataFrame:
+    pairs = frame.select("answer", "__type").unique().drop_nulls("answer")
+    lookup = pl.DataFrame(
+        {
+            "answer": pairs.get_column("answer"),
+            "__type": pairs.get_column("__type"),
+            "__answer": [normalise_answer(a, t) for a, t in pairs.iter_rows()],
+        },
+        schema={"answer": pl.String, "__type": pl.String, "__answer": pl.String},
+    )
+    frame = frame.join(lookup, on=["answer", "__type"], how="left", nulls_equal=True, maintain_order="left")
+    return frame.with_columns(pl.col("answer").alias(C.ANSWER_RAW))

@@ -1,0 +1,94 @@
+"""What an import returns: the data it took, every row it could not take, and why.
+
+Expected failures are results, not exceptions: a file that is not a bank gives an
+:class:`ImportResult` with ``error`` set to one Chinese sentence saying what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from qbaudit.analysis.model import InputFile
+from qbaudit.i18n import tr
+
+T = TypeVar("T")
+
+
+class Severity(StrEnum):
+    """How much a row issue matters."""
+
+    REJECTED = "rejected"  # the row was not imported
+    WARNING = "warning"  # the row was imported, but something in it is wrong or was guessed
+    INFO = "info"  # something the user should know (a skipped sheet, cells normalised …)
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    """One problem with one row (or sheet, or column) of an input file."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None  # e.g. "难度（E列）"
+    reason: str
+    severity: Severity
+
+    def location(self) -> str:
+        """Where the issue is, in the user's words: file, sheet, row and column."""
+        parts = [f"「{self.file}」"]
+        if self.sheet:
+            parts.append(tr("import.where_sheet", sheet=self.sheet))
+        if self.row is not None:
+            parts.append(tr("import.where_row", row=self.row))
+        if self.column:
+            parts.append(tr("import.where_column", column=self.column))
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}：{self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """How one header cell of one sheet was understood."""
+
+    file: str
+    sheet: str | None
+    column: str  # column letter (Excel) or number (CSV)
+    header: str  # the header text as written
+    field: str | None  # canonical field, None if the column is not used
+    label: str | None  # the field's Chinese label
+
+
+@dataclass
+class ImportResult(Generic[T]):
+    """The outcome of importing one file."""
+
+    data: T | None = None
+    error: str | None = None
+    issues: list[RowIssue] = field(default_factory=list)
+    mapping: list[ColumnMapping] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    rows_taken: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported (possibly with rejected rows)."""
+        return self.error is None and self.data is not None
+
+    @property
+    def rejected(self) -> list[RowIssue]:
+        """The issues of rows that were not imported."""
+        return [i for i in self.issues if i.severity is Severity.REJECTED]
+
+    @property
+    def warnings(self) -> list[RowIssue]:
+        """The issues of rows imported with a problem."""
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @classmethod
+    def failure(cls, message: str, inputs: list[InputFile] | None = None) -> ImportResult[T]:
+        """A result for a file that could not be imported at all."""
+        return cls(error=message, inputs=inputs or [])

@@ -1,0 +1,220 @@
+"""Read a spreadsheet or CSV file into raw text grids that keep the row numbers the user sees.
+
+Every cell is read as text (codes such as ``001`` survive). Excel goes through ``fastexcel``
+(calamine, in Rust); CSV is decoded with a detected encoding (UTF-8, UTF-8 with BOM, GBK/GB18030 …).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from qbaudit.i18n import tr
+
+_log = logging.getLogger(__name__)
+
+ROW = "__row"  # the row number the user sees (Excel row, CSV line)
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+# Candidate encodings for CSV from Chinese offices; gb18030 is a superset of GBK and GB2312.
+_CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
+_CHINESE_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message is for the user (Chinese)."""
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a whole CSV file) as text cells: columns ``c0…cN`` plus :data:`ROW`."""
+
+    name: str | None
+    frame: pl.DataFrame
+    column_labels: list[str]  # how the user names each column: "E" (Excel) or "5" (CSV)
+    cell_errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column index, detail)
+    hidden: bool = False
+
+    @property
+    def data_columns(self) -> list[str]:
+        """The cell columns (without the row-number column)."""
+        return [c for c in self.frame.columns if c != ROW]
+
+
+@dataclass
+class RawFile:
+    """A file read into sheets, with its fingerprint."""
+
+    path: Path
+    sha256: str
+    size: int
+    sheets: list[RawSheet]
+    encoding: str | None = None  # for CSV: the detected encoding
+
+    @property
+    def name(self) -> str:
+        """The file name shown to the user."""
+        return self.path.name
+
+
+def excel_column(index: int) -> str:
+    """Excel column letters of a 0-based column index (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_file(path: str | Path) -> RawFile:
+    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(tr("read.not_found", file=str(path)))
+    if path.is_dir():
+        raise ReadError(tr("read.is_directory", file=str(path)))
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or str(exc))) from exc
+    if not content:
+        raise ReadError(tr("read.empty_file", file=path.name))
+    sha256 = hashlib.sha256(content).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES or content.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
+        sheets = _read_excel(path.name, content)
+        encoding = None
+    elif suffix in CSV_SUFFIXES or not suffix:
+        sheet, encoding = _read_csv(path.name, content)
+        sheets = [sheet]
+    else:
+        raise ReadError(tr("read.unsupported", file=path.name, suffix=suffix))
+    return RawFile(path=path, sha256=sha256, size=len(content), sheets=sheets, encoding=encoding)
+
+
+def _is_encrypted_ooxml(content: bytes) -> bool:
+    # An Office file with an open password is an OLE container holding an EncryptionInfo stream;
+    # directory entry names are stored in UTF-16LE.
+    return content.startswith(_CFB_MAGIC) and "EncryptionInfo".encode("utf-16-le") in content
+
+
+def _read_excel(name: str, content: bytes) -> list[RawSheet]:
+    import fastexcel  # imported here: the window starts faster without it
+
+    if _is_encrypted_ooxml(content):
+        raise ReadError(tr("read.encrypted", file=name))
+    try:
+        reader = fastexcel.read_excel(content)
+        sheet_names = reader.sheet_names
+    except fastexcel.FastExcelError as exc:
+        detail = str(exc).lower()
+        _log.info("calamine could not open %s: %s", name, detail.splitlines()[0] if detail else "")
+        if "password" in detail or "encrypt" in detail:
+            raise ReadError(tr("read.encrypted", file=name)) from exc
+        raise ReadError(tr("read.corrupt", file=name)) from exc
+    sheets: list[RawSheet] = []
+    for sheet_name in sheet_names:
+        try:
+            loaded = reader.load_sheet(sheet_name, header_row=None, dtypes="string", skip_rows=0)
+            batch, errors = loaded.to_arrow_with_errors()
+        except fastexcel.FastExcelError as exc:
+            _log.info("sheet of %s unreadable: %s", name, str(exc).splitlines()[0])
+            raise ReadError(tr("read.sheet_corrupt", file=name, sheet=sheet_name)) from exc
+        columns = loaded.available_columns()
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        names = [f"c{i}" for i in range(frame.width)]
+        frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+        # With header_row=None and skip_rows=0, fastexcel starts at row 1 of the sheet.
+        frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+        labels = [excel_column(c.absolute_index) for c in columns]
+        cell_errors = [(e.position[0] + 1, e.position[1], e.detail) for e in (errors.errors if errors else [])]
+        sheets.append(
+            RawSheet(
+                name=sheet_name,
+                frame=frame,
+                column_labels=labels,
+                cell_errors=cell_errors,
+                hidden=str(getattr(loaded, "visible", "visible")).lower() != "visible",
+            )
+        )
+    return sheets
+
+
+def detect_encoding(content: bytes) -> str | None:
+    """The text encoding of ``content``, detected rather than assumed.
+
+    A byte-order mark decides at once; then strict UTF-8; otherwise ``charset_normalizer`` chooses
+    among the encodings Chinese offices use. GBK and GB2312 are read as GB18030, their superset.
+    Returns None when no candidate fits.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content[:200_000], cp_isolation=_CSV_ENCODINGS).best()
+    if best is None:
+        return None
+    encoding = best.encoding.lower()
+    return "gb18030" if encoding in _CHINESE_FAMILY else encoding
+
+
+def _read_csv(name: str, content: bytes) -> tuple[RawSheet, str]:
+    encoding = detect_encoding(content)
+    if encoding is None:
+        raise ReadError(tr("read.encoding_unknown", file=name))
+    try:
+        text = content.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ReadError(tr("read.encoding_unknown", file=name)) from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as exc:
+        raise ReadError(tr("read.csv_broken", file=name, row=reader.line_num, reason=str(exc))) from exc
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        raise ReadError(tr("read.empty_file", file=name))
+    padded = [[cell if cell != "" else None for cell in r] + [None] * (width - len(r)) for r in rows]
+    schema = {f"c{i}": pl.String for i in range(width)}
+    frame = pl.DataFrame(padded, schema=schema, orient="row")
+    frame = frame.with_columns(pl.Series(ROW, lines, dtype=pl.Int64))
+    frame = frame.select([ROW, *schema])
+    labels = [str(i + 1) for i in range(width)]
+    return RawSheet(name=None, frame=frame, column_labels=labels), _encoding_label(encoding)
+
+
+def _encoding_label(encoding: str) -> str:
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}.get(
+        encoding, encoding.upper()
+    )

@@ -1,0 +1,260 @@
+"""The part every importer shares: read the file, find the header of each sheet, map the columns,
+clean the cells, and account for every row and sheet that is not taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from qbaudit.analysis.importers.headers import (
+    HeaderMatch,
+    KindSpec,
+    detect_header,
+    header_preview,
+    kind_spec,
+    normalise_header,
+    selected_frame,
+)
+from qbaudit.analysis.importers.outcome import ColumnMapping, RowIssue, Severity
+from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
+from qbaudit.analysis.model import InputFile
+from qbaudit.analysis.vocabulary import parse_level
+from qbaudit.i18n import tr
+
+SHEET = "__sheet"
+SHEET_LEVEL = "__sheet_level"
+KINDS = ("bank", "blueprint", "standard")
+
+
+@dataclass
+class Table:
+    """The mapped rows of all usable sheets of one file, before kind-specific building."""
+
+    raw: RawFile
+    spec: KindSpec
+    frame: pl.DataFrame  # target columns + ROW + SHEET + SHEET_LEVEL (+ __level_* for wide tables)
+    labels: dict[str | None, dict[str, str]]  # sheet → target → "难度（E列）"
+    issues: list[RowIssue] = field(default_factory=list)
+    mapping: list[ColumnMapping] = field(default_factory=list)
+    sheets_used: list[str | None] = field(default_factory=list)
+    rows_rejected: int = 0
+
+    @property
+    def file(self) -> str:
+        """File name shown to the user."""
+        return self.raw.name
+
+    def label(self, sheet: str | None, target: str) -> str | None:
+        """How the user names the column of ``target`` on ``sheet``."""
+        return self.labels.get(sheet, {}).get(target)
+
+    def issue(
+        self, severity: Severity, reason: str, sheet: str | None = None, row: int | None = None, target: str | None = None
+    ) -> None:
+        """Record an issue about a row (and column) of this file."""
+        column = self.label(sheet, target) if target else None
+        self.issues.append(RowIssue(self.file, sheet, row, column, reason, severity))
+
+    def reject_rows(self, rows: pl.DataFrame, reason: str, target: str | None = None) -> None:
+        """Record each row of ``rows`` (with ROW and SHEET columns) as not imported."""
+        for sheet, row in rows.select(SHEET, ROW).iter_rows():
+            self.issue(Severity.REJECTED, reason, sheet, row, target)
+        self.rows_rejected += rows.height
+
+    def warn_rows(self, rows: pl.DataFrame, reason: str, target: str | None = None) -> None:
+        """Record each row of ``rows`` as imported with a problem."""
+        for sheet, row in rows.select(SHEET, ROW).iter_rows():
+            self.issue(Severity.WARNING, reason, sheet, row, target)
+
+    def sorted_issues(self) -> list:
+        """The issues in the order of the file: sheet by sheet, row by row."""
+        order = {sheet.name: index for index, sheet in enumerate(self.raw.sheets)}
+        return sorted(self.issues, key=lambda i: (order.get(i.sheet, -1), i.row if i.row is not None else -1))
+
+    def input_file(self, rows_taken: int) -> InputFile:
+        """The fingerprint record of this file."""
+        return InputFile(
+            name=self.file,
+            kind=self.spec.kind,
+            sha256=self.raw.sha256,
+            size=self.raw.size,
+            rows_taken=rows_taken,
+            rows_rejected=self.rows_rejected,
+            encoding=self.raw.encoding,
+            sheets=tuple(s for s in self.sheets_used if s),
+        )
+
+
+def _column_label(sheet: RawSheet, column: str, field_label: str) -> str:
+    index = int(column[1:])
+    letter = sheet.column_labels[index] if index < len(sheet.column_labels) else str(index + 1)
+    if sheet.name is None:  # CSV: columns by number
+        return tr("import.column_csv", label=field_label, number=letter)
+    return tr("import.column_excel", label=field_label, letter=letter)
+
+
+def _field_label(spec: KindSpec, target: str) -> str:
+    name, _, tier = target.rpartition("_")
+    if tier.isdigit() and name in spec.fields:
+        return tr("import.tier_label", label=spec.fields[name].label, tier=int(tier))
+    return spec.fields[target].label if target in spec.fields else target
+
+
+def _guess_other_kind(raw: RawFile, kind: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for other in KINDS:
+        if other == kind:
+            continue
+        other_spec = kind_spec(other)
+        for sheet in raw.sheets:
+            match = detect_header(sheet, other_spec, wide_levels=other == "standard")
+            if match and all(f.name in match.fields for f in other_spec.required):
+                score = len(match.fields)
+                if best is None or score > best[0]:
+                    best = (score, other_spec.label)
+    return best[1] if best else None
+
+
+def _missing_message(spec: KindSpec, file: str, sheet: str | None, missing: list[str]) -> str:
+    described = "；".join(
+        tr("import.field_with_synonyms", label=spec.fields[m].label, synonyms="、".join(spec.fields[m].synonyms[:5]))
+        for m in missing
+    )
+    where = tr("import.where_sheet", sheet=sheet) if sheet else ""
+    return tr("import.missing_columns", file=file, where=where, kind=spec.label, columns=described)
+
+
+def load_table(path: str | Path, kind: str, *, wide_levels: bool = False) -> Table | str:
+    """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message."""
+    spec = kind_spec(kind)
+    try:
+        raw = read_file(path)
+    except ReadError as exc:
+        return str(exc)
+    issues: list[RowIssue] = []
+    frames: list[pl.DataFrame] = []
+    labels: dict[str | None, dict[str, str]] = {}
+    mapping: list[ColumnMapping] = []
+    used: list[str | None] = []
+    missing_by_sheet: list[tuple[str | None, list[str]]] = []
+    rows_rejected = 0
+    for sheet in raw.sheets:
+        content_rows = _content_rows(sheet)
+        if content_rows == 0:
+            continue
+        match = detect_header(sheet, spec, wide_levels=wide_levels)
+        if match is None:
+            issues.append(
+                RowIssue(raw.name, sheet.name, None, None,
+                         tr("import.sheet_no_header", kind=spec.label, rows=content_rows), Severity.WARNING)
+            )
+            continue
+        missing = [f.name for f in spec.required if f.name not in match.fields]
+        if spec.kind == "standard" and "weight" in missing and match.level_columns:
+            missing.remove("weight")
+        if missing:
+            missing_by_sheet.append((sheet.name, missing))
+            data_rows = _content_rows(sheet, start=match.row_index + 1)
+            rows_rejected += data_rows
+            issues.append(
+                RowIssue(raw.name, sheet.name, match.row_number, None,
+                         _missing_message(spec, raw.name, sheet.name, missing)
+                         + tr("import.sheet_rows_not_taken", rows=data_rows), Severity.REJECTED)
+            )
+            continue
+        sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
+        sheet_labels.update(
+            {f"__level_{level}_{col}": _column_label(sheet, col, match.headers[col]) for col, level in match.level_columns.items()}
+        )
+        labels[sheet.name] = sheet_labels
+        for column, header in match.headers.items():
+            target = match.targets.get(column)
+            mapping.append(
+                ColumnMapping(raw.name, sheet.name, _column_label(sheet, column, "").strip("（）() "), header,
+                              target, _field_label(spec, target) if target else None)
+            )
+        for column in match.duplicates:
+            issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
+                                   tr("import.duplicate_header"), Severity.INFO))
+        frame = selected_frame(sheet, match)
+        frame = _clean(frame)
+        frame = frame.with_columns(
+            pl.lit(sheet.name, dtype=pl.String).alias(SHEET),
+            pl.lit(parse_level(sheet.name) if sheet.name else None, dtype=pl.Int64).alias(SHEET_LEVEL),
+        )
+        frame, repeated = _drop_repeated_headers(frame, match)
+        for row in repeated:
+            issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.INFO))
+        _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
+        frames.append(frame)
+        used.append(sheet.name)
+    if not frames:
+        if missing_by_sheet:
+            sheet_name, missing = missing_by_sheet[0]
+            message = _missing_message(spec, raw.name, sheet_name if len(raw.sheets) > 1 else None, missing)
+        else:
+            previews = [line for s in raw.sheets for line in header_preview(s, 2)][:2]
+            message = tr(
+                "import.no_header",
+                file=raw.name,
+                kind=spec.label,
+                columns="、".join(f.label for f in spec.required),
+                preview="；".join(previews) if previews else tr("import.nothing"),
+            )
+        other = _guess_other_kind(raw, kind)
+        if other:
+            message += tr("import.looks_like", other=other)
+        return message
+    combined = pl.concat(frames, how="diagonal_relaxed")
+    return Table(raw=raw, spec=spec, frame=combined, labels=labels, issues=issues, mapping=mapping,
+                 sheets_used=used, rows_rejected=rows_rejected)
+
+
+def _content_rows(sheet: RawSheet, start: int = 0) -> int:
+    cells = sheet.data_columns
+    if not cells or sheet.frame.height <= start:
+        return 0
+    frame = sheet.frame.slice(start)
+    return frame.select(pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells]).sum()).item()
+
+
+def _clean(frame: pl.DataFrame) -> pl.DataFrame:
+    """Strip whitespace around every cell, turn empty cells into nulls, drop empty rows."""
+    cells = [c for c in frame.columns if c != ROW]
+    frame = frame.with_columns(
+        [pl.col(c).str.strip_chars().replace("", None) for c in cells]
+    )
+    return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in cells]))
+
+
+def _drop_repeated_headers(frame: pl.DataFrame, match: HeaderMatch) -> tuple[pl.DataFrame, list[int]]:
+    """Rows that repeat the header (pasted blocks, one per page) are not data."""
+    checks = [
+        pl.col(target).map_elements(normalise_header, return_dtype=pl.String) == normalise_header(match.headers[col])
+        for col, target in match.targets.items()
+    ]
+    if len(checks) < 2:
+        return frame, []
+    hits = pl.sum_horizontal([c.fill_null(False).cast(pl.Int32) for c in checks]) >= 2
+    # Only rows containing a header text can match; test cheaply before mapping every cell.
+    header_texts = [match.headers[col] for col in match.targets]
+    suspects = frame.filter(pl.any_horizontal([pl.col(t).is_in(header_texts) for t in match.targets.values()]))
+    if suspects.height == 0:
+        return frame, []
+    repeated = suspects.filter(hits)[ROW].to_list()
+    return frame.filter(~pl.col(ROW).is_in(repeated)), repeated
+
+
+def _report_cell_errors(
+    file: str, sheet: RawSheet, match: HeaderMatch, labels: dict[str, str], issues: list[RowIssue]
+) -> None:
+    for row, column_index, _detail in sheet.cell_errors:
+        column = f"c{column_index}"
+        if row <= match.row_number or column not in match.targets:
+            continue
+        issues.append(
+            RowIssue(file, sheet.name, row, labels[match.targets[column]], tr("import.cell_error"), Severity.WARNING)
+        )

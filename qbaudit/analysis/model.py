@@ -1,0 +1,298 @@
+"""The domain types: banks, items, blueprints, standards, papers, and the findings of checks.
+
+A bank's items live in a pandas DataFrame (columns in :mod:`qbaudit.analysis.columns`) because the
+checks work on whole columns and banks reach a million items; :class:`Item` is the typed view of
+one row. Blueprints and standards are small and are plain lists of frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Where a record came from: file name, sheet (None for CSV) and the row the user sees."""
+
+    file: str
+    sheet: str | None
+    row: int
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f"「{self.sheet}」" if self.sheet else "")
+        return f"{where} 第{self.row}行"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input identified by its SHA-256 fingerprint, with what the importer made of it."""
+
+    name: str
+    kind: str  # "bank" | "blueprint" | "standard" | "papers"
+    sha256: str
+    size: int
+    rows_taken: int
+    rows_rejected: int
+    encoding: str | None = None
+    sheets: tuple[str, ...] = ()
+
+
+# --- bank ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question, as a typed view of a row of :attr:`Bank.items`."""
+
+    item_id: str
+    level: int
+    point_code: str | None
+    item_type: str | None
+    difficulty: float | None
+    stem: str | None
+    options: dict[str, str]  # letter → text, only the filled options
+    answer: str | None
+    explanation: str | None
+    revised: dt.date | None
+    source: RowRef
+
+    @classmethod
+    def from_row(cls, row: pd.Series) -> Item:
+        """Build an item from one row of the items table."""
+        options = {
+            letter: row[col]
+            for letter, col in zip(OPTION_LETTERS, C.OPTIONS, strict=True)
+            if _present(row[col])
+        }
+        return cls(
+            item_id=row[C.ITEM_ID],
+            level=int(row[C.LEVEL]),
+            point_code=_value(row[C.POINT_CODE]),
+            item_type=_value(row[C.ITEM_TYPE]),
+            difficulty=_value(row[C.DIFFICULTY]),
+            stem=_value(row[C.STEM]),
+            options=options,
+            answer=_value(row[C.ANSWER]),
+            explanation=_value(row[C.EXPLANATION]),
+            revised=_value(row[C.REVISED]),
+            source=RowRef(row[C.SOURCE_FILE], _value(row[C.SOURCE_SHEET]), int(row[C.SOURCE_ROW])),
+        )
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NA
+
+
+def _value(value: Any) -> Any:
+    return value if _present(value) and value is not pd.NaT else None
+
+
+@dataclass
+class Bank:
+    """All items of one occupation, over one or more levels."""
+
+    items: pd.DataFrame
+    occupation: str | None = None
+    sources: list[InputFile] = field(default_factory=list)
+
+    @property
+    def levels(self) -> list[int]:
+        """Levels present in the bank, from the highest number (五级) down to 一级."""
+        return sorted({int(v) for v in self.items[C.LEVEL].unique()}, reverse=True)
+
+    def items_of(self, level: int) -> pd.DataFrame:
+        """The rows of the items table at ``level``."""
+        return self.items[self.items[C.LEVEL] == level]
+
+    def item(self, position: int) -> Item:
+        """The item at row ``position`` of the items table."""
+        return Item.from_row(self.items.iloc[position])
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Item]:
+        for position in range(len(self.items)):
+            yield self.item(position)
+
+
+# --- blueprint -------------------------------------------------------------------------------
+
+
+class Importance(StrEnum):
+    """重要程度: X core, Y general, Z auxiliary."""
+
+    X = "X"
+    Y = "Y"
+    Z = "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A 考评范围 of one level: a node of the blueprint's scope tree, with its weight in percent."""
+
+    level: int
+    code: str  # full path code, e.g. "B-A"; "" when the blueprint gives no code
+    own_code: str  # this tier's code as written (normalised), e.g. "A"
+    name: str | None
+    tier: int  # 1 = top
+    weight: float | None
+    parent: str | None  # full code of the parent scope
+    path_names: tuple[str, ...]  # names from the top tier down to this one
+    part: str = "theory"  # "theory" | "skill"
+    source: RowRef | None = None
+
+    @property
+    def key(self) -> tuple[int, str, tuple[str, ...]]:
+        """Identity within a blueprint: level, code and path of names (codes may be missing)."""
+        return (self.level, self.code, self.path_names)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A 考评点 of one level."""
+
+    level: int
+    code: str  # normalised full code, e.g. "B-A-012"; "" if missing
+    key: str  # code without separators, matched against item codes
+    own_code: str  # as written in the point-code column (normalised)
+    name: str | None
+    importance: Importance | None
+    importance_raw: str | None
+    scope: Scope | None  # the deepest scope the point belongs to
+    part: str = "theory"
+    source: RowRef | None = None
+
+
+@dataclass
+class Blueprint:
+    """考评要素细目表: the scope tree with weights and the points with importance, per level."""
+
+    scopes: list[Scope]
+    points: list[Point]
+    sources: list[InputFile] = field(default_factory=list)
+
+    @property
+    def levels(self) -> list[int]:
+        """Levels present in the blueprint, from 五级 down to 一级."""
+        return sorted({p.level for p in self.points} | {s.level for s in self.scopes}, reverse=True)
+
+    def points_of(self, level: int, part: str | None = "theory") -> list[Point]:
+        """The points of ``level`` (theory points by default; ``part=None`` for all)."""
+        return [p for p in self.points if p.level == level and (part is None or p.part == part)]
+
+    def scopes_of(self, level: int, part: str | None = "theory") -> list[Scope]:
+        """The scopes of ``level`` (theory by default; ``part=None`` for all)."""
+        return [s for s in self.scopes if s.level == level and (part is None or s.part == part)]
+
+
+# --- standard --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StandardWeight:
+    """One row of a national standard's weight table: a scope's weight at one level."""
+
+    level: int
+    scope_name: str
+    weight: float
+    scope_code: str | None = None
+    source: RowRef | None = None
+
+
+@dataclass
+class StandardWeights:
+    """The weight table (权重表) of the national occupational standard (or 评价规范)."""
+
+    entries: list[StandardWeight]
+    name: str | None = None
+    issued: dt.date | None = None
+    sources: list[InputFile] = field(default_factory=list)
+
+    @property
+    def levels(self) -> list[int]:
+        """Levels the table covers."""
+        return sorted({e.level for e in self.entries}, reverse=True)
+
+    def of(self, level: int) -> list[StandardWeight]:
+        """The entries at ``level``."""
+        return [e for e in self.entries if e.level == level]
+
+
+# --- papers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One assembled exam paper: its header fields and its items in order."""
+
+    paper_id: str
+    level: int | None
+    item_ids: tuple[str, ...]
+    institution: str | None = None
+    occupation: str | None = None
+    duration_minutes: float | None = None
+    session: str | None = None
+    source: RowRef | None = None
+
+
+# --- findings --------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    """Outcome of one rule at one level."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"  # advisory rule not met, or a result that needs a person's look
+    NA = "na"  # could not be judged from the data given (says why)
+    WAIVED = "waived"  # failed, but the profile waives the rule here, with a reason
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A table of evidence: column keys with their labels, and rows of values."""
+
+    columns: tuple[tuple[str, str], ...]  # (key, label)
+    rows: tuple[dict[str, Any], ...]
+    title: str = ""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def of(cls, title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> Evidence:
+        """Build an evidence table."""
+        return cls(tuple(columns), tuple(rows), title)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of one rule at one level, with the measured value, the threshold and evidence."""
+
+    rule: str  # "R1" …
+    level: int | None  # None when the rule is judged over the whole bank
+    status: Status
+    message: str  # one Chinese sentence saying what was found
+    measured: float | int | str | None = None
+    threshold: float | int | str | None = None
+    comparator: str = ""  # "≥", "≤", "=", "±"
+    unit: str = ""
+    sheet_line: str = ""
+    clause: str = ""
+    source: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    waiver_reason: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the rule is not met (waived failures count as not failed)."""
+        return self.status is Status.FAIL

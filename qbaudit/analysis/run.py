@@ -1,0 +1,183 @@
+"""One audit run: import the inputs, run the checks, and describe it all as plain data.
+
+The CLI and the window both call :func:`run_audit`; neither adds anything the core lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qbaudit import __version__
+from qbaudit.analysis.checks import CheckReport, run_checks
+from qbaudit.analysis.checks.context import AuditInput
+from qbaudit.analysis.importers import ImportResult, import_bank, import_blueprint, import_standard
+from qbaudit.analysis.model import Evidence, Finding, InputFile
+from qbaudit.analysis.profile import Profile
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.rules import rule
+from qbaudit.analysis.vocabulary import level_name
+from qbaudit.i18n import tr
+
+
+@dataclass
+class AuditRun:
+    """Everything one run produced: the imports (with their row issues), the findings, or an error."""
+
+    profile: Profile
+    as_of: dt.date
+    imports: dict[str, ImportResult] = field(default_factory=dict)
+    report: CheckReport | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        """The messages of inputs that could not be imported at all."""
+        return [result.error for result in self.imports.values() if result.error]
+
+    @property
+    def ok(self) -> bool:
+        """True when every input was imported and the checks ran."""
+        return not self.errors and self.report is not None
+
+    @property
+    def inputs(self) -> list[InputFile]:
+        """Fingerprints of the inputs that were read."""
+        return [f for result in self.imports.values() for f in result.inputs]
+
+    @property
+    def occupation(self) -> str | None:
+        """The occupation named by the bank, if any."""
+        bank = self.imports.get("bank")
+        return bank.data.occupation if bank is not None and bank.data is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as JSON-ready data (findings with evidence; no item text beyond short excerpts)."""
+        return {
+            "qbaudit_version": __version__,
+            "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "as_of": self.as_of.isoformat(),
+            "occupation": self.occupation,
+            "profile": {
+                "id": self.profile.id,
+                "name": self.profile.name,
+                "source": self.profile.source,
+                "origin": self.profile.origin,
+                "waivers": [
+                    {"rule": w.rule, "levels": list(w.levels) if w.levels else None, "reason": w.reason}
+                    for w in self.profile.waivers
+                ],
+            },
+            "inputs": [_input(f) for f in self.inputs],
+            "errors": self.errors,
+            "import_issues": [
+                {"kind": kind, "file": i.file, "sheet": i.sheet, "row": i.row, "column": i.column,
+                 "severity": i.severity.value, "reason": i.reason}
+                for kind, result in self.imports.items()
+                for i in result.issues
+            ],
+            "column_mapping": [
+                {"kind": kind, "file": m.file, "sheet": m.sheet, "column": m.column, "header": m.header,
+                 "field": m.field, "label": m.label}
+                for kind, result in self.imports.items()
+                for m in result.mapping
+            ],
+            "levels": [{"level": level, "name": level_name(level)} for level in (self.report.levels if self.report else [])],
+            "findings": [finding_to_dict(f) for f in (self.report.findings if self.report else [])],
+        }
+
+
+def _input(f: InputFile) -> dict[str, Any]:
+    return {"name": f.name, "kind": f.kind, "sha256": f.sha256, "size": f.size, "rows_taken": f.rows_taken,
+            "rows_rejected": f.rows_rejected, "encoding": f.encoding, "sheets": list(f.sheets)}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    return value
+
+
+def evidence_to_dict(evidence: Evidence) -> dict[str, Any]:
+    """An evidence table as JSON-ready data."""
+    return {
+        "title": evidence.title,
+        "columns": [{"key": key, "label": label} for key, label in evidence.columns],
+        "rows": [{k: _jsonable(v) for k, v in row.items()} for row in evidence.rows],
+    }
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON-ready data."""
+    return {
+        "rule": finding.rule,
+        "rule_name": rule(finding.rule).name,
+        "level": finding.level,
+        "level_name": level_name(finding.level) if finding.level is not None else None,
+        "status": finding.status.value,
+        "message": finding.message,
+        "measured": _jsonable(finding.measured),
+        "threshold": _jsonable(finding.threshold),
+        "comparator": finding.comparator,
+        "unit": finding.unit,
+        "sheet_line": finding.sheet_line,
+        "clause": finding.clause,
+        "source": finding.source,
+        "waiver_reason": finding.waiver_reason,
+        "evidence": [evidence_to_dict(e) for e in finding.evidence],
+    }
+
+
+def run_audit(
+    bank: str | Path,
+    blueprint: str | Path,
+    profile: Profile,
+    *,
+    standard: str | Path | None = None,
+    as_of: dt.date | None = None,
+    default_level: int | None = None,
+    occupation: str | None = None,
+    state: TaskState | None = None,
+) -> AuditRun:
+    """Import the bank, the blueprint and (optionally) the standard, then run the checks.
+
+    Inputs that cannot be imported are reported in :attr:`AuditRun.errors`; the checks then do not run.
+    """
+    state = state or NullState()
+    run = AuditRun(profile=profile, as_of=as_of or dt.date.today())
+    steps: list[tuple[str, Any, str | Path | None]] = [
+        ("bank", lambda p: import_bank(p, default_level=default_level, occupation=occupation), bank),
+        ("blueprint", lambda p: import_blueprint(p, default_level=default_level), blueprint),
+        ("standard", lambda p: import_standard(p, default_level=default_level), standard),
+    ]
+    for index, (kind, importer, path) in enumerate(steps):
+        if path is None:
+            continue
+        checkpoint(state, index * 0.25, tr(f"progress.import_{kind}"))
+        run.imports[kind] = importer(path)
+    if run.errors:
+        return run
+    data = AuditInput(
+        bank=run.imports["bank"].data,
+        blueprint=run.imports["blueprint"].data,
+        standard=run.imports["standard"].data if "standard" in run.imports else None,
+        as_of=run.as_of,
+    )
+    run.report = run_checks(data, profile, _Scaled(state, 0.75, 0.25))
+    return run
+
+
+class _Scaled:
+    """A state that maps the 0–1 progress of a step onto a part of the whole."""
+
+    def __init__(self, state: TaskState, start: float, span: float) -> None:
+        self.state, self.start, self.span = state, start, span
+
+    def set_progress(self, fraction: float, text: str = "") -> None:
+        self.state.set_progress(self.start + self.span * fraction, text)
+
+    def is_cancelled(self) -> bool:
+        return self.state.is_cancelled()

@@ -1,0 +1,192 @@
+"""The command line: the same flow as the window, from a terminal.
+
+    qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--json 结果.json]
+
+Exit status: 0 when the audit ran (whatever the findings), 2 for a usage error, 3 when an input or
+the profile cannot be used, 70 for an internal error (details in the log file, never on screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from qbaudit import __version__
+from qbaudit.i18n import LANGUAGES, set_language, tr
+
+EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
+_log = logging.getLogger("qbaudit")
+
+# argparse's own English messages and their catalogue keys.
+_ARGPARSE_MESSAGES = [
+    (re.compile(r"the following arguments are required: (?P<args>.+)"), "cli.error_required"),
+    (re.compile(r"unrecognized arguments: (?P<args>.+)"), "cli.error_unrecognized"),
+    (re.compile(r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"),
+     "cli.error_choice"),
+    (re.compile(r"argument (?P<arg>\S+): expected one argument"), "cli.error_expected_one"),
+    (re.compile(r"ambiguous option: (?P<arg>\S+) could match (?P<choices>.+)"), "cli.error_ambiguous"),
+    (re.compile(r"argument (?P<arg>\S+): (?P<detail>.+)"), "cli.error_argument"),
+]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
+        super().add_usage(usage, actions, groups, prefix=tr("cli.usage_prefix"))
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its headings, help and error messages in the UI language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = tr("cli.positionals")
+        self._optionals.title = tr("cli.options")
+        self.add_argument("-h", "--help", action="help", help=tr("cli.help_help"))
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in the UI language, then exit with status 2."""
+        for pattern, key in _ARGPARSE_MESSAGES:
+            match = pattern.fullmatch(message)
+            if match:
+                message = tr(key, **match.groupdict())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=message) + "\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("cli.bad_date", value=text)) from None
+
+
+def _level(text: str) -> int:
+    from qbaudit.analysis.vocabulary import parse_level
+
+    level = parse_level(text)
+    if level is None:
+        raise argparse.ArgumentTypeError(tr("cli.bad_level", value=text))
+    return level
+
+
+def build_parser() -> ChineseArgumentParser:
+    """The argument parser of ``qbaudit``."""
+    parser = ChineseArgumentParser(prog="qbaudit", description=tr("cli.description"))
+    parser.add_argument("--version", action="version", version=f"qbaudit {__version__}", help=tr("cli.help_version"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=tr("cli.help_lang"))
+    commands = parser.add_subparsers(dest="command", title=tr("cli.commands"), metavar=tr("cli.command_metavar"),
+                                     parser_class=ChineseArgumentParser)
+    check = commands.add_parser("check", help=tr("cli.help_check"), description=tr("cli.description_check"))
+    check.add_argument("--bank", required=True, type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_bank"))
+    check.add_argument("--blueprint", required=True, type=Path, metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_blueprint"))
+    check.add_argument("--standard", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_standard"))
+    check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
+    check.add_argument("--level", type=_level, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
+    check.add_argument("--occupation", metavar=tr("cli.metavar_occupation"), help=tr("cli.help_occupation"))
+    check.add_argument("--json", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_json"))
+    check.add_argument("--details", action="store_true", help=tr("cli.help_details"))
+    check.set_defaults(func=_cmd_check)
+    profiles = commands.add_parser("profiles", help=tr("cli.help_profiles"), description=tr("cli.help_profiles"))
+    profiles.set_defaults(func=_cmd_profiles)
+    return parser
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.profile import DEFAULT_PROFILE, bundled_profiles
+
+    console = _console()
+    for profile_id, name in bundled_profiles():
+        mark = tr("cli.default_mark") if profile_id == DEFAULT_PROFILE else ""
+        console.print(f"{profile_id}\t{name}{mark}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.profile import ProfileError, load_profile
+    from qbaudit.analysis.run import run_audit
+
+    console = _console()
+    try:
+        profile = load_profile(args.profile)
+    except ProfileError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return EXIT_INPUT
+    run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, as_of=args.as_of,
+                    default_level=args.level, occupation=args.occupation)
+    from qbaudit.cli_output import print_run
+
+    print_run(console, run, details=args.details)
+    if args.json is not None:
+        try:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        except OSError as exc:
+            console.print(f"[red]{tr('cli.json_failed', file=str(args.json), reason=exc.strerror or str(exc))}[/red]")
+            return EXIT_INPUT
+        console.print(tr("cli.json_written", file=str(args.json)))
+    return EXIT_INPUT if run.errors else EXIT_OK
+
+
+def _setup_logging() -> Path | None:
+    """Log to a file in the user's log folder; nothing on screen. Item text is never logged."""
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("qbaudit", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "qbaudit.log"
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if value in LANGUAGES:
+            set_language(value)
+    log_path = _setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(tr("cli.interrupted"), file=sys.stderr)
+        return 130
+    except Exception:  # the one path for the unexpected: logged in full, a plain message on screen
+        _log.exception("internal error in command %s", args.command)
+        print(tr("cli.internal_error", log=str(log_path) if log_path else tr("cli.no_log")), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt layer (windows, pages, table models, workers). Nothing outside this package imports Qt."""
