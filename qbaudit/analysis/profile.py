@@ -110,13 +110,13 @@ def _load_document(target: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], 
         raise ProfileError(tr("profile.syntax", file=origin, line=line, column=column)) from exc
     parent = data.get("extends")
     if isinstance(parent, str):
-        if parent in seen or parent == origin:
-            raise ProfileError(tr("profile.extends_loop", file=origin, parent=parent))
         parent_target = parent
         if folder is not None and (folder / f"{parent}.toml").is_file():
             parent_target = str(folder / f"{parent}.toml")
         elif folder is not None and (folder / parent).is_file():
             parent_target = str(folder / parent)
+        if parent_target in seen or parent_target == origin:
+            raise ProfileError(tr("profile.extends_loop", file=origin, parent=parent))
         base, _ = _load_document(parent_target, (*seen, origin))
         base.pop("waivers", None)  # waivers are never inherited: each profile states its own
         data = _merge(base, data)

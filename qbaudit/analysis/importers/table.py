@@ -15,7 +15,6 @@ from qbaudit.analysis.importers.headers import (
     detect_header,
     header_preview,
     kind_spec,
-    normalise_header,
     selected_frame,
 )
 from qbaudit.analysis.importers.outcome import ColumnMapping, RowIssue, Severity
@@ -231,20 +230,17 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _drop_repeated_headers(frame: pl.DataFrame, match: HeaderMatch) -> tuple[pl.DataFrame, list[int]]:
-    """Rows that repeat the header (pasted blocks, one per page) are not data."""
-    checks = [
-        pl.col(target).map_elements(normalise_header, return_dtype=pl.String) == normalise_header(match.headers[col])
-        for col, target in match.targets.items()
-    ]
-    if len(checks) < 2:
+    """Rows that repeat the header (pasted blocks, one per page) are not data.
+
+    A row repeats the header when at least two of its cells equal their own column's header text.
+    """
+    if len(match.targets) < 2:
         return frame, []
-    hits = pl.sum_horizontal([c.fill_null(False).cast(pl.Int32) for c in checks]) >= 2
-    # Only rows containing a header text can match; test cheaply before mapping every cell.
-    header_texts = [match.headers[col] for col in match.targets]
-    suspects = frame.filter(pl.any_horizontal([pl.col(t).is_in(header_texts) for t in match.targets.values()]))
-    if suspects.height == 0:
+    same = [(pl.col(target) == match.headers[column].strip()).fill_null(False).cast(pl.Int32)
+            for column, target in match.targets.items()]
+    repeated = frame.filter(pl.sum_horizontal(same) >= 2).get_column(ROW).to_list()
+    if not repeated:
         return frame, []
-    repeated = suspects.filter(hits)[ROW].to_list()
     return frame.filter(~pl.col(ROW).is_in(repeated)), repeated
 
 
