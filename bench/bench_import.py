@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import random
 import runpy
-import statistics
 import sys
 import time
 from pathlib import Path

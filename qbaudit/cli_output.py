@@ -29,10 +29,7 @@ _STYLE = {
 def _value(value: Any, unit: str = "") -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        text = f"{value:g}"
-    else:
-        text = str(value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
     if len(text) > 16:
         text = text[:15] + "…"
     return f"{text}{unit}" if unit in ("%",) else text

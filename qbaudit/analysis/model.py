@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C
+from qbaudit.analysis.columns import OPTION_LETTERS
+from qbaudit.analysis.columns import ItemColumns as C
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import pick
 

@@ -47,6 +47,8 @@ class Vocabulary:
     importance: dict[str, str]
     difficulty_labels: dict[str, int]
     parts: dict[str, str]
+    total_rows: frozenset[str]
+    not_applicable: frozenset[str]
 
 
 @cache
@@ -73,6 +75,8 @@ def vocabulary() -> Vocabulary:
         importance=importance,
         difficulty_labels={fold(k): v for k, v in data["difficulty_labels"].items()},
         parts=parts,
+        total_rows=frozenset(fold(w) for w in data["total_rows"]["words"]),
+        not_applicable=frozenset(fold(w) for w in data["not_applicable"]["words"]),
     )
 
 
@@ -151,6 +155,16 @@ def parse_difficulty(text: str) -> tuple[float, str] | None:
     if 0 < value < 1 or folded.endswith("%"):
         return value, "proportion"
     return value, "grade"
+
+
+def is_total(text: str | None) -> bool:
+    """True for the words of a summary row (合计, 总计 …)."""
+    return text is not None and fold(text) in vocabulary().total_rows
+
+
+def is_not_applicable(text: str) -> bool:
+    """True for a weight cell that says the scope does not apply at that level (—, /, 不适用 …)."""
+    return fold(text) in vocabulary().not_applicable
 
 
 @cache

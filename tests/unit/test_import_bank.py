@@ -268,3 +268,24 @@ def test_defective_sample_import_matches_its_manifest(sample_imports, manifests)
     counts = result.data.items.groupby(C.LEVEL).size().to_dict()
     assert counts == {int(k): v["items"] for k, v in manifests["defective"]["expected"].items()}
     assert result.data.occupation == "焊工"
+
+
+def test_item_view_of_a_row(sample_imports):
+    bank = sample_imports["defective"]["bank"].data
+    items = bank.items
+    position = int(items.index[items[C.ITEM_ID] == "HG300752"][0])
+    item = bank.item(position)
+    assert (item.item_id, item.level, item.item_type, item.answer) == ("HG300752", 3, "多选", "AAC")
+    assert set(item.options) >= {"A", "B", "C", "D"} and item.stem.startswith("进行返修焊接时")
+    assert item.source.sheet == "三级（高级工）" and item.source.row == 669
+    assert isinstance(item.revised, dt.date)
+    assert bank.levels == [4, 3, 2]
+
+
+def test_a_file_whose_every_row_is_rejected_is_an_error_that_keeps_the_rows(tmp_path):
+    rows = bank_rows(2)
+    for row in rows:
+        row[1] = "九级"
+    result = import_bank(write_xlsx(tmp_path / "bank.xlsx", {"S": [BANK_HEADER, *rows]}))
+    assert not result.ok and "没有可以导入" in result.error and "2 行未导入" in result.error
+    assert [i.row for i in result.rejected] == [2, 3]

@@ -7,6 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import partial
 
 from qbaudit.analysis.checks.context import CheckContext, percent
 from qbaudit.analysis.columns import ItemColumns as C
@@ -170,6 +171,11 @@ def check_point_names(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def _add_code_problem(rows: list[dict], kind: str, code: str, name: str | None, problem: str, source) -> None:
+    rows.append({"kind": kind, "code": code or "—", "name": name or "", "problem": problem,
+                 "sheet": source.sheet if source else "", "row": source.row if source else None})
+
+
 def check_codes(ctx: CheckContext) -> list[Finding]:
     """R8: scope and point codes present, well formed, unique and hierarchical; every item code resolves."""
     profile = ctx.profile
@@ -177,10 +183,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
     all_keys = {level: set(ctx.point_index(level)) for level in ctx.levels}
     for level in ctx.levels:
         code_rows: list[dict] = []
-
-        def add(kind: str, code: str, name: str | None, problem: str, source) -> None:
-            code_rows.append({"kind": kind, "code": code or "—", "name": name or "", "problem": problem,
-                              "sheet": source.sheet if source else "", "row": source.row if source else None})
+        add = partial(_add_code_problem, code_rows)
 
         scopes = ctx.scopes(level)
         by_code: dict[str, list[Scope]] = defaultdict(list)

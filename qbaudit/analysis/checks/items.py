@@ -4,12 +4,14 @@ objective items well formed (R13). Column-wise over the items table; Python only
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from qbaudit.analysis.checks.context import CheckContext, excerpt, percent
-from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C
+from qbaudit.analysis.columns import OPTION_LETTERS
+from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.vocabulary import vocabulary
 from qbaudit.i18n import tr
@@ -129,13 +131,18 @@ def check_subjective(ctx: CheckContext) -> list[Finding]:
             [{"type": str(t), "kind": tr("evidence.yes") if t in subjective else tr("evidence.no"), "items": int(n)}
              for t, n in types.items()],
         )
-        message = tr("R10.pass" if ok else "R10.fail", level=ctx.level_label(level), count=count,
-                     types="、".join(sorted(subjective)))
+        present = "、".join(f"{t} {int(n)}" for t, n in types.items() if t in subjective)
+        message = (tr("R10.pass", level=ctx.level_label(level), count=count, types=present) if ok
+                   else tr("R10.fail", level=ctx.level_label(level), count=count, types="、".join(sorted(subjective))))
         findings.append(
             ctx.finding("R10", level, Status.PASS if ok else Status.FAIL, message, measured=count,
                         threshold=max(minimum, 1), comparator="≥", unit=tr("unit.items"), evidence=[evidence])
         )
     return findings
+
+
+def _too_few_options(option_count: np.ndarray, minimum: int, position: int) -> str:
+    return tr("R13.too_few_options", count=int(option_count[position]), minimum=minimum)
 
 
 def _fold_options(series: pd.Series) -> pd.Series:
@@ -163,7 +170,7 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
         is_choice = _mask(item_type.isin(list(choice_types)))
         option_count = filled.sum(axis=1)
         _collect(problems, is_choice & (option_count < min_options),
-                 lambda position: tr("R13.too_few_options", count=int(option_count[position]), minimum=min_options))
+                 partial(_too_few_options, option_count, min_options))
         gaps = is_choice & (filled[:, 1:] & ~filled[:, :-1]).any(axis=1)
         _collect(problems, gaps, tr("R13.option_gap"))
         used = [i for i in range(len(C.OPTIONS)) if filled[is_choice, i].any()] if is_choice.any() else []

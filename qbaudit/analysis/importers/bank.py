@@ -12,9 +12,11 @@ from pathlib import Path
 
 import polars as pl
 
-from qbaudit.analysis.columns import OPTION_LETTERS, ItemColumns as C, option_column
+from qbaudit.analysis.columns import OPTION_LETTERS, option_column
+from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.importers.cells import (
     ensure_columns,
+    join_distinct_pairs,
     map_distinct,
     parse_dates,
     report_normalised,
@@ -82,6 +84,10 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
         pl.col(SHEET).alias(C.SOURCE_SHEET),
         pl.col(ROW).alias(C.SOURCE_ROW),
     )
+    if items.height == 0:
+        return ImportResult(error=tr("import.nothing_taken", file=table.file, kind=table.spec.label,
+                                     rows=table.rows_rejected),
+                            issues=table.sorted_issues(), mapping=table.mapping, inputs=[table.input_file(0)])
     occupations = items.get_column(C.OCCUPATION).drop_nulls().unique().to_list()
     bank = Bank(
         items=items.to_pandas(use_pyarrow_extension_array=True),
@@ -140,16 +146,7 @@ def _compose_code(scope: str | None, point: str | None) -> str | None:
 def _point_codes(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Normalise codes (full width, spaces, dashes); join a separate scope code and a bare number."""
     if frame.get_column("scope_code").is_not_null().any():
-        pairs = frame.select("scope_code", "point_code").unique()
-        lookup = pl.DataFrame(
-            {
-                "scope_code": pairs.get_column("scope_code"),
-                "point_code": pairs.get_column("point_code"),
-                "__code": [_compose_code(s, p) for s, p in pairs.iter_rows()],
-            },
-            schema={"scope_code": pl.String, "point_code": pl.String, "__code": pl.String},
-        )
-        frame = frame.join(lookup, on=["scope_code", "point_code"], how="left", nulls_equal=True, maintain_order="left")
+        frame = join_distinct_pairs(frame, "scope_code", "point_code", _compose_code, "__code")
     else:
         frame = frame.with_columns(map_distinct(frame, "point_code", normalise_code, pl.String).alias("__code"))
     frame = frame.with_columns(
@@ -193,14 +190,7 @@ def _split_combined_options(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _answers(frame: pl.DataFrame) -> pl.DataFrame:
-    pairs = frame.select("answer", "__type").unique().drop_nulls("answer")
-    lookup = pl.DataFrame(
-        {
-            "answer": pairs.get_column("answer"),
-            "__type": pairs.get_column("__type"),
-            "__answer": [normalise_answer(a, t) for a, t in pairs.iter_rows()],
-        },
-        schema={"answer": pl.String, "__type": pl.String, "__answer": pl.String},
-    )
-    frame = frame.join(lookup, on=["answer", "__type"], how="left", nulls_equal=True, maintain_order="left")
+    frame = join_distinct_pairs(frame, "answer", "__type",
+                                lambda answer, kind: normalise_answer(answer, kind) if answer is not None else None,
+                                "__answer")
     return frame.with_columns(pl.col("answer").alias(C.ANSWER_RAW))

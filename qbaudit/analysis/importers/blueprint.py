@@ -10,7 +10,7 @@ code (``B-A`` + ``012`` → ``B-A-012``); any other code is taken as the full co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -20,11 +20,17 @@ from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
 from qbaudit.analysis.importers.table import SHEET, Table, load_table
 from qbaudit.analysis.model import Blueprint, Importance, Point, RowRef, Scope
-from qbaudit.analysis.vocabulary import code_key, fold, normalise_code, parse_importance, parse_part, parse_weight
+from qbaudit.analysis.vocabulary import (
+    code_key,
+    is_total,
+    normalise_code,
+    parse_importance,
+    parse_part,
+    parse_weight,
+)
 from qbaudit.i18n import tr
 
 _OWN_CODE = re.compile(r"^[0-9]+$")
-TOTAL_WORDS = ("合计", "总计", "小计", "总分", "合计(%)")
 
 
 @dataclass
@@ -38,7 +44,6 @@ class _ScopeDraft:
     source: RowRef
     weight: float | None = None
     weight_row: int | None = None
-    children: list[tuple] = field(default_factory=list)
 
 
 def _tiers(frame: pl.DataFrame) -> list[int]:
@@ -52,7 +57,7 @@ def _tiers(frame: pl.DataFrame) -> list[int]:
 
 def is_total_row(names: list[str | None]) -> bool:
     """A summary row (合计, 总计 …) rather than a scope or point."""
-    return any(name is not None and fold(name) in TOTAL_WORDS for name in names)
+    return any(is_total(name) for name in names)
 
 
 def import_blueprint(path: str | Path, *, default_level: int | None = None) -> ImportResult[Blueprint]:
@@ -74,6 +79,10 @@ def import_blueprint(path: str | Path, *, default_level: int | None = None) -> I
     blueprint = builder.build()
     rows_taken = frame.height - builder.rejected - builder.skipped
     table.rows_rejected += builder.rejected
+    if not blueprint.points:
+        return ImportResult(error=tr("import.nothing_taken", file=table.file, kind=table.spec.label,
+                                     rows=table.rows_rejected),
+                            issues=table.sorted_issues(), mapping=table.mapping, inputs=[table.input_file(0)])
     blueprint.sources = [table.input_file(rows_taken)]
     return ImportResult(data=blueprint, issues=table.sorted_issues(), mapping=table.mapping, inputs=blueprint.sources,
                         rows_taken=rows_taken)
@@ -190,10 +199,7 @@ class _Builder:
 
     def _point(self, row: dict, scope: Scope | None, part: str) -> Point:
         own = normalise_code(row["point_code"]) if row["point_code"] else ""
-        if own and _OWN_CODE.match(own) and scope is not None and scope.code:
-            code = f"{scope.code}-{own}"
-        else:
-            code = own
+        code = f"{scope.code}-{own}" if own and _OWN_CODE.match(own) and scope is not None and scope.code else own
         importance_raw = row["importance"]
         importance = parse_importance(importance_raw) if importance_raw else None
         return Point(

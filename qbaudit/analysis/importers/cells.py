@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
+from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import ROW
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
-from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.vocabulary import level_name, parse_level
 from qbaudit.i18n import tr
 
@@ -25,6 +25,18 @@ def map_distinct(frame: pl.DataFrame, column: str, func: Callable[[str], Any], d
     values = frame.get_column(column).drop_nulls().unique().to_list()
     mapping = {value: func(value) for value in values}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def join_distinct_pairs(frame: pl.DataFrame, first: str, second: str, func: Callable[[Any, Any], Any],
+                        alias: str) -> pl.DataFrame:
+    """Add column ``alias``: ``func`` applied once per distinct pair of ``first`` and ``second``."""
+    pairs = frame.select(first, second).unique()
+    lookup = pl.DataFrame(
+        {first: pairs.get_column(first), second: pairs.get_column(second),
+         alias: [func(a, b) for a, b in pairs.iter_rows()]},
+        schema={first: pl.String, second: pl.String, alias: pl.String},
+    )
+    return frame.join(lookup, on=[first, second], how="left", nulls_equal=True, maintain_order="left")
 
 
 def parse_dates(column: str) -> pl.Expr:

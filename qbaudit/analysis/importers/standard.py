@@ -7,7 +7,6 @@ means the scope does not apply at that level.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
@@ -18,10 +17,8 @@ from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
 from qbaudit.analysis.importers.table import SHEET, load_table
 from qbaudit.analysis.model import RowRef, StandardWeight, StandardWeights
-from qbaudit.analysis.vocabulary import normalise_code, parse_weight
+from qbaudit.analysis.vocabulary import is_not_applicable, normalise_code, parse_weight
 from qbaudit.i18n import tr
-
-_NOT_APPLICABLE = re.compile(r"^([—–\-/／\\]+|无|不适用|N/?A)$", re.IGNORECASE)
 
 
 def import_standard(path: str | Path, *, default_level: int | None = None) -> ImportResult[StandardWeights]:
@@ -55,7 +52,7 @@ def import_standard(path: str | Path, *, default_level: int | None = None) -> Im
         taken = 0
         for column, level in level_columns.items():
             text = row[column]
-            if text is None or _NOT_APPLICABLE.match(text):
+            if text is None or is_not_applicable(text):
                 continue
             weight = parse_weight(text)
             if weight is None:
