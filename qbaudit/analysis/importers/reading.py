@@ -75,8 +75,8 @@ def excel_column(index: int) -> str:
     return letters
 
 
-def read_file(path: str | Path) -> RawFile:
-    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
+def read_bytes(path: str | Path) -> tuple[Path, bytes]:
+    """The content of ``path``; raises :class:`ReadError` when it is missing, a folder, unreadable or empty."""
     path = Path(path)
     if not path.exists():
         raise ReadError(tr("read.not_found", file=str(path)))
@@ -88,7 +88,18 @@ def read_file(path: str | Path) -> RawFile:
         raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or str(exc))) from exc
     if not content:
         raise ReadError(tr("read.empty_file", file=path.name))
-    sha256 = hashlib.sha256(content).hexdigest()
+    return path, content
+
+
+def fingerprint(content: bytes) -> str:
+    """The SHA-256 of a file's content, as hex."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_file(path: str | Path) -> RawFile:
+    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
+    path, content = read_bytes(path)
+    sha256 = fingerprint(content)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or content.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         sheets = _read_excel(path.name, content)
