@@ -81,7 +81,7 @@ def _check(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[tuple[zi
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1 << 20):g}"
+    return f"{size / (1 << 20):g} MiB" if size >= 1 << 20 else f"{size / 1024:g} KiB"
 
 
 @contextmanager

@@ -182,9 +182,11 @@ class _Reader:
         if self.option(number, text, fmt):
             return
         typed = _TYPED_NUMBER.match(text)
-        if typed and typed.group(3).strip():
-            self.start(number, int(typed.group(1) or typed.group(2)), typed.group(3))
-        elif fmt in _DECIMAL_FORMATS:
+        shown_typed = int(typed.group(1) or typed.group(2)) if typed else None
+        # A typed number not above the current item's is a numbered point of its answer ("1. …").
+        if shown_typed is not None and (self.item is None or self.item.number is None or shown_typed > self.item.number):
+            self.start(number, shown_typed, typed.group(3))
+        elif fmt in _DECIMAL_FORMATS and numbered[1] == 0:
             self.start(number, shown, text)
         elif self.item is not None:
             self.item.append(text)

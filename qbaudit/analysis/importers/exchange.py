@@ -15,6 +15,7 @@ from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.i18n import tr
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
+_SPACES = re.compile(r"[ \t\r\f\v]+")
 _TAG_SPLIT = re.compile(r"\s*[:：=]\s*")
 # Bank fields a tag, a metadata line or a Word "key：value" line may set.
 TAGGABLE = {"item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "answer",
@@ -65,15 +66,16 @@ def html_text(fragment: str | None, is_html: bool = True) -> Text:
     if not fragment:
         return Text("")
     if not is_html:
-        return Text(_tidy(fragment))
+        return Text(tidy(fragment))
     collector = _TextCollector()
     collector.feed(fragment)
     collector.close()
-    return Text(_tidy("".join(collector.parts)), collector.pictures, collector.tables)
+    return Text(tidy("".join(collector.parts)), collector.pictures, collector.tables)
 
 
-def _tidy(text: str) -> str:
-    lines = [" ".join(line.split()) for line in text.replace("\xa0", " ").splitlines()]
+def tidy(text: str) -> str:
+    """Runs of spaces as one, blank lines dropped; full-width spaces kept (``（　　）`` is a blank)."""
+    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.replace("\xa0", " ").splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
 

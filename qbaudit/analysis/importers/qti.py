@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qbaudit.analysis.importers.archive import extracted
-from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, joined
+from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, joined, tidy
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.records import Parsed, Record
 from qbaudit.analysis.importers.xmlsafe import XmlError, parse_xml
@@ -49,8 +49,7 @@ def _text(node: Any) -> Text:
     for child in node:
         _walk(child, out, pictures, tables)
         out.append(child.tail or "")
-    lines = [" ".join(line.split()) for line in "".join(out).splitlines()]
-    return Text("\n".join(line for line in lines if line), [p for p in pictures if p], len(tables))
+    return Text(tidy("".join(out)), [p for p in pictures if p], len(tables))
 
 
 def _declarations(root: Any) -> dict[str, list[str]]:

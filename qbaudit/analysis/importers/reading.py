@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import logging
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_BIFF8_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # BOF record of BIFF8 workbook globals
 # Candidate encodings for CSV from Chinese offices; gb18030 is a superset of GBK and GB2312.
 _CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 _CHINESE_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
@@ -118,11 +120,33 @@ def _is_encrypted_ooxml(content: bytes) -> bool:
     return content.startswith(_CFB_MAGIC) and "EncryptionInfo".encode("utf-16-le") in content
 
 
+def unicode_codepage(content: bytes) -> bytes:
+    """A BIFF8 workbook (.xls) with its CODEPAGE record set to 1200, as the format requires.
+
+    BIFF8 keeps text in UTF-16 whatever the record says, and Excel ignores it; but some writers put
+    the system code page there (936 on Chinese Windows), and calamine then decodes the UTF-16 text as
+    GBK. The record is found by walking the records of the workbook globals' first sector.
+    """
+    start = content.find(_BIFF8_BOF) if content.startswith(_CFB_MAGIC) else -1
+    offset = start
+    while 0 <= offset < start + 512 and offset + 4 <= len(content):
+        record, length = struct.unpack_from("<HH", content, offset)
+        if record == 0x0042 and length == 2:
+            if content[offset + 4 : offset + 6] == b"\xb0\x04":
+                return content
+            return content[: offset + 4] + b"\xb0\x04" + content[offset + 6 :]
+        if record == 0x000A:  # EOF of the globals: no CODEPAGE record
+            break
+        offset += 4 + length
+    return content
+
+
 def _read_excel(name: str, content: bytes) -> list[RawSheet]:
     import fastexcel  # imported here: the window starts faster without it
 
     if _is_encrypted_ooxml(content):
         raise ReadError(tr("read.encrypted", file=name))
+    content = unicode_codepage(content)
     try:
         reader = fastexcel.read_excel(content)
         sheet_names = reader.sheet_names

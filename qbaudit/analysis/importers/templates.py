@@ -86,8 +86,10 @@ def parse_columns(text: str | Sequence[str], kind: str = "bank") -> list[str | N
         if name.strip() in _SKIP:
             fields.append(None)
             continue
-        hit = match_header(name, spec) if name.strip() not in spec.fields else None
-        field = name.strip() if hit is None and name.strip() in spec.fields else (hit.field if hit else None)
+        stripped = name.strip()
+        hit = match_header(stripped, spec)
+        # Exact names only: a partial match ("题目难易" holding "题目") would map a column by accident.
+        field = stripped if stripped in spec.fields else (hit.field if hit is not None and hit.rank < 100 else None)
         if field is None:
             known = "、".join(f.label for f in spec.fields.values())
             raise TemplateError(tr("templates.unknown_column", name=name.strip(), known=known))
