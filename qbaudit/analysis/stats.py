@@ -239,6 +239,7 @@ class Thresholds:
     min_upper_lower: float = 0.20
     min_reliability: float = 0.70
     min_sample: int = 30
+    group_fraction: float = 0.27
 
     @classmethod
     def of(cls, settings: Mapping[str, float]) -> Thresholds:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Scope, StandardWeights, Status
+from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Responses, Scope, StandardWeights, Status
 from qbaudit.analysis.profile import Profile
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
@@ -42,6 +42,7 @@ class AuditInput:
     blueprint: Blueprint
     standard: StandardWeights | None = None
     as_of: dt.date = field(default_factory=dt.date.today)
+    responses: Responses | None = None  # answers of past candidates, for the item statistics (R18)
 
 
 class CheckContext:
