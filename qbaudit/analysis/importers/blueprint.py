@@ -187,7 +187,7 @@ class _Builder:
         key = None
         path: list[tuple[str, str | None]] = []
         ref = RowRef(self.table.file, sheet, number)
-        for tier, (code, _) in given.items():
+        for code, _ in given.values():
             if code:
                 self.changed("scope_code", code, normalise_code(code), sheet, number)
         for tier in path_tiers:
