@@ -161,11 +161,16 @@ def item_evidence_columns() -> list[tuple[str, str]]:
     ]
 
 
+def sheet_name(value: Any) -> str:
+    """The sheet of an item for evidence: "" for a CSV file or a document without sheets (null cells)."""
+    return value if isinstance(value, str) else ""
+
+
 def item_evidence_row(item: Any, **extra: Any) -> dict[str, Any]:
     """An evidence row for one item (a row of the items table, as a namedtuple or Series)."""
     return {
         "item_id": getattr(item, C.ITEM_ID),
-        "sheet": getattr(item, C.SOURCE_SHEET) or "",
+        "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)),
         "row": int(getattr(item, C.SOURCE_ROW)),
         **extra,
     }

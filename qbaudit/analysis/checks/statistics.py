@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from qbaudit.analysis.checks.context import CheckContext, excerpt
+from qbaudit.analysis.checks.context import CheckContext, excerpt, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.stats import MISSING_OPTION, PaperStats, Thresholds, analyse, flags
@@ -121,7 +121,7 @@ def _evidence(results: list[tuple[PaperStats, pd.DataFrame]], all_flags: pd.Data
                 "alpha_if_deleted": _round(item.alpha_if_deleted),
                 "flags": "；".join(names[f] + (f"（{o}）" if isinstance(o, str) else "")
                                   for f, o in zip(own["flag"], own["option"], strict=True)),
-                "sheet": sheet if isinstance(sheet, str) else "", "row": int(row) if row is not None else None,
+                "sheet": sheet_name(sheet), "row": int(row) if row is not None else None,
             })
     item_table = Evidence.of(tr("R18.items_title"), [
         ("item_id", tr("evidence.item_id")), ("paper", tr("R18.col_paper")), ("excerpt", tr("evidence.excerpt")),
