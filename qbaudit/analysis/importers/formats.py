@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qbaudit.analysis.importers.archive import ArchiveError
-from qbaudit.analysis.importers.reading import CSV_SUFFIXES, ReadError, read_bytes
+from qbaudit.analysis.importers.reading import CSV_SUFFIXES, ReadError, encoding_label, read_bytes
 from qbaudit.analysis.importers.records import Parsed, records_table
 from qbaudit.analysis.importers.table import Table, load_table
 from qbaudit.analysis.importers.xmlsafe import XmlError
@@ -27,7 +27,6 @@ _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
 _AIKEN_LINE = re.compile(r"^\s*(ANSWER|答案)\s*[:：]\s*[A-Z]", re.M | re.I)
 _OPTION_LINE = re.compile(r"^\s*[A-H]\s*[.．、)）]", re.M)
 _GIFT_SIGNS = re.compile(r"\{\s*\}|\{\s*[=~#]|\{\s*(T|F|TRUE|FALSE)\s*\}|^::|^\$CATEGORY:", re.M)
-FORMATS = ("sheet", "docx", "moodle", "qti", "qti_package", "gift", "aiken")
 
 
 def _xml_root(content: bytes) -> str | None:
@@ -38,7 +37,8 @@ def _xml_root(content: bytes) -> str | None:
 
 
 def detect_format(path: Path, content: bytes) -> str:
-    """The kind of bank file ``content`` is (one of :data:`FORMATS`, or ``doc``/``xml`` for refusals)."""
+    """The kind of bank file ``content`` is: ``sheet``, ``docx``, ``moodle``, ``qti``, ``qti_package``,
+    ``gift`` or ``aiken`` — or ``doc``/``xml`` for the files refused with a reason."""
     suffix = path.suffix.lower()
     if content.startswith(_ZIP):
         try:
@@ -112,4 +112,6 @@ def bank_table(path: str | Path, *, columns: Sequence[str | None] | None = None)
         return str(exc)
     if not parsed.records and not parsed.issues:
         return tr("formats.no_items", file=path.name, format=tr(f"formats.name_{kind}"))
+    # The inputs table shows how each file was read: the text encoding, or the format of a document.
+    parsed.encoding = encoding_label(parsed.encoding) if parsed.encoding else tr(f"formats.name_{kind}")
     return records_table(path, content, parsed)

@@ -246,10 +246,11 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, str]:
     frame = frame.with_columns(pl.Series(ROW, lines, dtype=pl.Int64))
     frame = frame.select([ROW, *schema])
     labels = [str(i + 1) for i in range(width)]
-    return RawSheet(name=None, frame=frame, column_labels=labels), _encoding_label(encoding)
+    return RawSheet(name=None, frame=frame, column_labels=labels), encoding_label(encoding)
 
 
-def _encoding_label(encoding: str) -> str:
+def encoding_label(encoding: str) -> str:
+    """How an encoding is shown to the user (``gb18030`` → ``GBK/GB18030``)."""
     return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}.get(
         encoding, encoding.upper()
     )

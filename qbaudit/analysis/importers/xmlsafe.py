@@ -34,7 +34,3 @@ def parse_xml(name: str, content: bytes) -> Any:
             element.attrib[key.rsplit("}", 1)[1]] = element.attrib.pop(key)
     return root
 
-
-def local_name(root: Any) -> str:
-    """The root's tag without namespace (after :func:`parse_xml`, the tag itself)."""
-    return root.tag if isinstance(root.tag, str) else ""
