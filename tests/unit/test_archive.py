@@ -112,3 +112,10 @@ def test_a_good_package_is_extracted_then_removed(sandbox):
     assert _files(temp) == []
     result = import_bank(archive, default_level=4)
     assert result.ok and result.data.items["item_id"].tolist() == ["T1"]
+
+
+def test_a_word_file_that_is_a_zip_bomb_is_refused_before_python_docx_opens_it(sandbox):
+    _, _, work = sandbox
+    path = write_zip(work / "bomb.docx", {"word/document.xml": b"<w:document/>", "word/media/x.bin": b"\0" * (50 << 20)})
+    result = import_bank(path)
+    assert not result.ok and "压缩炸弹" in result.error

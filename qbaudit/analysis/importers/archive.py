@@ -84,6 +84,21 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):g} MiB" if size >= 1 << 20 else f"{size / 1024:g} KiB"
 
 
+def inspect(path: str | Path, limits: Limits | None = None) -> None:
+    """Check a zip-based document (a Word file) against the limits without extracting it.
+
+    Raises :class:`ArchiveError` when it breaks a limit (a zip bomb dressed as .docx); a file that is
+    not a readable zip is left to the document's reader, which says so in its own words.
+    """
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with archive:
+        _check(archive, path.name, limits or Limits.bundled())
+
+
 @contextmanager
 def extracted(path: str | Path, limits: Limits | None = None) -> Iterator[Path]:
     """Extract the archive at ``path`` into a temporary folder, yield it, and remove it afterwards.

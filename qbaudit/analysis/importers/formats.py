@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qbaudit.analysis.importers.archive import ArchiveError
+from qbaudit.analysis.importers.archive import ArchiveError, inspect
 from qbaudit.analysis.importers.reading import CSV_SUFFIXES, ReadError, encoding_label, read_bytes
 from qbaudit.analysis.importers.records import Parsed, records_table
 from qbaudit.analysis.importers.table import Table, load_table
@@ -97,7 +97,7 @@ def bank_table(path: str | Path, *, columns: Sequence[str | None] | None = None)
     kind = detect_format(path, content)
     if kind == "sheet":
         table = load_table(path, "bank", columns=list(columns) if columns is not None else None)
-        if isinstance(table, str) and columns is None and path.suffix.lower() in CSV_SUFFIXES | {".xls", ".xlsx", ""}:
+        if isinstance(table, str) and columns is None and path.suffix.lower() in CSV_SUFFIXES | {""}:
             from qbaudit.analysis.importers.templates import offer
 
             table += offer(path)
@@ -107,6 +107,8 @@ def bank_table(path: str | Path, *, columns: Sequence[str | None] | None = None)
     if kind == "xml":
         return tr("formats.xml_unknown", file=path.name)
     try:
+        if kind == "docx" and content.startswith(_ZIP):
+            inspect(path)  # python-docx inflates every part: refuse a zip bomb first
         parsed = _parsers()[kind](path, content)
     except (XmlError, ArchiveError, ValueError) as exc:
         return str(exc)

@@ -201,6 +201,10 @@ def matching(path: str | Path, folder: str | Path | None = None, kind: str = "ba
 
 def offer(path: str | Path, folder: str | Path | None = None) -> str:
     """What to add to the message of a file without a header: the templates that fit, or how to map."""
+    try:
+        shape(path)
+    except TemplateError:  # not readable at all: the error says why, a mapping would not help
+        return ""
     found = matching(path, folder)
     if found:
         return tr("templates.offer", names="、".join(f"「{t.name}」" for t in found))
