@@ -232,3 +232,23 @@ def test_a_format_with_only_rejected_parts_keeps_its_list(tmp_path):
     result = import_bank(path, default_level=4)
     assert not result.ok and "2 行未导入" in result.error
     assert [i.row for i in result.rejected] == [1, 3]
+
+
+def test_word_table_inside_an_item_is_kept_as_a_reference(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("四级")
+    document.add_paragraph("一、简答题")
+    document.add_paragraph("1. 根据下表计算焊接线能量。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "电流", "电压"
+    table.cell(1, 0).text, table.cell(1, 1).text = "120A", "24V"
+    document.add_paragraph("答案：2880 J/mm")
+    path = tmp_path / "bank.docx"
+    document.save(path)
+    result = import_bank(path)
+    item = result.data.items.iloc[0]
+    # Paragraphs: 1 level, 2 heading, 3 item, 4–7 the four cells, 8 the answer line.
+    assert (item[C.STEM], item[C.ANSWER], item[C.ATTACHMENTS]) == ("根据下表计算焊接线能量。", "2880 J/mm", "表格（第 4 段起）")
+    assert item[C.ITEM_TYPE] == "简答" and not result.issues
