@@ -1,6 +1,8 @@
 """The command line: the same flow as the window, from a terminal.
 
-    qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--json 结果.json]
+    qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--responses 作答.xlsx]
+                  [--columns 列… | --template 名称] [--save-template 名称] [--json 结果.json]
+    qbaudit templates
 
 Exit status: 0 when the audit ran (whatever the findings), 2 for a usage error, 3 when an input or
 the profile cannot be used, 70 for an internal error (details in the log file, never on screen).
@@ -88,9 +90,14 @@ def build_parser() -> ChineseArgumentParser:
                                      parser_class=ChineseArgumentParser)
     check = commands.add_parser("check", help=tr("cli.help_check"), description=tr("cli.description_check"))
     check.add_argument("--bank", required=True, type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_bank"))
-    check.add_argument("--blueprint", required=True, type=Path, metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_blueprint"))
+    check.add_argument("--blueprint", required=True, type=Path, nargs="+", metavar=tr("cli.metavar_file"),
+                       help=tr("cli_formats.help_blueprint_many"))
     check.add_argument("--standard", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_standard"))
+    check.add_argument("--responses", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli_formats.help_responses"))
+    headerless = check.add_mutually_exclusive_group()
+    headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
+    headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_template"))
+    check.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_save_template"))
     check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
     check.add_argument("--level", type=_level, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
@@ -100,6 +107,9 @@ def build_parser() -> ChineseArgumentParser:
     check.set_defaults(func=_cmd_check)
     profiles = commands.add_parser("profiles", help=tr("cli.help_profiles"), description=tr("cli.help_profiles"))
     profiles.set_defaults(func=_cmd_profiles)
+    templates = commands.add_parser("templates", help=tr("cli_formats.help_templates"),
+                                    description=tr("cli_formats.help_templates"))
+    templates.set_defaults(func=_cmd_templates)
     return parser
 
 
@@ -119,18 +129,48 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.importers.templates import load_templates
+
+    console = _console()
+    templates = load_templates()
+    if not templates:
+        console.print(tr("cli_formats.no_templates"))
+    for template in templates:
+        console.print(tr("cli_formats.template_line", name=template.name, columns=template.describe(),
+                         count=template.column_count, created=template.created))
+    return EXIT_OK
+
+
+def _bank_columns(args: argparse.Namespace, console) -> list[str | None] | None:
+    """The columns of a headerless bank from --columns or --template; saved with --save-template."""
+    from qbaudit.analysis.importers.templates import find_template, parse_columns, save_template
+
+    if args.template:
+        return list(find_template(args.template).columns)
+    if not args.columns:
+        return None
+    columns = parse_columns(args.columns)
+    if args.save_template:
+        template = save_template(args.save_template, columns, args.bank)
+        console.print(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
+    return columns
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.importers.templates import TemplateError
     from qbaudit.analysis.profile import ProfileError, load_profile
     from qbaudit.analysis.run import run_audit
 
     console = _console()
     try:
         profile = load_profile(args.profile)
-    except ProfileError as exc:
+        columns = _bank_columns(args, console)
+    except (ProfileError, TemplateError) as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_INPUT
-    run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, as_of=args.as_of,
-                    default_level=args.level, occupation=args.occupation)
+    run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, responses=args.responses,
+                    as_of=args.as_of, default_level=args.level, occupation=args.occupation, bank_columns=columns)
     from qbaudit.cli_output import print_run
 
     print_run(console, run, details=args.details)

@@ -72,7 +72,8 @@ def _print_inputs(console: Console, run: AuditRun) -> None:
     for header in ("cli.col_file", "cli.col_kind", "cli.col_rows", "cli.col_rejected", "cli.col_encoding", "cli.col_sha"):
         table.add_column(tr(header))
     for f in run.inputs:
-        table.add_row(f.name, tr(f"cli.kind_{f.kind}"), str(f.rows_taken), str(f.rows_rejected),
+        kind = tr(f"cli_formats.kind_{f.kind}") if f.kind == "responses" else tr(f"cli.kind_{f.kind}")
+        table.add_row(f.name, kind, str(f.rows_taken), str(f.rows_rejected),
                       f.encoding or "Excel", f.sha256[:16] + "…")
     console.print(table)
 

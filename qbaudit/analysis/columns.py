@@ -30,6 +30,9 @@ class ItemColumns:
     EXPLANATION = "explanation"
     REVISED = "revised"  # datetime.date or null
     REVISED_RAW = "revised_raw"
+    # References to what the item shows but the bank cannot hold as text: tables and pictures of a
+    # Word item, images of a Moodle or QTI item ("表格（第12段）；图片 media/image3.png"), or null.
+    ATTACHMENTS = "attachments"
     SOURCE_FILE = "source_file"
     SOURCE_SHEET = "source_sheet"
     SOURCE_ROW = "source_row"  # row number as the user sees it (Excel row, CSV line)
@@ -37,7 +40,7 @@ class ItemColumns:
     ALL = (
         ITEM_ID, LEVEL, OCCUPATION, POINT_CODE, POINT_CODE_RAW, POINT_KEY, ITEM_TYPE, ITEM_TYPE_RAW,
         DIFFICULTY, DIFFICULTY_KIND, DIFFICULTY_RAW, STEM, *OPTIONS, ANSWER, ANSWER_RAW,
-        EXPLANATION, REVISED, REVISED_RAW, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW,
+        EXPLANATION, REVISED, REVISED_RAW, ATTACHMENTS, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW,
     )
 
 

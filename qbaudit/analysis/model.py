@@ -180,6 +180,8 @@ class Blueprint:
     scopes: list[Scope]
     points: list[Point]
     sources: list[InputFile] = field(default_factory=list)
+    # X:Y:Z point counts a blueprint declares on its total row, per level (restored when Excel made a time of them)
+    importance_ratios: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def levels(self) -> list[int]:
@@ -243,6 +245,22 @@ class Paper:
     duration_minutes: float | None = None
     session: str | None = None
     source: RowRef | None = None
+
+
+# --- answer data ------------------------------------------------------------------------------
+
+
+@dataclass
+class Responses:
+    """Answers of past candidates, in long form: one row per (candidate, item).
+
+    Columns: ``candidate, item_id, response, score, max_score, paper, source_sheet, source_row``
+    (see :mod:`qbaudit.analysis.stats`); ``shape`` says how the file was laid out (long or wide).
+    """
+
+    frame: pd.DataFrame
+    shape: str = "long"
+    sources: list[InputFile] = field(default_factory=list)
 
 
 # --- findings --------------------------------------------------------------------------------

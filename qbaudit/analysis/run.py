@@ -6,6 +6,7 @@ The CLI and the window both call :func:`run_audit`; neither adds anything the co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 from qbaudit import __version__
 from qbaudit.analysis.checks import CheckReport, run_checks
 from qbaudit.analysis.checks.context import AuditInput
-from qbaudit.analysis.importers import ImportResult, import_bank, import_blueprint, import_standard
+from qbaudit.analysis.importers import ImportResult, import_bank, import_blueprints, import_standard
+from qbaudit.analysis.importers.responses import import_responses
 from qbaudit.analysis.model import Evidence, Finding, InputFile
 from qbaudit.analysis.profile import Profile
 from qbaudit.analysis.progress import NullState, TaskState, checkpoint
@@ -133,30 +135,40 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 def run_audit(
     bank: str | Path,
-    blueprint: str | Path,
+    blueprint: str | Path | Sequence[str | Path],
     profile: Profile,
     *,
     standard: str | Path | None = None,
+    responses: str | Path | None = None,
     as_of: dt.date | None = None,
     default_level: int | None = None,
     occupation: str | None = None,
+    bank_columns: Sequence[str | None] | None = None,
     state: TaskState | None = None,
 ) -> AuditRun:
-    """Import the bank, the blueprint and (optionally) the standard, then run the checks.
+    """Import the bank, the blueprint (one file, or one per level), and optionally the standard and
+    the answer data, then run the checks.
 
-    Inputs that cannot be imported are reported in :attr:`AuditRun.errors`; the checks then do not run.
+    ``bank_columns`` maps the columns of a bank without a header row (see
+    :func:`~qbaudit.analysis.importers.import_bank`). Inputs that cannot be imported are reported in
+    :attr:`AuditRun.errors`; the checks then do not run.
     """
     state = state or NullState()
     run = AuditRun(profile=profile, as_of=as_of or dt.date.today())
-    steps: list[tuple[str, Any, str | Path | None]] = [
-        ("bank", lambda p: import_bank(p, default_level=default_level, occupation=occupation), bank),
-        ("blueprint", lambda p: import_blueprint(p, default_level=default_level), blueprint),
-        ("standard", lambda p: import_standard(p, default_level=default_level), standard),
+    blueprints = [blueprint] if isinstance(blueprint, str | Path) else list(blueprint)
+    steps: list[tuple[str, Any, Any, str]] = [
+        ("bank", lambda p: import_bank(p, default_level=default_level, occupation=occupation, columns=bank_columns),
+         bank, tr("progress.import_bank")),
+        ("blueprint", lambda p: import_blueprints(p, default_level=default_level), blueprints,
+         tr("progress.import_blueprint")),
+        ("standard", lambda p: import_standard(p, default_level=default_level), standard,
+         tr("progress.import_standard")),
+        ("responses", import_responses, responses, tr("responses.progress")),
     ]
-    for index, (kind, importer, path) in enumerate(steps):
+    for index, (kind, importer, path, text) in enumerate(steps):
         if path is None:
             continue
-        checkpoint(state, index * 0.25, tr(f"progress.import_{kind}"))
+        checkpoint(state, index * 0.2, text)
         run.imports[kind] = importer(path)
     if run.errors:
         return run
@@ -165,8 +177,9 @@ def run_audit(
         blueprint=run.imports["blueprint"].data,
         standard=run.imports["standard"].data if "standard" in run.imports else None,
         as_of=run.as_of,
+        responses=run.imports["responses"].data if "responses" in run.imports else None,
     )
-    run.report = run_checks(data, profile, _Scaled(state, 0.75, 0.25))
+    run.report = run_checks(data, profile, _Scaled(state, 0.8, 0.2))
     return run
 
 

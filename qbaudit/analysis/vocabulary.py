@@ -199,3 +199,25 @@ def normalise_answer(text: str, item_type: str | None) -> str:
             return "".join(sorted(letters))
         return folded
     return unicodedata.normalize("NFKC", text).strip()
+
+
+_RATIO = re.compile(r"^(\d+)\s*[:：]\s*(\d+)(?:\s*[:：]\s*(\d+))?$")
+# A duration as calamine gives it: days counted from 1899-12-31 (Excel's day 0), then h:m:s.
+_DURATION = re.compile(r"^(1899-12-31|1900-\d\d-\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.0+)?$")
+
+
+@cache
+def parse_ratio(text: str) -> tuple[int, int, int] | None:
+    """An X:Y:Z ratio of point counts (``132:21:7``), also when Excel turned it into a time
+    (``132:21:00`` shown, ``1900-01-05 12:21:00`` stored); None for anything else."""
+    folded = fold(text)
+    match = _RATIO.match(folded)
+    if match:
+        return int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    match = _DURATION.match(unicodedata.normalize("NFKC", text).strip())
+    if match:
+        import datetime as dt
+
+        days = (dt.date.fromisoformat(match.group(1)) - dt.date(1899, 12, 31)).days
+        return days * 24 + int(match.group(2)), int(match.group(3)), int(match.group(4))
+    return None

@@ -125,3 +125,47 @@ def test_sample_standard(sample_imports):
     assert {(e.level, e.scope_name): e.weight for e in standard.of(2)} == {
         (2, "职业道德"): 5.0, (2, "基础知识"): 10.0, (2, "焊接工艺"): 25.0, (2, "焊接质量管理"): 20.0,
         (2, "焊接结构与生产"): 20.0, (2, "培训与技术管理"): 20.0}
+
+
+def test_blueprint_quirks_are_normalised_and_listed(tmp_path):
+    import datetime as dt
+
+    from qbaudit.analysis.importers import import_blueprints
+
+    header = ["考评范围代码", "考评范围名称", "比重", "考评点代码", "考评点名称", "重要程度"]
+    four = write_xlsx(tmp_path / "焊工细目表-四级.xlsx", {"Sheet1": [
+        header,
+        ["Ａ", "基础知识", 100, "Ａ—００１", "识图", "x"],
+        [None, None, None, "A–002 ", "公差", " y"],
+        [None, None, None, "A-003", "材料", "X"],
+        ["合计", None, 100, None, None, dt.timedelta(hours=132, minutes=21)],
+    ]})
+    three = write_csv(tmp_path / "焊工细目表-三级.csv", [
+        header, ["B", "工艺", "100", "B-001", "预热", "z"], ["合计", None, "100", None, None, "6:1:00"]])
+    result = import_blueprints([four, three])
+    assert result.ok, result.error
+    blueprint = result.data
+    assert [(p.level, p.code, p.importance.value) for p in blueprint.points] == [
+        (4, "A-001", "X"), (4, "A-002", "Y"), (4, "A-003", "X"), (3, "B-001", "Z")]
+    assert blueprint.importance_ratios == {4: (132, 21, 0), 3: (6, 1, 0)}
+    notes = [(i.file, i.row, i.reason) for i in result.issues if i.severity is Severity.INFO and "合计行" not in i.reason]
+    assert notes == [
+        ("焊工细目表-四级.xlsx", 2, "考评范围代码「Ａ」已规范化为「A」（共 1 处）。"),
+        ("焊工细目表-四级.xlsx", 2, "考评点代码「Ａ—００１」已规范化为「A-001」（共 1 处）。"),
+        ("焊工细目表-四级.xlsx", 2, "重要程度「x」按「X」处理（共 1 处）。"),
+        ("焊工细目表-四级.xlsx", 3, "考评点代码「A–002」已规范化为「A-002」（共 1 处）。"),
+        ("焊工细目表-四级.xlsx", 3, "重要程度「y」按「Y」处理（共 1 处）。"),
+        ("焊工细目表-四级.xlsx", 5, "「1900-01-05 12:21:00」是被 Excel 当成时间的重要程度比例，已还原为 X:Y:Z = 132:21:0（共 1 处）。"),
+        ("焊工细目表-三级.csv", 2, "重要程度「z」按「Z」处理（共 1 处）。"),
+        ("焊工细目表-三级.csv", 3, "「6:1:00」是被 Excel 当成时间的重要程度比例，已还原为 X:Y:Z = 6:1:0（共 1 处）。"),
+    ]
+    assert [f.name for f in result.inputs] == ["焊工细目表-四级.xlsx", "焊工细目表-三级.csv"]
+
+
+def test_one_failing_blueprint_of_several_fails_the_whole(tmp_path):
+    from qbaudit.analysis.importers import import_blueprints
+
+    good = write_xlsx(tmp_path / "四级.xlsx", {"S": [HEADER, ["四级", "A", "基础", 100, "A", "识图", 100, "001", "一", "X"]]})
+    bad = write_xlsx(tmp_path / "三级.xlsx", {"S": [["会议纪要"]]})
+    result = import_blueprints([good, bad])
+    assert not result.ok and "三级.xlsx" in result.error and len(result.inputs) == 1

@@ -16,6 +16,7 @@ from qbaudit.analysis.checks.blueprint import (
 from qbaudit.analysis.checks.context import AuditInput, CheckContext
 from qbaudit.analysis.checks.items import check_objective_items, check_parameters, check_subjective
 from qbaudit.analysis.checks.quantity import check_item_count, check_items_per_point, check_point_count
+from qbaudit.analysis.checks.statistics import check_statistics
 from qbaudit.analysis.checks.update import check_revision
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.analysis.profile import Profile
@@ -37,6 +38,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("R13", check_objective_items),
     ("R14", check_revision),
     ("R17", check_point_names),
+    ("R18", check_statistics),
     ("R19", check_importance_spread),
     ("R20", check_points_per_weight),
 ]

@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import partial
 
-from qbaudit.analysis.checks.context import CheckContext, percent
+from qbaudit.analysis.checks.context import CheckContext, percent, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Point, Scope, StandardWeight, Status
 from qbaudit.i18n import tr
@@ -225,7 +225,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
             elsewhere = [ctx.level_label(other) for other in ctx.levels if other != level and getattr(item, C.POINT_KEY) in all_keys[other]]
             note = tr("R8.code_in_other_level", levels="、".join(elsewhere)) if elsewhere else tr("R8.code_not_in_blueprint")
             item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": getattr(item, C.POINT_CODE_RAW),
-                              "sheet": getattr(item, C.SOURCE_SHEET) or "", "row": int(getattr(item, C.SOURCE_ROW)),
+                              "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
                               "problem": note})
         problems = len(code_rows) + len(item_rows)
         evidence = []

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Scope, StandardWeights, Status
+from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Responses, Scope, StandardWeights, Status
 from qbaudit.analysis.profile import Profile
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
@@ -42,6 +42,7 @@ class AuditInput:
     blueprint: Blueprint
     standard: StandardWeights | None = None
     as_of: dt.date = field(default_factory=dt.date.today)
+    responses: Responses | None = None  # answers of past candidates, for the item statistics (R18)
 
 
 class CheckContext:
@@ -160,11 +161,16 @@ def item_evidence_columns() -> list[tuple[str, str]]:
     ]
 
 
+def sheet_name(value: Any) -> str:
+    """The sheet of an item for evidence: "" for a CSV file or a document without sheets (null cells)."""
+    return value if isinstance(value, str) else ""
+
+
 def item_evidence_row(item: Any, **extra: Any) -> dict[str, Any]:
     """An evidence row for one item (a row of the items table, as a namedtuple or Series)."""
     return {
         "item_id": getattr(item, C.ITEM_ID),
-        "sheet": getattr(item, C.SOURCE_SHEET) or "",
+        "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)),
         "row": int(getattr(item, C.SOURCE_ROW)),
         **extra,
     }

@@ -1,4 +1,4 @@
-"""Import a question bank (题库) from ``.xlsx``/``.xls``/``.csv`` into :class:`~qbaudit.analysis.model.Bank`.
+"""Import a question bank (题库) into :class:`~qbaudit.analysis.model.Bank`: every format ends in :func:`build_bank`.
 
 Rows are taken when they look like an item, even with defects: a missing difficulty or a bad answer
 is for the checks (R7, R13) to report, not a reason to drop the item. Rows that are not items (a
@@ -8,6 +8,7 @@ footnote, a row with no level) are rejected and reported with sheet, row, column
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -24,31 +25,42 @@ from qbaudit.analysis.importers.cells import (
 )
 from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
-from qbaudit.analysis.importers.table import SHEET, Table, load_table
+from qbaudit.analysis.importers.table import SHEET, Table
 from qbaudit.analysis.model import Bank
 from qbaudit.analysis.vocabulary import code_key, normalise_answer, normalise_code, parse_difficulty, parse_item_type
 from qbaudit.i18n import tr
 
 _FIELDS = [
     "item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "stem", "options",
-    *C.OPTIONS, "answer", "explanation", "revised",
+    *C.OPTIONS, "answer", "explanation", "revised", "attachments",
 ]
 # Markers of options written in one cell: "A.…  B、…  C：…"
 _OPTION_MARK = re.compile(r"(?:^|(?<=\s)|(?<=[;；]))([A-H])\s*[.．、:：)）]\s*")
 _OWN_CODE = re.compile(r"^[0-9]+$")
 
 
-def import_bank(path: str | Path, *, default_level: int | None = None, occupation: str | None = None) -> ImportResult[Bank]:
-    """Import the bank at ``path``.
+def import_bank(path: str | Path, *, default_level: int | None = None, occupation: str | None = None,
+                columns: Sequence[str | None] | None = None) -> ImportResult[Bank]:
+    """Import the bank at ``path``, whatever its format (see :mod:`qbaudit.analysis.importers.formats`).
 
     Args:
-        path: an Excel workbook (one sheet per level, or a level column) or a CSV file.
+        path: an Excel workbook (one sheet per level, or a level column), a CSV file, a Word document,
+            a Moodle XML, GIFT or Aiken file, or a QTI 2.1 item or content package.
         default_level: the level of rows that name none (no level column, sheet not named by level).
         occupation: the occupation, when the file does not carry a column for it.
+        columns: for a spreadsheet without a header row, the field of each column in order
+            (canonical names such as ``"stem"``; None for a column not used).
     """
-    table = load_table(path, "bank")
+    from qbaudit.analysis.importers.formats import bank_table
+
+    table = bank_table(path, columns=columns)
     if isinstance(table, str):
         return ImportResult.failure(table)
+    return build_bank(table, default_level=default_level, occupation=occupation)
+
+
+def build_bank(table: Table, *, default_level: int | None = None, occupation: str | None = None) -> ImportResult[Bank]:
+    """Normalise and validate the mapped rows of ``table`` into a :class:`Bank` (shared by every format)."""
     frame = ensure_columns(table.frame, _FIELDS)
     frame = _reject_non_items(table, frame)
     frame = resolve_levels(table, frame, default_level)
@@ -80,6 +92,7 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
         pl.col("__answer").alias(C.ANSWER), C.ANSWER_RAW,
         pl.col("explanation").alias(C.EXPLANATION),
         C.REVISED, C.REVISED_RAW,
+        pl.col("attachments").alias(C.ATTACHMENTS),
         pl.lit(table.file).alias(C.SOURCE_FILE),
         pl.col(SHEET).alias(C.SOURCE_SHEET),
         pl.col(ROW).alias(C.SOURCE_ROW),

@@ -10,6 +10,7 @@ code (``B-A`` + ``012`` → ``B-A-012``); any other code is taken as the full co
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from qbaudit.analysis.vocabulary import (
     is_total,
     normalise_code,
     parse_importance,
+    parse_level,
     parse_part,
+    parse_ratio,
     parse_weight,
 )
 from qbaudit.i18n import tr
@@ -60,8 +63,34 @@ def is_total_row(names: list[str | None]) -> bool:
     return any(is_total(name) for name in names)
 
 
+def import_blueprints(paths: str | Path | Sequence[str | Path], *,
+                      default_level: int | None = None) -> ImportResult[Blueprint]:
+    """Import a blueprint kept in one workbook or split one workbook per level, as one blueprint.
+
+    A workbook that names its level nowhere (no level column, sheets not named by level) takes the
+    level its file name gives (``细目表-四级.xlsx``). The first file that cannot be imported fails
+    the whole, with the row issues of every file kept.
+    """
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    results = [import_blueprint(p, default_level=default_level) for p in paths]
+    if len(results) == 1:
+        return results[0]
+    issues = [i for r in results for i in r.issues]
+    inputs = [f for r in results for f in r.inputs]
+    failed = next((r for r in results if not r.ok), None)
+    if failed is not None:
+        return ImportResult(error=failed.error, issues=issues, inputs=inputs)
+    merged = Blueprint(scopes=[s for r in results for s in r.data.scopes], points=[p for r in results for p in r.data.points],
+                       sources=inputs,
+                       importance_ratios={k: v for r in results for k, v in r.data.importance_ratios.items()})
+    return ImportResult(data=merged, issues=issues, mapping=[m for r in results for m in r.mapping], inputs=inputs,
+                        rows_taken=sum(r.rows_taken for r in results))
+
+
 def import_blueprint(path: str | Path, *, default_level: int | None = None) -> ImportResult[Blueprint]:
-    """Import the blueprint at ``path`` (one sheet per level, or a level column)."""
+    """Import the blueprint at ``path`` (one sheet per level, or a level column, or a level in the file name)."""
+    if default_level is None:
+        default_level = parse_level(Path(path).stem)
     table = load_table(path, "blueprint")
     if isinstance(table, str):
         return ImportResult.failure(table)
@@ -99,14 +128,36 @@ class _Builder:
         self.point_rows: list[tuple[dict, tuple | None]] = []
         self.rejected = 0
         self.skipped = 0
+        self.ratios: dict[int, tuple[int, int, int]] = {}
+        self.changes: dict[tuple[str, str, str], list[tuple[str | None, int]]] = {}
+
+    def changed(self, kind: str, raw: str | None, normalised: str | None, sheet: str | None, row: int) -> None:
+        """Note that a cell was normalised (listed once per distinct change, with where it first was)."""
+        if raw is not None and normalised is not None and raw != normalised:
+            self.changes.setdefault((kind, raw, normalised), []).append((sheet, row))
+
+    def report_changes(self) -> None:
+        """List every distinct change made to codes, importance and ratios, with its first place and count."""
+        for (kind, raw, normalised), places in self.changes.items():
+            sheet, row = places[0]
+            self.table.issue(Severity.INFO, tr(f"blueprint_quirks.changed_{kind}", raw=raw, normalised=normalised,
+                                               count=len(places)), sheet, row)
 
     def add(self, row: dict) -> None:
         sheet, number = row[SHEET], row[ROW]
         names = [row[f"scope_name_{t}"] for t in self.tiers] + [row["point_name"]]
+        ratio = parse_ratio(row["importance"]) if row["importance"] else None
+        if ratio is not None:  # X:Y:Z point counts (Excel may have made a time of them): not an importance
+            self.changed("ratio", row["importance"], ":".join(map(str, ratio)), sheet, number)
+            row = {**row, "importance": None}
         if is_total_row(names) or is_total_row([row[f"scope_code_{t}"] for t in self.tiers] + [row["point_code"]]):
             self.table.issue(Severity.INFO, tr("import.total_row"), sheet, number)
+            if ratio is not None:
+                self.ratios[row["level"]] = ratio
             self.skipped += 1
             return
+        if ratio is not None and (row["point_code"] is not None or row["point_name"] is not None):
+            self.table.issue(Severity.WARNING, tr("blueprint_quirks.ratio_on_point"), sheet, number, "importance")
         part = "theory"
         if row["part"] is not None:
             parsed = parse_part(row["part"])
@@ -136,6 +187,9 @@ class _Builder:
         key = None
         path: list[tuple[str, str | None]] = []
         ref = RowRef(self.table.file, sheet, number)
+        for code, _ in given.values():
+            if code:
+                self.changed("scope_code", code, normalise_code(code), sheet, number)
         for tier in path_tiers:
             code, name = self.carry[tier]
             path.append((normalise_code(code) if code else "", name))
@@ -195,13 +249,17 @@ class _Builder:
                 source=draft.source,
             )
         points = [self._point(row, scopes.get(key) if key else None, part) for row, key, part in self.point_rows]
-        return Blueprint(scopes=list(scopes.values()), points=points)
+        self.report_changes()
+        return Blueprint(scopes=list(scopes.values()), points=points, importance_ratios=dict(self.ratios))
 
     def _point(self, row: dict, scope: Scope | None, part: str) -> Point:
         own = normalise_code(row["point_code"]) if row["point_code"] else ""
         code = f"{scope.code}-{own}" if own and _OWN_CODE.match(own) and scope is not None and scope.code else own
         importance_raw = row["importance"]
         importance = parse_importance(importance_raw) if importance_raw else None
+        source = (row[SHEET], row[ROW])
+        self.changed("point_code", row["point_code"], own or None, *source)
+        self.changed("importance", importance_raw, importance, *source)
         return Point(
             level=row["level"],
             code=code,

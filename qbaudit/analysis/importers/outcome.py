@@ -34,14 +34,19 @@ class RowIssue:
     column: str | None  # e.g. "难度（E列）"
     reason: str
     severity: Severity
+    # What ``row`` counts: "row" (spreadsheet row, CSV line), "paragraph" (Word), "line" (text formats),
+    # "question" (the n-th question of an XML file or package).
+    unit: str = "row"
 
     def location(self) -> str:
         """Where the issue is, in the user's words: file, sheet, row and column."""
         parts = [f"「{self.file}」"]
         if self.sheet:
-            parts.append(tr("import.where_sheet", sheet=self.sheet))
+            parts.append(tr("import.where_sheet", sheet=self.sheet) if self.unit == "row"
+                         else tr("formats.where_part", part=self.sheet))
         if self.row is not None:
-            parts.append(tr("import.where_row", row=self.row))
+            parts.append(tr("import.where_row", row=self.row) if self.unit == "row"
+                         else tr(f"formats.where_{self.unit}", number=self.row))
         if self.column:
             parts.append(tr("import.where_column", column=self.column))
         return " ".join(parts)

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import logging
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_BIFF8_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # BOF record of BIFF8 workbook globals
 # Candidate encodings for CSV from Chinese offices; gb18030 is a superset of GBK and GB2312.
 _CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 _CHINESE_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
@@ -75,8 +77,8 @@ def excel_column(index: int) -> str:
     return letters
 
 
-def read_file(path: str | Path) -> RawFile:
-    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
+def read_bytes(path: str | Path) -> tuple[Path, bytes]:
+    """The content of ``path``; raises :class:`ReadError` when it is missing, a folder, unreadable or empty."""
     path = Path(path)
     if not path.exists():
         raise ReadError(tr("read.not_found", file=str(path)))
@@ -88,7 +90,18 @@ def read_file(path: str | Path) -> RawFile:
         raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or str(exc))) from exc
     if not content:
         raise ReadError(tr("read.empty_file", file=path.name))
-    sha256 = hashlib.sha256(content).hexdigest()
+    return path, content
+
+
+def fingerprint(content: bytes) -> str:
+    """The SHA-256 of a file's content, as hex."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_file(path: str | Path) -> RawFile:
+    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
+    path, content = read_bytes(path)
+    sha256 = fingerprint(content)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or content.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         sheets = _read_excel(path.name, content)
@@ -107,11 +120,33 @@ def _is_encrypted_ooxml(content: bytes) -> bool:
     return content.startswith(_CFB_MAGIC) and "EncryptionInfo".encode("utf-16-le") in content
 
 
+def unicode_codepage(content: bytes) -> bytes:
+    """A BIFF8 workbook (.xls) with its CODEPAGE record set to 1200, as the format requires.
+
+    BIFF8 keeps text in UTF-16 whatever the record says, and Excel ignores it; but some writers put
+    the system code page there (936 on Chinese Windows), and calamine then decodes the UTF-16 text as
+    GBK. The record is found by walking the records of the workbook globals' first sector.
+    """
+    start = content.find(_BIFF8_BOF) if content.startswith(_CFB_MAGIC) else -1
+    offset = start
+    while 0 <= offset < start + 512 and offset + 4 <= len(content):
+        record, length = struct.unpack_from("<HH", content, offset)
+        if record == 0x0042 and length == 2:
+            if content[offset + 4 : offset + 6] == b"\xb0\x04":
+                return content
+            return content[: offset + 4] + b"\xb0\x04" + content[offset + 6 :]
+        if record == 0x000A:  # EOF of the globals: no CODEPAGE record
+            break
+        offset += 4 + length
+    return content
+
+
 def _read_excel(name: str, content: bytes) -> list[RawSheet]:
     import fastexcel  # imported here: the window starts faster without it
 
     if _is_encrypted_ooxml(content):
         raise ReadError(tr("read.encrypted", file=name))
+    content = unicode_codepage(content)
     try:
         reader = fastexcel.read_excel(content)
         sheet_names = reader.sheet_names
@@ -211,10 +246,11 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, str]:
     frame = frame.with_columns(pl.Series(ROW, lines, dtype=pl.Int64))
     frame = frame.select([ROW, *schema])
     labels = [str(i + 1) for i in range(width)]
-    return RawSheet(name=None, frame=frame, column_labels=labels), _encoding_label(encoding)
+    return RawSheet(name=None, frame=frame, column_labels=labels), encoding_label(encoding)
 
 
-def _encoding_label(encoding: str) -> str:
+def encoding_label(encoding: str) -> str:
+    """How an encoding is shown to the user (``gb18030`` → ``GBK/GB18030``)."""
     return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}.get(
         encoding, encoding.upper()
     )

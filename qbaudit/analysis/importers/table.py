@@ -40,6 +40,8 @@ class Table:
     mapping: list[ColumnMapping] = field(default_factory=list)
     sheets_used: list[str | None] = field(default_factory=list)
     rows_rejected: int = 0
+    unit: str = "row"  # what ROW counts (see RowIssue.unit)
+    field_labels: dict[str, str] = field(default_factory=dict)  # target → label, for files without columns
 
     @property
     def file(self) -> str:
@@ -48,14 +50,14 @@ class Table:
 
     def label(self, sheet: str | None, target: str) -> str | None:
         """How the user names the column of ``target`` on ``sheet``."""
-        return self.labels.get(sheet, {}).get(target)
+        return self.labels.get(sheet, {}).get(target) or self.field_labels.get(target)
 
     def issue(
         self, severity: Severity, reason: str, sheet: str | None = None, row: int | None = None, target: str | None = None
     ) -> None:
         """Record an issue about a row (and column) of this file."""
         column = self.label(sheet, target) if target else None
-        self.issues.append(RowIssue(self.file, sheet, row, column, reason, severity))
+        self.issues.append(RowIssue(self.file, sheet, row, column, reason, severity, self.unit))
 
     def reject_rows(self, rows: pl.DataFrame, reason: str, target: str | None = None) -> None:
         """Record each row of ``rows`` (with ROW and SHEET columns) as not imported."""
@@ -71,6 +73,8 @@ class Table:
     def sorted_issues(self) -> list:
         """The issues in the order of the file: sheet by sheet, row by row."""
         order = {sheet.name: index for index, sheet in enumerate(self.raw.sheets)}
+        if self.unit != "row":  # parts of a document or package: in the order they were met
+            return sorted(self.issues, key=lambda i: i.row if i.row is not None else -1)
         return sorted(self.issues, key=lambda i: (order.get(i.sheet, -1), i.row if i.row is not None else -1))
 
     def input_file(self, rows_taken: int) -> InputFile:
@@ -126,13 +130,26 @@ def _missing_message(spec: KindSpec, file: str, sheet: str | None, missing: list
     return tr("import.missing_columns", file=file, where=where, kind=spec.label, columns=described)
 
 
-def load_table(path: str | Path, kind: str, *, wide_levels: bool = False) -> Table | str:
-    """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message."""
+def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None]) -> HeaderMatch:
+    """A header given by the user for a sheet without one: the field of each column, data from row 1."""
+    targets = {f"c{index}": name for index, name in enumerate(columns) if name and index < len(sheet.data_columns)}
+    headers = {column: _field_label(spec, target) for column, target in targets.items()}
+    return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
+
+
+def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, columns: list[str | None] | None = None,
+               raw: RawFile | None = None) -> Table | str:
+    """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message.
+
+    ``columns`` gives the field of each column of a file without a header row (see :func:`fixed_header`);
+    ``raw`` is the file when the caller has read it already.
+    """
     spec = kind_spec(kind)
-    try:
-        raw = read_file(path)
-    except ReadError as exc:
-        return str(exc)
+    if raw is None:
+        try:
+            raw = read_file(path)
+        except ReadError as exc:
+            return str(exc)
     issues: list[RowIssue] = []
     frames: list[pl.DataFrame] = []
     labels: dict[str | None, dict[str, str]] = {}
@@ -144,7 +161,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False) -> Tab
         content_rows = _content_rows(sheet)
         if content_rows == 0:
             continue
-        match = detect_header(sheet, spec, wide_levels=wide_levels)
+        match = detect_header(sheet, spec, wide_levels=wide_levels) if columns is None else fixed_header(sheet, spec, columns)
         if match is None:
             issues.append(
                 RowIssue(raw.name, sheet.name, None, None,
