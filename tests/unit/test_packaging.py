@@ -45,5 +45,7 @@ def test_resources_are_reachable_through_the_package():
     from qbaudit.bundled import resource
 
     for name in ("columns.toml", "vocabulary.toml", "rules.toml", "profiles/national-2024.toml",
-                 "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml"):
+                 "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml", "sheets/proposition-2024.toml",
+                 "indicators/mohrss-2024.toml", "schemas/sheet.schema.json", "schemas/indicators.schema.json",
+                 "cards/shandong-2022.toml"):
         assert resource(name).is_file(), name
