@@ -3,6 +3,7 @@
     qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--responses 作答.xlsx]
                   [--columns 列… | --template 名称] [--save-template 名称] [--json 结果.json]
     qbaudit templates
+    qbaudit audit new|list|show|score|sign …     (the audit record: see qbaudit.cli_audit)
 
 Exit status: 0 when the audit ran (whatever the findings), 2 for a usage error, 3 when an input or
 the profile cannot be used, 70 for an internal error (details in the log file, never on screen).
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from qbaudit import __version__
+from qbaudit.cli_audit import add_audit_commands
 from qbaudit.i18n import LANGUAGES, set_language, tr
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
@@ -40,7 +42,8 @@ _ARGPARSE_MESSAGES = [
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
-        super().add_usage(usage, actions, groups, prefix=tr("cli.usage_prefix"))
+        # argparse passes prefix="" when it builds a subcommand's prog from this usage: keep that one bare.
+        super().add_usage(usage, actions, groups, prefix=tr("cli.usage_prefix") if prefix is None else prefix)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -110,6 +113,7 @@ def build_parser() -> ChineseArgumentParser:
     templates = commands.add_parser("templates", help=tr("cli_formats.help_templates"),
                                     description=tr("cli_formats.help_templates"))
     templates.set_defaults(func=_cmd_templates)
+    add_audit_commands(commands, ChineseArgumentParser, _date, _level)
     return parser
 
 

@@ -66,3 +66,57 @@ def sample_reports(sample_imports, manifests):
                           dt.date.fromisoformat(manifests[name]["as_of"]))
         reports[name] = run_checks(data, profile)
     return reports
+
+
+# --- the audit record: SQLite always, PostgreSQL when a server is given ----------------------------
+
+POSTGRES_ENV = "QBAUDIT_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_folders(tmp_path, monkeypatch):
+    """Tests never read or write the user's data, config or log folders, nor a database from the environment."""
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / "home" / variable.lower()))
+    monkeypatch.delenv("QBAUDIT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("QBAUDIT_CONFIG_DIR", raising=False)
+
+
+def _postgres_database():
+    """A fresh, empty database on the test server; dropped afterwards. Skips only where no server is given."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{POSTGRES_ENV} 未设置：CI 中 PostgreSQL 测试必须运行（./dev test 会启动临时服务器）")
+        pytest.skip(f"PostgreSQL 测试跳过：没有设置 {POSTGRES_ENV}（./dev test 会在 127.0.0.1 上启动一个临时服务器）")
+    from qbaudit.store.database import normalise_url
+
+    admin_url = normalise_url(admin_url)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10})
+    name = f"qbaudit_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the given server fails the test
+        admin.dispose()
+        pytest.fail(f"PostgreSQL 服务器 {make_url(admin_url).render_as_string(hide_password=True)} 无法使用：{exc}")
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database: a SQLite file in a temporary folder, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'audits.sqlite3'}"
+        return
+    yield from _postgres_database()

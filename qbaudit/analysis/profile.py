@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qbaudit.analysis.datafile import parse_toml, schema_problem
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.vocabulary import vocabulary
-from qbaudit.bundled import load_json, resource
+from qbaudit.bundled import resource
 from qbaudit.i18n import tr
 
 DEFAULT_PROFILE = "national-2024"
@@ -102,12 +103,7 @@ def _read(target: str) -> tuple[str, str, Path | None]:
 
 def _load_document(target: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     text, origin, folder = _read(target)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, column = (where.group(1), where.group(2)) if where else ("?", "?")
-        raise ProfileError(tr("profile.syntax", file=origin, line=line, column=column)) from exc
+    data = parse_toml(text, origin, "profile.syntax", ProfileError)
     parent = data.get("extends")
     if isinstance(parent, str):
         parent_target = parent
@@ -133,57 +129,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-_TYPE_NAMES = {"integer": "整数", "number": "数字", "string": "文字", "boolean": "true 或 false",
-               "array": "列表", "object": "表（[…] 节）"}
-
-
-def _field(path: Any) -> str:
-    parts = [f"[{p}]" if isinstance(p, int) else str(p) for p in path]
-    return ".".join(parts).replace(".[", "[") or tr("profile.root")
-
-
-def _schema_message(error: Any) -> str:
-    field = _field(error.absolute_path)
-    kind = error.validator
-    value = error.instance
-    if kind == "required":
-        missing = [k for k in error.validator_value if k not in value]
-        return tr("profile.missing_field", field=".".join(filter(None, [_field(error.absolute_path) if error.absolute_path else "", missing[0]])))
-    if kind == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        extra = [k for k in value if k not in allowed]
-        name = ".".join(filter(None, [_field(error.absolute_path) if error.absolute_path else "", extra[0]]))
-        return tr("profile.unknown_field", field=name)
-    if kind == "type":
-        expected = error.validator_value
-        expected = expected if isinstance(expected, str) else expected[0]
-        return tr("profile.wrong_type", field=field, expected=_TYPE_NAMES.get(expected, expected), value=repr(value))
-    if kind in ("minimum", "exclusiveMinimum"):
-        return tr("profile.too_small", field=field, limit=error.validator_value, value=value)
-    if kind in ("maximum", "exclusiveMaximum"):
-        return tr("profile.too_large", field=field, limit=error.validator_value, value=value)
-    if kind == "enum":
-        return tr("profile.not_one_of", field=field, allowed="、".join(map(str, error.validator_value)), value=repr(value))
-    if kind == "const":
-        return tr("profile.not_one_of", field=field, allowed=str(error.validator_value), value=repr(value))
-    if kind == "format":
-        return tr("profile.bad_regex", field=field, value=value)
-    if kind in ("minItems", "minLength"):
-        return tr("profile.empty", field=field)
-    if kind == "uniqueItems":
-        return tr("profile.repeated", field=field)
-    if kind == "pattern":
-        return tr("profile.bad_format", field=field, value=repr(value))
-    return tr("profile.invalid", field=field, value=repr(value))
-
-
 def _validate(data: dict[str, Any], origin: str) -> None:
-    from jsonschema import Draft202012Validator, FormatChecker
-
-    validator = Draft202012Validator(load_json("schemas/profile.schema.json"), format_checker=FormatChecker())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    if errors:
-        raise ProfileError(tr("profile.refused", file=origin, reason=_schema_message(errors[0])))
+    problem = schema_problem(data, "profile.schema.json")
+    if problem:
+        raise ProfileError(tr("profile.refused", file=origin, reason=problem))
     problems = _semantic_problems(data)
     if problems:
         raise ProfileError(tr("profile.refused", file=origin, reason=problems[0]))

@@ -22,10 +22,16 @@ sys.meta_path.insert(0, _NoQt())
 def test_core_imports_and_runs_with_qt_absent():
     code = BLOCK_QT + """
 import qbaudit.analysis, qbaudit.analysis.importers, qbaudit.analysis.checks, qbaudit.analysis.run, qbaudit.cli
+import qbaudit.analysis.sheets, qbaudit.analysis.cards, qbaudit.store, qbaudit.store.models, qbaudit.settings
 from qbaudit.analysis.profile import load_profile
 from qbaudit.analysis.run import run_audit
 run = run_audit('sample_banks/compliant/bank.xlsx', 'sample_banks/compliant/blueprint.xlsx', load_profile())
 assert run.ok and run.report.findings
+from qbaudit.analysis.sheets import load_sheet, suggest
+assert suggest(load_sheet(), run.report.findings)
+from qbaudit.store import AuditStore
+with AuditStore('sqlite://') as store:
+    assert store.list_audits() == []
 assert not any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules)
 print('ok')
 """
@@ -45,5 +51,7 @@ def test_resources_are_reachable_through_the_package():
     from qbaudit.bundled import resource
 
     for name in ("columns.toml", "vocabulary.toml", "rules.toml", "profiles/national-2024.toml",
-                 "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml"):
+                 "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml", "sheets/proposition-2024.toml",
+                 "indicators/mohrss-2024.toml", "schemas/sheet.schema.json", "schemas/indicators.schema.json",
+                 "cards/shandong-2022.toml"):
         assert resource(name).is_file(), name

@@ -1,0 +1,279 @@
+"""Scoring a sheet: suggestions from the checks' findings, the inspector's decisions, totals, vetoes, grade.
+
+The checks only advise. For each line the engine suggests a verdict and a score from the findings of
+the rules that inform it (``sheet_line`` in ``resources/rules.toml`` equals the line's name), with the
+findings as evidence; a line no data can judge gets a checklist of what to see instead. The inspector
+decides; a decision that departs from a data suggestion needs a reason. Pure functions, no storage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+from qbaudit.analysis.model import Finding, Status
+from qbaudit.analysis.rules import rule_catalogue
+from qbaudit.analysis.sheets.catalogue import SheetError
+from qbaudit.analysis.sheets.definition import Line, Method, Sheet, Verdict, Veto, criterion_points
+from qbaudit.analysis.vocabulary import level_name
+from qbaudit.i18n import tr
+
+
+class DecisionError(SheetError):
+    """A decision the sheet does not allow; ``str()`` says why and what to do, in Chinese."""
+
+
+class Basis(StrEnum):
+    """What a suggestion rests on."""
+
+    DATA = "data"  # findings of the automatic checks
+    DOCUMENTS = "documents"  # nothing in the data: the inspector judges from documents seen
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the checks suggest for one line, and why."""
+
+    line_id: str
+    basis: Basis
+    verdict: Verdict | None
+    score: float | None
+    explanation: str
+    findings: tuple[Finding, ...] = ()  # every finding of the line's rules, the advisory ones too
+    checklist: tuple[str, ...] = ()  # what to see: the criterion's sentences, then the documents
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The inspector's verdict on one line (score for points sheets), and the reason when it departs."""
+
+    line_id: str
+    verdict: Verdict
+    score: float | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class VetoDecision:
+    """Whether a veto item occurred, with the inspector's description when it did."""
+
+    veto_id: str
+    occurred: bool
+    description: str = ""
+
+
+def rules_of(line: Line) -> list[str]:
+    """Ids of the rules whose sheet line is this line's name."""
+    return [rule.id for rule in rule_catalogue().values() if rule.sheet_line == line.name]
+
+
+def checklist(line: Line) -> tuple[str, ...]:
+    """What an inspector looks at for ``line``: each sentence of its criterion, then the documents."""
+    return (*criterion_points(line), *(tr("sheet.see_document", document=d) for d in line.documents))
+
+
+def _finding_label(finding: Finding) -> str:
+    return f"{finding.rule}·{level_name(finding.level)}" if finding.level is not None else finding.rule
+
+
+def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
+    """A suggestion for every line of ``sheet`` from ``findings`` (those of other sheets' lines are ignored).
+
+    Counted are the findings of rules that are not advisory and that judged something: pass and waived
+    count as met, fail as not met, warn as half met; not-judged (na) and advisory findings are shown
+    as evidence but not counted. All met gives 符合 with full marks, none met 不符合 with 0, anything
+    between 基本符合 with the line's maximum times the met share, rounded down to the sheet's step and
+    kept strictly between 0 and the maximum.
+    """
+    findings = list(findings)
+    catalogue = rule_catalogue()
+    suggestions = {}
+    for line in sheet.lines:
+        rules = rules_of(line)
+        own = tuple(f for f in findings if f.rule in rules)
+        counted = [f for f in own if not catalogue[f.rule].advisory and f.status is not Status.NA]
+        if sheet.method is not Method.POINTS or not counted:
+            key = "sheet.basis_documents_na" if own else "sheet.basis_documents"
+            suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None, tr(key), own, checklist(line))
+            continue
+        met = sum(1.0 if f.status in (Status.PASS, Status.WAIVED) else 0.5 if f.status is Status.WARN else 0.0
+                  for f in counted)
+        failed = [f for f in counted if f.status in (Status.FAIL, Status.WARN)]
+        assert line.max is not None and sheet.part_step is not None
+        if met == len(counted):
+            verdict, score = Verdict.MEETS, line.max
+        elif met == 0:
+            verdict, score = Verdict.FAILS, 0.0
+        else:
+            verdict, score = Verdict.PARTLY, part_score(line.max, sheet.part_step, met / len(counted))
+        explanation = tr("sheet.basis_data", counted=len(counted), met=_count(met), failed=len(failed),
+                         which="、".join(_finding_label(f) for f in failed) or tr("sheet.none"))
+        suggestions[line.id] = Suggestion(line.id, Basis.DATA, verdict, score, explanation, own, checklist(line))
+    return suggestions
+
+
+def _count(value: float) -> str:
+    return f"{value:g}"
+
+
+def part_score(maximum: float, step: float, share: float) -> float:
+    """``maximum × share`` rounded down to ``step``, kept strictly between 0 and ``maximum``."""
+    steps = math.floor(maximum * share / step + 1e-9)
+    top = math.ceil(maximum / step - 1e-9) - 1
+    return round(min(max(steps, 1), top) * step, 6)
+
+
+def _on_step(value: float, step: float) -> bool:
+    return abs(value / step - round(value / step)) < 1e-9
+
+
+def make_decision(sheet: Sheet, line_id: str, verdict: Verdict, score: float | None = None, reason: str = "",
+                  suggestion: Suggestion | None = None) -> Decision:
+    """Check a decision against the sheet and the suggestion, and return it (or raise :class:`DecisionError`).
+
+    符合 takes the line's maximum and 不符合 0 (a score given must agree); 基本符合 needs a score on the
+    sheet's step, above 0 and below the maximum. A yes/no line takes no score. Departing from a data
+    suggestion (another verdict or another score) needs a reason.
+    """
+    line = sheet.line(line_id)
+    reason = reason.strip()
+    if verdict not in sheet.verdicts:
+        allowed = "、".join(sheet.label(v) for v in sheet.verdicts)
+        raise DecisionError(tr("sheet.verdict_not_allowed", line=line.name, allowed=allowed))
+    if sheet.method is Method.YES_NO:
+        if score is not None:
+            raise DecisionError(tr("sheet.no_score_on_yes_no", line=line.name))
+    else:
+        score = _checked_score(sheet, line, verdict, score)
+    if suggestion is not None and suggestion.basis is Basis.DATA and not reason and _departs(verdict, score, suggestion):
+        direction = "sheet.raised" if (score or 0) > (suggestion.score or 0) else "sheet.lowered"
+        raise DecisionError(tr("sheet.reason_needed", line=line.name, direction=tr(direction),
+                               suggested=f"{sheet.label(suggestion.verdict)} {_count(suggestion.score or 0)}",
+                               decided=f"{sheet.label(verdict)} {_count(score or 0)}"))
+    return Decision(line_id, verdict, score, reason)
+
+
+def _departs(verdict: Verdict, score: float | None, suggestion: Suggestion) -> bool:
+    return verdict is not suggestion.verdict or (score is not None and score != suggestion.score)
+
+
+def _checked_score(sheet: Sheet, line: Line, verdict: Verdict, score: float | None) -> float:
+    assert line.max is not None and sheet.part_step is not None
+    if verdict is Verdict.MEETS:
+        if score is not None and score != line.max:
+            raise DecisionError(tr("sheet.meets_full", line=line.name, max=_count(line.max), value=_count(score)))
+        return line.max
+    if verdict is Verdict.FAILS:
+        if score is not None and score != 0:
+            raise DecisionError(tr("sheet.fails_zero", line=line.name, value=_count(score)))
+        return 0.0
+    if score is None:
+        raise DecisionError(tr("sheet.part_needs_score", line=line.name, max=_count(line.max)))
+    if not 0 < score < line.max or not _on_step(score, sheet.part_step):
+        raise DecisionError(tr("sheet.part_out_of_range", line=line.name, value=_count(score), max=_count(line.max),
+                               step=_count(sheet.part_step)))
+    return float(score)
+
+
+def make_veto_decision(sheet: Sheet, veto_id: str, occurred: bool, description: str = "") -> VetoDecision:
+    """Check a veto decision (one that occurred needs a description) and return it."""
+    veto = sheet.veto(veto_id)
+    if veto is None:
+        known = "、".join(v.id for v in sheet.vetoes) or tr("sheet.none")
+        raise DecisionError(tr("sheet.unknown_veto", veto=veto_id, known=known))
+    description = description.strip()
+    if occurred and not description:
+        raise DecisionError(tr("sheet.veto_needs_description", veto=veto.id,
+                               label=veto.describe or tr("sheet.description")))
+    return VetoDecision(veto.id, occurred, description)
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One line with what counts for it: the decision if there is one, else a data suggestion."""
+
+    line: Line
+    suggestion: Suggestion | None
+    decision: Decision | None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The verdict that counts (None while the line is open)."""
+        if self.decision is not None:
+            return self.decision.verdict
+        return self.suggestion.verdict if self.suggestion is not None else None
+
+    @property
+    def score(self) -> float | None:
+        """The score that counts (None while the line is open or on a yes/no sheet)."""
+        if self.decision is not None:
+            return self.decision.score
+        return self.suggestion.score if self.suggestion is not None else None
+
+    @property
+    def state(self) -> str:
+        """``decided``, ``suggested`` (a data suggestion not yet confirmed) or ``open``."""
+        if self.decision is not None:
+            return "decided"
+        return "suggested" if self.verdict is not None else "open"
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    """Totals, vetoes and grade of one sheet."""
+
+    sheet: Sheet
+    lines: tuple[LineResult, ...]
+    vetoes: tuple[tuple[Veto, VetoDecision | None], ...]
+    total: float | None  # points sheets: sum of the scores that count
+    no_count: int
+    no_share: Fraction | None  # yes/no sheets: share of "no" among all lines
+    grade: str | None  # None while lines are open and no veto occurred
+    group_totals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def vetoed(self) -> list[tuple[Veto, VetoDecision]]:
+        """The veto items that occurred."""
+        return [(veto, d) for veto, d in self.vetoes if d is not None and d.occurred]
+
+    @property
+    def open_lines(self) -> list[Line]:
+        """Lines with neither a decision nor a data suggestion."""
+        return [r.line for r in self.lines if r.state == "open"]
+
+    @property
+    def unconfirmed(self) -> list[Line]:
+        """Lines that count a data suggestion the inspector has not confirmed."""
+        return [r.line for r in self.lines if r.state == "suggested"]
+
+    @property
+    def final(self) -> bool:
+        """True when every line is decided by the inspector (the result can be signed)."""
+        return all(r.state == "decided" for r in self.lines)
+
+
+def score_sheet(sheet: Sheet, suggestions: Mapping[str, Suggestion], decisions: Mapping[str, Decision],
+                vetoes: Mapping[str, VetoDecision]) -> SheetResult:
+    """Totals, vetoes and grade of ``sheet`` from the suggestions, decisions and veto decisions."""
+    results = tuple(LineResult(line, suggestions.get(line.id), decisions.get(line.id)) for line in sheet.lines)
+    veto_rows = tuple((veto, vetoes.get(veto.id)) for veto in sheet.vetoes)
+    vetoed = any(d is not None and d.occurred for _, d in veto_rows)
+    complete = all(r.verdict is not None for r in results)
+    no_count = sum(1 for r in results if r.verdict is Verdict.NO)
+    if sheet.method is Method.POINTS:
+        total = round(sum(r.score or 0.0 for r in results), 6)
+        group_totals = {g.id: round(sum(r.score or 0.0 for r in results if r.line in sheet.lines_under(g.id)), 6)
+                        for g in sheet.groups}
+        grade = sheet.grade_for(total) if complete else None
+        no_share = None
+    else:
+        total, group_totals = None, {}
+        no_share = Fraction(no_count, len(results))
+        assert sheet.no_share_limit is not None
+        grade = (sheet.fail_grade if no_share >= sheet.no_share_limit else sheet.pass_grade) if complete else None
+    if vetoed:
+        grade = sheet.veto_grade
+    return SheetResult(sheet, results, veto_rows, total, no_count, no_share, grade, group_totals)

@@ -1,0 +1,638 @@
+"""The audit record's operations: open an audit, record a check run, decide lines and vetoes, sign,
+record exports, and read an audit back as plain data.
+
+Every change of a decision is kept (who, when, old, new, why). A signed revision is frozen: a change
+after signing opens the next revision, which starts from the signed one's decisions, and a flush that
+would touch a signed revision's decisions is refused (:func:`_refuse_changes_to_signed`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qbaudit import __version__
+from qbaudit.analysis.cards import check_card_code
+from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.run import AuditRun, finding_to_dict
+from qbaudit.analysis.sheets import (
+    Basis,
+    Decision,
+    DecisionError,
+    Sheet,
+    SheetResult,
+    Suggestion,
+    Verdict,
+    VetoDecision,
+    make_decision,
+    make_veto_decision,
+    score_sheet,
+    sheet_from_text,
+    suggest,
+)
+from qbaudit.i18n import tr
+from qbaudit.store.database import StoreError, describe_url, make_engine, migrate, normalise_url, resolve_url
+from qbaudit.store.models import (
+    Audit,
+    AuditInspector,
+    AuditLevel,
+    ChangeRecord,
+    DecisionRecord,
+    ExportRecord,
+    FindingRecord,
+    InputRecord,
+    Inspector,
+    Institution,
+    Revision,
+    Run,
+    SuggestionRecord,
+    VetoRecord,
+    now,
+)
+
+ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (题干摘录 …)
+LINE, VETO = "line", "veto"
+
+
+@dataclass(frozen=True)
+class InspectorInput:
+    """An inspector named when an audit is opened."""
+
+    name: str
+    role: str
+    card_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One revision of an audit."""
+
+    number: int
+    created_at: dt.datetime
+    based_on: int | None
+    signed_at: dt.datetime | None
+    signed_by: str | None
+    signed_total: float | None
+    signed_grade: str | None
+    signed_sha256: str | None
+
+    @property
+    def signed(self) -> bool:
+        """True when this revision is signed."""
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a decision."""
+
+    target: str  # "line" or "veto"
+    target_id: str
+    old_verdict: str | None
+    old_score: float | None
+    new_verdict: str
+    new_score: float | None
+    reason: str
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """An input of the run, by fingerprint."""
+
+    kind: str
+    name: str
+    sha256: str
+    size: int
+    rows_taken: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The check run a revision's suggestions come from."""
+
+    profile_id: str
+    profile_name: str
+    as_of: dt.date
+    qbaudit_version: str
+    created_at: dt.datetime
+    inputs: tuple[InputInfo, ...]
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """A report exported from a revision."""
+
+    revision: int
+    kind: str
+    file_name: str
+    sha256: str
+    size: int
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One revision of an audit, read back as plain data with its sheet scored."""
+
+    id: int
+    institution: str
+    registration_number: str | None
+    occupation: str
+    levels: tuple[int, ...]
+    inspectors: tuple[tuple[str, str, str | None], ...]  # (name, role, card code)
+    keep_item_text: bool
+    created_at: dt.datetime
+    sheet: Sheet
+    revision: RevisionInfo
+    revisions: tuple[RevisionInfo, ...]
+    run: RunInfo | None
+    findings: tuple[Finding, ...]
+    suggestions: dict[str, Suggestion]
+    decided_by: dict[str, tuple[str, dt.datetime]]
+    result: SheetResult
+    changes: tuple[Change, ...]
+    exports: tuple[ExportInfo, ...]
+    content_sha256: str  # recomputed from the stored record; equals signed_sha256 while untouched
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """One line of the list of audits."""
+
+    id: int
+    institution: str
+    occupation: str
+    levels: tuple[int, ...]
+    sheet_name: str
+    revision: int
+    signed: bool
+    grade: str | None  # of the latest signed revision
+    created_at: dt.datetime
+
+
+def _score(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _refuse_changes_to_signed(session: Session, _context: Any, _instances: Any) -> None:
+    """A signed revision is frozen: its decisions, veto decisions and changes cannot be written again."""
+    for record in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(record, DecisionRecord | VetoRecord | ChangeRecord):
+            touched = record in session.new or record in session.deleted or session.is_modified(record)
+            if record.revision is not None and record.revision.signed and touched:
+                raise StoreError(tr("store.signed_frozen", number=record.revision.number))
+        elif isinstance(record, Revision) and record in session.dirty and session.is_modified(record):
+            history = inspect(record).attrs.signed_at.history
+            was_signed = [v for v in (*history.unchanged, *history.deleted) if v is not None]
+            if was_signed:
+                raise StoreError(tr("store.signed_frozen", number=record.number))
+
+
+class AuditStore:
+    """The audit record in one database (SQLite file or PostgreSQL), with its schema migrated on open."""
+
+    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url)
+        if migrate_schema:
+            migrate(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _refuse_changes_to_signed)
+
+    @classmethod
+    def open(cls, explicit: str | None = None, setting: str | None = None) -> AuditStore:
+        """Open the store at the given URL, ``QBAUDIT_DATABASE_URL``, the setting, or the default file."""
+        return cls(resolve_url(explicit, setting))
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> AuditStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+            raise StoreError(tr("store.failed", url=describe_url(self.url),
+                                reason=reason[0] if reason else type(exc).__name__)) from exc
+
+    # --- opening an audit --------------------------------------------------------------------
+
+    def create_audit(self, *, institution: str, registration_number: str | None, occupation: str, levels: list[int],
+                     inspectors: list[InspectorInput], sheet: Sheet, keep_item_text: bool = False) -> int:
+        """Open an audit (with its first, unsigned revision) and return its id."""
+        institution, occupation = institution.strip(), occupation.strip()
+        registration_number = (registration_number or "").strip() or None
+        if not institution:
+            raise StoreError(tr("store.institution_missing"))
+        if not occupation:
+            raise StoreError(tr("store.occupation_missing"))
+        if not levels:
+            raise StoreError(tr("store.levels_missing"))
+        if not inspectors:
+            raise StoreError(tr("store.inspectors_missing"))
+        for person in inspectors:
+            if not person.name.strip() or not person.role.strip():
+                raise StoreError(tr("store.inspector_incomplete", name=person.name))
+            if person.card_code:
+                check = check_card_code(person.card_code)
+                if not check.ok:
+                    raise StoreError(tr("store.card_refused", name=person.name, problem=check.problem))
+        with self._session() as session:
+            audit = Audit(institution=self._institution(session, institution, registration_number),
+                          occupation=occupation, sheet_id=sheet.id, sheet_name=sheet.name, sheet_sha256=sheet.sha256,
+                          sheet_text=sheet.text, keep_item_text=keep_item_text, created_at=now())
+            audit.levels = [AuditLevel(level=level) for level in sorted(set(levels), reverse=True)]
+            audit.inspectors = [
+                AuditInspector(inspector=self._inspector(session, person), role=person.role.strip(), position=index)
+                for index, person in enumerate(inspectors)
+            ]
+            session.add(audit)
+            session.flush()
+            session.add(Revision(audit_id=audit.id, number=1, created_at=now()))
+            return audit.id
+
+    def _institution(self, session: Session, name: str, registration_number: str | None) -> Institution:
+        if registration_number is not None:
+            found = session.scalars(select(Institution).where(Institution.registration_number == registration_number)).first()
+            if found is not None:
+                if found.name != name:
+                    raise StoreError(tr("store.registration_taken", number=registration_number, name=found.name))
+                return found
+        else:
+            found = session.scalars(select(Institution).where(Institution.name == name,
+                                                              Institution.registration_number.is_(None))).first()
+            if found is not None:
+                return found
+        institution = Institution(name=name, registration_number=registration_number, created_at=now())
+        session.add(institution)
+        return institution
+
+    def _inspector(self, session: Session, person: InspectorInput) -> Inspector:
+        name = person.name.strip()
+        if person.card_code:
+            check = check_card_code(person.card_code)
+            found = session.scalars(select(Inspector).where(Inspector.card_code == check.code)).first()
+            if found is not None:
+                if found.name != name:
+                    raise StoreError(tr("store.card_taken", code=check.code, name=found.name))
+                return found
+            inspector = Inspector(name=name, card_code=check.code, card_kind=check.kind, created_at=now())
+        else:
+            found = session.scalars(select(Inspector).where(Inspector.name == name, Inspector.card_code.is_(None))).first()
+            if found is not None:
+                return found
+            inspector = Inspector(name=name, created_at=now())
+        session.add(inspector)
+        return inspector
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def list_audits(self) -> list[AuditSummary]:
+        """All audits, newest first."""
+        with self._session() as session:
+            summaries = []
+            for audit in session.scalars(select(Audit).order_by(Audit.id.desc())):
+                current = audit.revisions[-1]
+                signed = [r for r in audit.revisions if r.signed]
+                summaries.append(AuditSummary(
+                    id=audit.id, institution=audit.institution.name, occupation=audit.occupation,
+                    levels=tuple(lv.level for lv in audit.levels), sheet_name=audit.sheet_name,
+                    revision=current.number, signed=current.signed,
+                    grade=signed[-1].signed_grade if signed else None, created_at=audit.created_at))
+            return summaries
+
+    def load(self, audit_id: int, revision: int | None = None) -> AuditView:
+        """Audit ``audit_id`` at ``revision`` (default: the latest), scored."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            chosen = self._revision(audit, revision)
+            return self._view(session, audit, chosen)
+
+    def _audit(self, session: Session, audit_id: int) -> Audit:
+        audit = session.get(Audit, audit_id)
+        if audit is None:
+            raise StoreError(tr("store.no_audit", id=audit_id))
+        return audit
+
+    def _revision(self, audit: Audit, number: int | None) -> Revision:
+        if number is None:
+            return audit.revisions[-1]
+        found = [r for r in audit.revisions if r.number == number]
+        if not found:
+            raise StoreError(tr("store.no_revision", id=audit.id, number=number, latest=audit.revisions[-1].number))
+        return found[0]
+
+    def _view(self, session: Session, audit: Audit, revision: Revision) -> AuditView:
+        sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
+        findings, suggestions, run_info = (), {}, None
+        if revision.run is not None:
+            findings = tuple(_finding(record) for record in revision.run.findings)
+            suggestions = {record.line_id: _suggestion(record, findings) for record in revision.run.suggestions}
+            run = revision.run
+            run_info = RunInfo(run.profile_id, run.profile_name, run.as_of, run.qbaudit_version, run.created_at,
+                               tuple(InputInfo(i.kind, i.name, i.sha256, i.size, i.rows_taken, i.rows_rejected)
+                                     for i in run.inputs))
+        decisions = {d.line_id: Decision(d.line_id, Verdict(d.verdict), _score(d.score), d.reason)
+                     for d in revision.decisions}
+        vetoes = {v.veto_id: VetoDecision(v.veto_id, v.occurred, v.description) for v in revision.vetoes}
+        result = score_sheet(sheet, suggestions, decisions, vetoes)
+        exports = session.scalars(select(ExportRecord).join(Revision).where(Revision.audit_id == audit.id)
+                                  .order_by(ExportRecord.id)).all()
+        numbers = {r.id: r.number for r in audit.revisions}
+        return AuditView(
+            id=audit.id, institution=audit.institution.name,
+            registration_number=audit.institution.registration_number, occupation=audit.occupation,
+            levels=tuple(lv.level for lv in audit.levels),
+            inspectors=tuple((ai.inspector.name, ai.role, ai.inspector.card_code) for ai in audit.inspectors),
+            keep_item_text=audit.keep_item_text, created_at=audit.created_at, sheet=sheet,
+            revision=_revision_info(revision, numbers), revisions=tuple(_revision_info(r, numbers) for r in audit.revisions),
+            run=run_info, findings=findings, suggestions=suggestions,
+            decided_by={d.line_id: (d.decided_by.name, d.decided_at) for d in revision.decisions},
+            result=result,
+            changes=tuple(Change(c.target, c.target_id, c.old_verdict, _score(c.old_score), c.new_verdict,
+                                 _score(c.new_score), c.reason, c.changed_by.name, c.changed_at)
+                          for c in revision.changes),
+            exports=tuple(ExportInfo(numbers[e.revision_id], e.kind, e.file_name, e.sha256, e.size, e.created_at)
+                          for e in exports),
+            content_sha256=_content_hash(audit, revision),
+        )
+
+    # --- changing ----------------------------------------------------------------------------------
+
+    def _by(self, audit: Audit, who: str) -> Inspector:
+        """The audit's inspector named ``who`` (by name or card code)."""
+        who = who.strip()
+        for member in audit.inspectors:
+            if who in (member.inspector.name, member.inspector.card_code):
+                return member.inspector
+        names = "、".join(m.inspector.name for m in audit.inspectors)
+        raise StoreError(tr("store.not_an_inspector", who=who, id=audit.id, names=names))
+
+    def _editable(self, session: Session, audit: Audit, by: Inspector) -> Revision:
+        """The latest revision, or a new one copied from it when it is signed."""
+        current = audit.revisions[-1]
+        if not current.signed:
+            return current
+        revision = Revision(audit_id=audit.id, number=current.number + 1, run_id=current.run_id, based_on_id=current.id,
+                            created_at=now(), created_by_id=by.id)
+        revision.decisions = [DecisionRecord(line_id=d.line_id, verdict=d.verdict, score=d.score, reason=d.reason,
+                                             decided_by_id=d.decided_by_id, decided_at=d.decided_at)
+                              for d in current.decisions]
+        revision.vetoes = [VetoRecord(veto_id=v.veto_id, occurred=v.occurred, description=v.description,
+                                      decided_by_id=v.decided_by_id, decided_at=v.decided_at) for v in current.vetoes]
+        session.add(revision)
+        audit.revisions.append(revision)
+        return revision
+
+    def record_run(self, audit_id: int, run: AuditRun, by: str) -> int:
+        """Store a check run (fingerprints, findings, suggestions) as the basis of the audit's current revision.
+
+        Returns the revision number it went into (a new one when the latest was signed).
+        """
+        if not run.ok or run.report is None:
+            raise StoreError(tr("store.run_not_ok"))
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
+            findings = run.report.findings
+            record = Run(audit_id=audit.id, profile_id=run.profile.id, profile_name=run.profile.name, as_of=run.as_of,
+                         qbaudit_version=__version__, created_at=now(), created_by_id=inspector.id)
+            record.inputs = [InputRecord(kind=f.kind, name=f.name, sha256=f.sha256, size=f.size, rows_taken=f.rows_taken,
+                                         rows_rejected=f.rows_rejected, encoding=f.encoding, sheets=list(f.sheets))
+                             for f in run.inputs]
+            record.findings = [_finding_record(position, f, audit.keep_item_text) for position, f in enumerate(findings)]
+            positions = {id(f): position for position, f in enumerate(findings)}
+            record.suggestions = [
+                SuggestionRecord(line_id=line_id, basis=s.basis.value, verdict=s.verdict.value if s.verdict else None,
+                                 score=_decimal(s.score), explanation=s.explanation,
+                                 finding_positions=[positions[id(f)] for f in s.findings], checklist=list(s.checklist))
+                for line_id, s in suggest(sheet, findings).items()
+            ]
+            session.add(record)
+            revision = self._editable(session, audit, inspector)
+            revision.run = record
+            return revision.number
+
+    def decide(self, audit_id: int, line: str, verdict: str, score: float | None, reason: str, by: str) -> int:
+        """Decide one line (by id or name); returns the revision number the decision went into."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
+            target = sheet.find_line(line)
+            if target is None:
+                raise StoreError(tr("store.no_line", line=line, sheet=sheet.name))
+            chosen = sheet.parse_verdict(verdict)
+            if chosen is None:
+                allowed = "、".join(sheet.label(v) for v in sheet.verdicts)
+                raise StoreError(tr("sheet.verdict_not_allowed", line=target.name, allowed=allowed))
+            revision = self._editable(session, audit, inspector)
+            suggestion = self._suggestion_of(revision, target.id)
+            try:
+                decision = make_decision(sheet, target.id, chosen, score, reason, suggestion)
+            except DecisionError as exc:
+                raise StoreError(str(exc)) from exc
+            self._write_decision(revision, decision, inspector)
+            return revision.number
+
+    def _suggestion_of(self, revision: Revision, line_id: str) -> Suggestion | None:
+        if revision.run is None:
+            return None
+        record = next((s for s in revision.run.suggestions if s.line_id == line_id), None)
+        return _suggestion(record, ()) if record is not None else None
+
+    def _write_decision(self, revision: Revision, decision: Decision, by: Inspector) -> None:
+        current = next((d for d in revision.decisions if d.line_id == decision.line_id), None)
+        new_score = _decimal(decision.score)
+        if current is not None and current.verdict == decision.verdict.value and _score(current.score) == decision.score \
+                and current.reason == decision.reason:
+            return
+        revision.changes.append(ChangeRecord(
+            target=LINE, target_id=decision.line_id, old_verdict=current.verdict if current else None,
+            old_score=current.score if current else None, new_verdict=decision.verdict.value, new_score=new_score,
+            reason=decision.reason, changed_by_id=by.id, changed_at=now()))
+        if current is None:
+            revision.decisions.append(DecisionRecord(line_id=decision.line_id, verdict=decision.verdict.value,
+                                                     score=new_score, reason=decision.reason, decided_by_id=by.id,
+                                                     decided_at=now()))
+        else:
+            current.verdict, current.score, current.reason = decision.verdict.value, new_score, decision.reason
+            current.decided_by_id, current.decided_at = by.id, now()
+
+    def decide_veto(self, audit_id: int, veto: str, occurred: bool, description: str, by: str) -> int:
+        """Record whether a veto item occurred; returns the revision number."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
+            try:
+                decision = make_veto_decision(sheet, veto, occurred, description)
+            except DecisionError as exc:
+                raise StoreError(str(exc)) from exc
+            revision = self._editable(session, audit, inspector)
+            current = next((v for v in revision.vetoes if v.veto_id == decision.veto_id), None)
+            old = None if current is None else ("yes" if current.occurred else "no")
+            revision.changes.append(ChangeRecord(
+                target=VETO, target_id=decision.veto_id, old_verdict=old, new_verdict="yes" if occurred else "no",
+                reason=decision.description, changed_by_id=inspector.id, changed_at=now()))
+            if current is None:
+                revision.vetoes.append(VetoRecord(veto_id=decision.veto_id, occurred=occurred,
+                                                  description=decision.description, decided_by_id=inspector.id,
+                                                  decided_at=now()))
+            else:
+                current.occurred, current.description = occurred, decision.description
+                current.decided_by_id, current.decided_at = inspector.id, now()
+            return revision.number
+
+    def accept_suggestions(self, audit_id: int, by: str) -> int:
+        """Take every data suggestion not yet decided as the decision; returns how many were taken."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            revision = self._editable(session, audit, inspector)
+            return self._accept(revision, inspector)
+
+    def _accept(self, revision: Revision, by: Inspector) -> int:
+        if revision.run is None:
+            return 0
+        decided = {d.line_id for d in revision.decisions}
+        taken = 0
+        for record in revision.run.suggestions:
+            if record.basis == Basis.DATA.value and record.line_id not in decided and record.verdict is not None:
+                self._write_decision(revision, Decision(record.line_id, Verdict(record.verdict), _score(record.score),
+                                                        tr("store.accepted_suggestion")), by)
+                taken += 1
+        return taken
+
+    def sign(self, audit_id: int, by: str, accept_suggestions: bool = False) -> RevisionInfo:
+        """Sign the latest revision: every line must be decided. The signed revision is frozen from then on."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            revision = audit.revisions[-1]
+            if revision.signed:
+                raise StoreError(tr("store.already_signed", id=audit.id, number=revision.number))
+            if accept_suggestions:
+                self._accept(revision, inspector)
+                session.flush()
+            view = self._view(session, audit, revision)
+            if not view.result.final:
+                waiting = [line.name if line.name else line.id for line in (*view.result.unconfirmed,
+                                                                           *view.result.open_lines)]
+                shown = "、".join(f"{line}" for line in waiting[:8]) + ("……" if len(waiting) > 8 else "")
+                raise StoreError(tr("store.not_final", count=len(waiting), lines=shown))
+            revision.signed_at = now().replace(microsecond=0)
+            revision.signed_by_id = inspector.id
+            revision.signed_by = inspector
+            revision.signed_total = _decimal(view.result.total)
+            revision.signed_grade = view.result.grade
+            revision.signed_sha256 = _content_hash(audit, revision)
+            return _revision_info(revision, {r.id: r.number for r in audit.revisions})
+
+    def record_export(self, audit_id: int, path: str | Path, kind: str, by: str | None = None,
+                      revision: int | None = None) -> ExportInfo:
+        """Record a report exported from a revision (default the latest): file name, SHA-256, size, time."""
+        path = Path(path)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(tr("store.export_unreadable", file=str(path), reason=exc.strerror or str(exc))) from exc
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            chosen = self._revision(audit, revision)
+            inspector = self._by(audit, by) if by else None
+            record = ExportRecord(revision_id=chosen.id, kind=kind, file_name=path.name,
+                                  sha256=hashlib.sha256(content).hexdigest(), size=len(content), created_at=now(),
+                                  created_by_id=inspector.id if inspector else None)
+            session.add(record)
+            return ExportInfo(chosen.number, kind, path.name, record.sha256, record.size, record.created_at)
+
+
+def _revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
+    return RevisionInfo(number=revision.number, created_at=revision.created_at,
+                        based_on=numbers.get(revision.based_on_id) if revision.based_on_id else None,
+                        signed_at=revision.signed_at, signed_by=revision.signed_by.name if revision.signed_by else None,
+                        signed_total=_score(revision.signed_total), signed_grade=revision.signed_grade,
+                        signed_sha256=revision.signed_sha256)
+
+
+def _without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
+    keep = [c for c in evidence["columns"] if not c["key"].startswith(ITEM_TEXT_PREFIX)]
+    keys = {c["key"] for c in keep}
+    return {**evidence, "columns": keep, "rows": [{k: v for k, v in row.items() if k in keys} for row in evidence["rows"]]}
+
+
+def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> FindingRecord:
+    data = finding_to_dict(finding)
+    evidence = data["evidence"] if keep_item_text else [_without_item_text(e) for e in data["evidence"]]
+    return FindingRecord(position=position, rule=finding.rule, level=finding.level, status=finding.status.value,
+                         message=finding.message, measured=data["measured"], threshold=data["threshold"],
+                         comparator=finding.comparator, unit=finding.unit, sheet_line=finding.sheet_line,
+                         clause=finding.clause, source=finding.source, waiver_reason=finding.waiver_reason,
+                         evidence=evidence)
+
+
+def _finding(record: FindingRecord) -> Finding:
+    evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"])
+                     for e in record.evidence)
+    return Finding(rule=record.rule, level=record.level, status=Status(record.status), message=record.message,
+                   measured=record.measured, threshold=record.threshold, comparator=record.comparator, unit=record.unit,
+                   sheet_line=record.sheet_line, clause=record.clause, source=record.source, evidence=evidence,
+                   waiver_reason=record.waiver_reason)
+
+
+def _suggestion(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Suggestion:
+    return Suggestion(line_id=record.line_id, basis=Basis(record.basis),
+                      verdict=Verdict(record.verdict) if record.verdict else None, score=_score(record.score),
+                      explanation=record.explanation,
+                      findings=tuple(findings[p] for p in record.finding_positions if p < len(findings)),
+                      checklist=tuple(record.checklist))
+
+
+def _content_hash(audit: Audit, revision: Revision) -> str:
+    """SHA-256 of what a signature covers: who and what was audited, the inputs, suggestions, decisions, result."""
+    run = revision.run
+    content = {
+        "audit": audit.id, "institution": [audit.institution.name, audit.institution.registration_number],
+        "occupation": audit.occupation, "levels": [lv.level for lv in audit.levels], "sheet": audit.sheet_sha256,
+        "revision": revision.number,
+        "run": None if run is None else {
+            "profile": run.profile_id, "as_of": run.as_of.isoformat(),
+            "inputs": sorted([i.kind, i.name, i.sha256, i.rows_taken, i.rows_rejected] for i in run.inputs),
+            "suggestions": sorted([s.line_id, s.basis, s.verdict, _score(s.score)] for s in run.suggestions),
+        },
+        "decisions": sorted([d.line_id, d.verdict, _score(d.score), d.reason, d.decided_by_id] for d in revision.decisions),
+        "vetoes": sorted([v.veto_id, v.occurred, v.description, v.decided_by_id] for v in revision.vetoes),
+        "signed": [revision.signed_at.isoformat() if revision.signed_at else None, revision.signed_by_id,
+                   _score(revision.signed_total), revision.signed_grade],
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+

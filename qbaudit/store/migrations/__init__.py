@@ -1,0 +1,1 @@
+"""Alembic migrations of the audit record, shipped with the package (see ``qbaudit.store.database.migrate``)."""

@@ -1,0 +1,110 @@
+"""``qbaudit audit``: the whole flow without the window, over a temporary store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qbaudit import cli
+from tests.conftest import sample_path
+
+
+@pytest.fixture
+def db(tmp_path):
+    return ["--database", f"sqlite:///{tmp_path / 'audits.sqlite3'}"]
+
+
+def _audit(*argv):
+    return cli.main(["audit", *argv])
+
+
+def _new(db):
+    return _audit("new", *db, "--institution", "济南某职业技能等级认定中心", "--registration", "S370100123",
+                  "--occupation", "焊工", "--levels", "四级,三级，二级", "--inspector", "张建国:组长:R3725A012",
+                  "--inspector", "李秀英：组员")
+
+
+def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_path):
+    assert _new(db) == 0
+    assert "已建立审核 1：济南某职业技能等级认定中心 · 焊工 · 四级/中级工、三级/高级工、二级/技师" in capsys.readouterr().out
+    files = ["--bank", str(sample_path("defective", "bank")), "--blueprint", str(sample_path("defective", "blueprint")),
+             "--standard", str(sample_path("defective", "standard")), "--as-of", "2026-11-01"]
+    assert _audit("score", "1", *db, *files, "--by", "张建国") == 0
+    out = capsys.readouterr().out
+    assert "检查结果已记入审核 1 第 1 版" in out and "基本符合 2.5" in out and "查阅材料" in out
+
+    assert _audit("score", "1", *db, "--line", "要点数量充足", "--verdict", "符合", "--by", "张建国") == 3
+    assert "必须写明理由" in capsys.readouterr().out
+    assert _audit("score", "1", *db, "--line", "9", "--verdict", "符合", "--reason", "操作技能细目表另有考评点",
+                  "--by", "R3725A012") == 0
+    for line in ("1", "2", "3", "4", "5", "6", "7", "14", "15", "16", "17", "18", "19", "20", "21"):
+        assert _audit("score", "1", *db, "--line", line, "--verdict", "符合", "--by", "李秀英") == 0
+    capsys.readouterr()
+    assert _audit("sign", "1", *db, "--by", "张建国") == 3
+    assert "还有 8 行没有评定" in capsys.readouterr().out
+    assert _audit("sign", "1", *db, "--by", "张建国", "--accept-suggestions") == 0
+    out = capsys.readouterr().out
+    assert "审核 1 第 1 版已由 张建国" in out and "签署：合格（总分 81.5）" in out  # 63 on documents + 4 + 14.5 suggested
+
+    assert _audit("score", "1", *db, "--veto", "V4", "--occurred", "--description", "当年试题泄露", "--by", "张建国") == 0
+    out = capsys.readouterr().out
+    assert "第 2 版" in out and "结论：不合格" in out
+
+    signed_json, latest_json = tmp_path / "v1.json", tmp_path / "v2.json"
+    assert _audit("show", "1", *db, "--revision", "1", "--json", str(signed_json)) == 0
+    assert _audit("show", "1", *db, "--history", "--json", str(latest_json)) == 0
+    out = capsys.readouterr().out
+    assert "第 2 版，未签署（在已签署的第 1 版基础上修改）" in out and "当年试题泄露" in out
+    assert "导出：第 1 版 → v1.json" in out
+    signed, latest = (json.loads(p.read_text(encoding="utf-8")) for p in (signed_json, latest_json))
+    assert (signed["total"], signed["grade"], signed["final"]) == (81.5, "合格", True)
+    assert signed["revision"]["signed_sha256"] == signed["revision"]["content_sha256"]
+    assert [v["occurred"] for v in signed["vetoes"]] == [None, None, None, None]
+    assert latest["grade"] == "不合格" and latest["vetoes"][3]["occurred"] is True
+    line9 = signed["lines"][8]
+    assert line9["suggestion"]["verdict"] == "基本符合" and line9["suggestion"]["rules"] == ["R1", "R19", "R20", "R4"]
+    assert (line9["decision"]["verdict"], line9["decision"]["by"]) == ("符合", "张建国")
+    assert {f["sha256"] for f in signed["run"]["inputs"]} and "excerpt" not in json.dumps(signed["findings"])
+
+    assert _audit("list", *db) == 0
+    out = capsys.readouterr().out
+    assert "未签署" in out and "合格" in out
+
+
+def test_a_shandong_record_from_the_terminal(db, capsys):
+    assert _audit("new", *db, "--institution", "某培训学校", "--occupation", "电工", "--levels", "五级",
+                  "--inspector", "王强:外督员:R37240015", "--sheet", "shandong-daily-theory-2022") == 0
+    for line in range(1, 24):
+        assert _audit("score", "1", *db, "--line", str(line), "--verdict", "否" if line <= 5 else "是",
+                      "--by", "王强") == 0
+    out = capsys.readouterr().out
+    assert "“否”共 5 项 / 23 项（21.7%；达到 20% 为不合格）" in out and "结论：不合格" in out
+    assert _audit("sign", "1", *db, "--by", "王强") == 0
+    assert "不合格（总分 —）" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "code", "words"), [
+    (["new", "--institution", "x", "--occupation", "y", "--levels", "四级", "--inspector", "赵"], 2, "姓名:角色"),
+    (["new", "--institution", "x", "--occupation", "y", "--levels", "十级", "--inspector", "赵:组长"], 2, "等级「十级」"),
+    (["show", "7"], 3, "没有编号为 7 的审核"),
+    (["score", "1", "--by", "x"], 3, "一次只做一件事"),
+    (["new", "--institution", "x", "--occupation", "y", "--levels", "四级", "--inspector", "赵:组长",
+      "--sheet", "nope"], 3, "没有名为「nope」的评分表"),
+])
+def test_mistakes_are_said_in_chinese(db, capsys, argv, code, words):
+    argv = [argv[0], *db, *argv[1:]]
+    if code == 2:
+        with pytest.raises(SystemExit) as stopped:
+            _audit(*argv)
+        assert stopped.value.code == 2
+        assert words in capsys.readouterr().err
+        return
+    assert _audit(*argv) == code
+    assert words in capsys.readouterr().out
+
+
+def test_the_store_location_comes_from_the_environment(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("QBAUDIT_DATABASE_URL", str(tmp_path / "env.sqlite3"))
+    assert _audit("list") == 0 and "还没有审核" in capsys.readouterr().out
+    assert (tmp_path / "env.sqlite3").is_file()
