@@ -101,6 +101,9 @@ def build_parser() -> ChineseArgumentParser:
     headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
     headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_template"))
     check.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_save_template"))
+    check.add_argument("--papers", type=Path, nargs="+", metavar=tr("cli.metavar_file"), help=tr("cli.help_papers"))
+    check.add_argument("--plan", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
+    check.add_argument("--dismissed", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_dismissed"))
     check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
     check.add_argument("--level", type=_level, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
@@ -162,6 +165,7 @@ def _bank_columns(args: argparse.Namespace, console) -> list[str | None] | None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.importers.dismissed import DismissedError, read_dismissed
     from qbaudit.analysis.importers.templates import TemplateError
     from qbaudit.analysis.profile import ProfileError, load_profile
     from qbaudit.analysis.run import run_audit
@@ -170,11 +174,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args.profile)
         columns = _bank_columns(args, console)
-    except (ProfileError, TemplateError) as exc:
+        dismissed = read_dismissed(args.dismissed) if args.dismissed else []
+    except (ProfileError, TemplateError, DismissedError) as exc:
         console.print(f"[red]{exc}[/red]")
         return EXIT_INPUT
     run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, responses=args.responses,
-                    as_of=args.as_of, default_level=args.level, occupation=args.occupation, bank_columns=columns)
+                    as_of=args.as_of, default_level=args.level, occupation=args.occupation, bank_columns=columns,
+                    papers=args.papers, plan=args.plan, dismissed=dismissed)
     from qbaudit.cli_output import print_run
 
     print_run(console, run, details=args.details)

@@ -41,15 +41,25 @@ def manifests() -> dict[str, dict]:
 def sample_imports():
     """The imports of both samples, made once per test session."""
     from qbaudit.analysis.importers import import_bank, import_blueprint, import_standard
+    from qbaudit.analysis.importers.papers import import_papers, import_plan
 
-    return {
-        name: {
-            "bank": import_bank(sample_path(name, "bank")),
+    imports = {}
+    for name in ("compliant", "defective"):
+        bank = import_bank(sample_path(name, "bank"))
+        imports[name] = {
+            "bank": bank,
             "blueprint": import_blueprint(sample_path(name, "blueprint")),
             "standard": import_standard(sample_path(name, "standard")),
+            "plan": import_plan(SAMPLES / name / "plan.xlsx"),
+            "papers": import_papers(paper_files(name), bank=bank.data),
         }
-        for name in ("compliant", "defective")
-    }
+    return imports
+
+
+def paper_files(name: str) -> list[Path]:
+    """The paper files of a sample (a list workbook, and Word papers where there are any)."""
+    files = json.loads((SAMPLES / name / "manifest.json").read_text(encoding="utf-8"))["files"]["papers"]
+    return [SAMPLES / name / file for file in files]
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +73,8 @@ def sample_reports(sample_imports, manifests):
     reports = {}
     for name, imports in sample_imports.items():
         data = AuditInput(imports["bank"].data, imports["blueprint"].data, imports["standard"].data,
-                          dt.date.fromisoformat(manifests[name]["as_of"]))
+                          dt.date.fromisoformat(manifests[name]["as_of"]), papers=imports["papers"].data,
+                          plan=imports["plan"].data)
         reports[name] = run_checks(data, profile)
     return reports
 

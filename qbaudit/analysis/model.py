@@ -263,6 +263,30 @@ class Responses:
     sources: list[InputFile] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One line of a paper plan (组卷计划书): how many items of a scope (and type) go into one paper."""
+
+    level: int
+    items: int
+    scope_code: str | None = None
+    scope_name: str | None = None
+    item_type: str | None = None  # None: any type
+    source: RowRef | None = None
+
+
+@dataclass
+class PaperPlan:
+    """A paper plan: per level, items per scope (and type) in one paper."""
+
+    entries: list[PlanEntry]
+    sources: list[InputFile] = field(default_factory=list)
+
+    def of(self, level: int) -> list[PlanEntry]:
+        """The entries of ``level``."""
+        return [e for e in self.entries if e.level == level]
+
+
 # --- findings --------------------------------------------------------------------------------
 
 

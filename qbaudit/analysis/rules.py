@@ -1,4 +1,4 @@
-"""The rule catalogue (``resources/rules.toml``): each rule's name, clause, source and sheet line."""
+"""The rule catalogue (``resources/rules.toml``): each rule's name, clause, source and sheet line(s)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,15 @@ class Rule:
 
     id: str
     name: str
-    sheet_line: str
+    sheet_lines: tuple[str, ...]  # the lines of the proposition sheet the rule informs
     source: str
     clause: str
     advisory: bool = False
+
+    @property
+    def sheet_line(self) -> str:
+        """The sheet line(s) as one label (“试卷编排规范、题量时长适宜”)."""
+        return "、".join(self.sheet_lines)
 
 
 def rule_catalogue() -> dict[str, Rule]:
@@ -26,7 +31,7 @@ def rule_catalogue() -> dict[str, Rule]:
         rule_id: Rule(
             id=rule_id,
             name=pick(entry, "name"),
-            sheet_line=entry["sheet_line"],
+            sheet_lines=(entry["sheet_line"],) if isinstance(entry["sheet_line"], str) else tuple(entry["sheet_line"]),
             source=entry["source"],
             clause=entry["clause"],
             advisory=entry.get("advisory", False),

@@ -6,7 +6,7 @@ The CLI and the window both call :func:`run_audit`; neither adds anything the co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,9 @@ from typing import Any
 from qbaudit import __version__
 from qbaudit.analysis.checks import CheckReport, run_checks
 from qbaudit.analysis.checks.context import AuditInput
+from qbaudit.analysis.checks.independence import pair_key
 from qbaudit.analysis.importers import ImportResult, import_bank, import_blueprints, import_standard
+from qbaudit.analysis.importers.papers import import_papers, import_plan
 from qbaudit.analysis.importers.responses import import_responses
 from qbaudit.analysis.model import Evidence, Finding, InputFile
 from qbaudit.analysis.profile import Profile
@@ -144,13 +146,17 @@ def run_audit(
     default_level: int | None = None,
     occupation: str | None = None,
     bank_columns: Sequence[str | None] | None = None,
+    papers: Sequence[str | Path] | None = None,
+    plan: str | Path | None = None,
+    dismissed: Iterable[tuple[str, str]] = (),
     state: TaskState | None = None,
 ) -> AuditRun:
-    """Import the bank, the blueprint (one file, or one per level), and optionally the standard and
-    the answer data, then run the checks.
+    """Import the bank, the blueprint (one file, or one per level), and optionally the standard, the
+    answer data, the papers and the paper plan, then run the checks.
 
     ``bank_columns`` maps the columns of a bank without a header row (see
-    :func:`~qbaudit.analysis.importers.import_bank`). Inputs that cannot be imported are reported in
+    :func:`~qbaudit.analysis.importers.import_bank`); ``dismissed`` lists similar item pairs the
+    inspector dismissed (R11). Inputs that cannot be imported are reported in
     :attr:`AuditRun.errors`; the checks then do not run.
     """
     state = state or NullState()
@@ -168,8 +174,16 @@ def run_audit(
     for index, (kind, importer, path, text) in enumerate(steps):
         if path is None:
             continue
-        checkpoint(state, index * 0.2, text)
+        checkpoint(state, index * 0.15, text)
         run.imports[kind] = importer(path)
+    if run.errors:
+        return run
+    if plan is not None:
+        checkpoint(state, 0.6, tr("progress.import_plan"))
+        run.imports["plan"] = import_plan(plan, default_level=default_level)
+    if papers:
+        checkpoint(state, 0.7, tr("progress.import_papers"))
+        run.imports["papers"] = import_papers(list(papers), bank=run.imports["bank"].data, default_level=default_level)
     if run.errors:
         return run
     data = AuditInput(
@@ -178,6 +192,9 @@ def run_audit(
         standard=run.imports["standard"].data if "standard" in run.imports else None,
         as_of=run.as_of,
         responses=run.imports["responses"].data if "responses" in run.imports else None,
+        papers=run.imports["papers"].data if "papers" in run.imports else [],
+        plan=run.imports["plan"].data if "plan" in run.imports else None,
+        dismissed_pairs=frozenset(pair_key(a, b) for a, b in dismissed),
     )
     run.report = run_checks(data, profile, _Scaled(state, 0.8, 0.2))
     return run

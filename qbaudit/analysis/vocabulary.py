@@ -17,6 +17,7 @@ from qbaudit.bundled import load_toml
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2500\u30fc\ufe58\ufe63\uff0d]")
 _SPACE = re.compile(r"\s+")
 _CODE_SEPARATORS = re.compile(r"[-._/\\·•]")
+_NUMBERING = re.compile(r"^([(（]?[一二三四五六七八九十0-9]+[)）]?[、.．\s]*)+")
 
 
 def fold(text: str) -> str:
@@ -221,3 +222,16 @@ def parse_ratio(text: str) -> tuple[int, int, int] | None:
         days = (dt.date.fromisoformat(match.group(1)) - dt.date(1899, 12, 31)).days
         return days * 24 + int(match.group(2)), int(match.group(3)), int(match.group(4))
     return None
+
+
+def name_key(name: str) -> str:
+    """A name as compared for duplicates: NFKC, without whitespace and punctuation."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def scope_name_key(name: str) -> str:
+    """A scope name as matched against the standard: NFKC, no numbering, spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    text = _NUMBERING.sub("", text)
+    return name_key(text)

@@ -10,12 +10,14 @@ import sys
 import pytest
 
 from qbaudit import cli
-from tests.conftest import ROOT, sample_path
+from tests.conftest import ROOT, SAMPLES, paper_files, sample_path
 
 
 def _check_args(sample: str, *extra: str) -> list[str]:
+    papers = [str(p) for p in paper_files(sample)]
     return ["check", "--bank", str(sample_path(sample, "bank")), "--blueprint", str(sample_path(sample, "blueprint")),
-            "--standard", str(sample_path(sample, "standard")), "--as-of", "2026-11-01", *extra]
+            "--standard", str(sample_path(sample, "standard")), "--papers", *papers,
+            "--plan", str(SAMPLES / sample / "plan.xlsx"), *extra, "--as-of", "2026-11-01"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +36,7 @@ def test_check_prints_the_summary_and_exits_zero_despite_failures(capsys, tmp_pa
     data = json.loads(out_json.read_text(encoding="utf-8"))
     fingerprints = {f["name"]: f["sha256"] for f in data["inputs"]}
     assert fingerprints["bank.xlsx"] == hashlib.sha256(sample_path("defective", "bank").read_bytes()).hexdigest()
-    statuses = {(f["rule"], str(f["level"])): f["status"] for f in data["findings"]}
+    statuses = {(f["rule"], "bank" if f["level"] is None else str(f["level"])): f["status"] for f in data["findings"]}
     for rule_id, per_level in manifests["defective"]["status"].items():
         for level, status in per_level.items():
             assert statuses[(rule_id, level)] == status
@@ -54,7 +56,7 @@ def test_missing_argument_is_a_usage_error_in_chinese(capsys):
 
 
 def test_bad_date_is_a_usage_error(capsys):
-    assert_exit(_check_args("compliant")[:-1] + ["2026-13-45"], 2)
+    assert_exit(_check_args("compliant")[:-1] + ["2026-13-45"], 2)  # the date is the last argument
     assert "日期「2026-13-45」格式不对" in capsys.readouterr().err
 
 
@@ -111,4 +113,4 @@ def test_console_script_runs_as_a_program(tmp_path):
     result = subprocess.run([sys.executable, "-m", "qbaudit", *_check_args("compliant")], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
-    assert "共 40 项：通过 37，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
+    assert "共 58 项：通过 55，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data

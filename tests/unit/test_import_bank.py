@@ -270,14 +270,16 @@ def test_defective_sample_import_matches_its_manifest(sample_imports, manifests)
     assert result.data.occupation == "焊工"
 
 
-def test_item_view_of_a_row(sample_imports):
+def test_item_view_of_a_row(sample_imports, manifests):
     bank = sample_imports["defective"]["bank"].data
     items = bank.items
-    position = int(items.index[items[C.ITEM_ID] == "HG300752"][0])
+    planted = manifests["defective"]["planted"]["3"]["R13"]
+    item_id = next(i for i, kind in planted.items() if kind == "answer_repeated")
+    position = int(items.index[items[C.ITEM_ID] == item_id][0])
     item = bank.item(position)
-    assert (item.item_id, item.level, item.item_type, item.answer) == ("HG300752", 3, "多选", "AAC")
-    assert set(item.options) >= {"A", "B", "C", "D"} and item.stem.startswith("进行返修焊接时")
-    assert item.source.sheet == "三级（高级工）" and item.source.row == 669
+    assert (item.item_id, item.level, item.item_type, item.answer) == (item_id, 3, "多选", "AAC")
+    assert set(item.options) >= {"A", "B", "C", "D"} and item.stem
+    assert item.source.sheet == "三级（高级工）" and item.source.row == int(items[C.SOURCE_ROW].iloc[position])
     assert isinstance(item.revised, dt.date)
     assert bank.levels == [4, 3, 2]
 

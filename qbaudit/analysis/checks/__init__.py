@@ -14,7 +14,14 @@ from qbaudit.analysis.checks.blueprint import (
     check_weights,
 )
 from qbaudit.analysis.checks.context import AuditInput, CheckContext
+from qbaudit.analysis.checks.independence import check_independence, check_sensitive_wording
 from qbaudit.analysis.checks.items import check_objective_items, check_parameters, check_subjective
+from qbaudit.analysis.checks.papers import (
+    check_difficulty_equivalence,
+    check_key_share_per_paper,
+    check_paper_layout,
+    check_repeated_papers,
+)
 from qbaudit.analysis.checks.quantity import check_item_count, check_items_per_point, check_point_count
 from qbaudit.analysis.checks.statistics import check_statistics
 from qbaudit.analysis.checks.update import check_revision
@@ -31,12 +38,18 @@ CHECKS: list[tuple[str, Check]] = [
     ("R2", check_items_per_point),
     ("R3", check_item_count),
     ("R4", check_key_points),
+    ("R5", check_key_share_per_paper),
+    ("R6", check_repeated_papers),
     ("R7", check_parameters),
     ("R8", check_codes),
     ("R9", check_weights),
     ("R10", check_subjective),
+    ("R11", check_independence),
+    ("R12", check_sensitive_wording),
     ("R13", check_objective_items),
     ("R14", check_revision),
+    ("R15", check_paper_layout),
+    ("R16", check_difficulty_equivalence),
     ("R17", check_point_names),
     ("R18", check_statistics),
     ("R19", check_importance_spread),

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from functools import partial
 
 from qbaudit.analysis.checks.context import CheckContext, percent, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Point, Scope, StandardWeight, Status
+from qbaudit.analysis.vocabulary import name_key, scope_name_key
 from qbaudit.i18n import tr
-
-_NUMBERING = re.compile(r"^([(（]?[一二三四五六七八九十0-9]+[)）]?[、.．\s]*)+")
 
 
 def importance_counts(points: list[Point]) -> Counter[str]:
@@ -125,12 +123,6 @@ def _points_table(ctx: CheckContext, title: str, points: list[Point], extra: str
             row["problem"] = problems[index]
         rows.append(row)
     return Evidence.of(title, columns, rows)
-
-
-def name_key(name: str) -> str:
-    """A name as compared for duplicates: NFKC, without whitespace and punctuation."""
-    text = unicodedata.normalize("NFKC", name)
-    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 def check_point_names(ctx: CheckContext) -> list[Finding]:
@@ -256,13 +248,6 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                         comparator="=", unit=tr("unit.problems"), evidence=evidence)
         )
     return findings
-
-
-def scope_name_key(name: str) -> str:
-    """A scope name as matched against the standard: NFKC, no numbering, spaces or punctuation."""
-    text = unicodedata.normalize("NFKC", name).strip()
-    text = _NUMBERING.sub("", text)
-    return name_key(text)
 
 
 def _fmt(value: float | None) -> str:

@@ -12,7 +12,19 @@ from typing import Any
 import pandas as pd
 
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Bank, Blueprint, Evidence, Finding, Point, Responses, Scope, StandardWeights, Status
+from qbaudit.analysis.model import (
+    Bank,
+    Blueprint,
+    Evidence,
+    Finding,
+    Paper,
+    PaperPlan,
+    Point,
+    Responses,
+    Scope,
+    StandardWeights,
+    Status,
+)
 from qbaudit.analysis.profile import Profile
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
@@ -43,6 +55,9 @@ class AuditInput:
     standard: StandardWeights | None = None
     as_of: dt.date = field(default_factory=dt.date.today)
     responses: Responses | None = None  # answers of past candidates, for the item statistics (R18)
+    papers: list[Paper] = field(default_factory=list)  # assembled papers (R5, R6, R15, R16)
+    plan: PaperPlan | None = None  # the paper plan (组卷计划书), for the bank's capacity
+    dismissed_pairs: frozenset[tuple[str, str]] = frozenset()  # similar pairs the inspector dismissed (R11)
 
 
 class CheckContext:
@@ -53,6 +68,7 @@ class CheckContext:
         self.profile = profile
         self.bank = data.bank
         self.blueprint = data.blueprint
+        self.shared: dict[str, Any] = {}  # analyses computed once and used by several checks
 
     @cached_property
     def levels(self) -> list[int]:

@@ -1,7 +1,7 @@
 """Scoring a sheet: suggestions from the checks' findings, the inspector's decisions, totals, vetoes, grade.
 
 The checks only advise. For each line the engine suggests a verdict and a score from the findings of
-the rules that inform it (``sheet_line`` in ``resources/rules.toml`` equals the line's name), with the
+the rules that inform it (``sheet_line`` in ``resources/rules.toml`` names the line), with the
 findings as evidence; a line no data can judge gets a checklist of what to see instead. The inspector
 decides; a decision that departs from a data suggestion needs a reason. Pure functions, no storage.
 """
@@ -66,8 +66,8 @@ class VetoDecision:
 
 
 def rules_of(line: Line) -> list[str]:
-    """Ids of the rules whose sheet line is this line's name."""
-    return [rule.id for rule in rule_catalogue().values() if rule.sheet_line == line.name]
+    """Ids of the rules whose sheet lines include this line's name."""
+    return [rule.id for rule in rule_catalogue().values() if line.name in rule.sheet_lines]
 
 
 def checklist(line: Line) -> tuple[str, ...]:

@@ -1,0 +1,406 @@
+"""Item independence: duplicates, near-duplicates and hints between items (R11); content that
+discriminates against a group of people (R12).
+
+R11 compares whole items (normalised stem with sorted options, :mod:`qbaudit.analysis.similarity`).
+Each pair at or above the profile's threshold (stricter when a stem is short) is classed:
+
+* 重复题 — identical after normalisation (width, punctuation, spacing, option order);
+* 疑似重复题 — alike but for a few characters, a number, or clauses in another order;
+* 相似题（关键词不同） — what differs is a whole domain term (a point or scope name of the blueprint,
+  or a word of it), as in templated honest items; shown for review, not counted as duplicates.
+
+Pairs within a level decide the level's finding; pairs across levels are reported apart (the same
+item in two levels is worth knowing, not always wrong). Pairs the inspector dismissed are listed
+as dismissed and no longer count. Hints — an item whose stem contains the correct answer of
+another item of the same level (the two may meet in one paper) — are listed for a person to review.
+
+R12 screens stems, options and explanations with a reviewed word list
+(``resources/sensitive_words.toml``); a hit is a prompt to review, never a failure by itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from qbaudit.analysis.checks.context import CheckContext, excerpt
+from qbaudit.analysis.columns import OPTION_LETTERS
+from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.similarity import PairArrays, clusters, similar_pairs
+from qbaudit.analysis.textnorm import clean, normalised_texts
+from qbaudit.bundled import load_toml
+from qbaudit.i18n import tr
+
+DUPLICATE, NEAR_DUPLICATE, KEYWORD = "duplicate", "near_duplicate", "keyword"
+_TERM_SPLIT = re.compile(r"[的与和及、，,（）()/\s]+")
+# Generic endings of point names that are not terms by themselves ("焊接电流的选择原则" → 焊接电流).
+_MIN_TERM_CHARS = 2
+
+
+def pair_key(first: str, second: str) -> tuple[str, str]:
+    """The order-free key of a pair of item ids (how dismissals are remembered)."""
+    return (first, second) if first <= second else (second, first)
+
+
+@dataclass(frozen=True)
+class ItemPair:
+    """Two similar items (positions in the items table) and how they are alike."""
+
+    first: int
+    second: int
+    score: float
+    kind: str  # DUPLICATE | NEAR_DUPLICATE | KEYWORD
+    difference: str  # e.g. "压力 → 电压"
+    dismissed: bool
+    cluster: int
+
+
+def domain_terms(names: list[str | None]) -> frozenset[str]:
+    """Terms of the blueprint's point and scope names, normalised as items are."""
+    terms: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        for part in [name, *_TERM_SPLIT.split(name)]:
+            text = unicodedata.normalize("NFKC", part).lower()
+            text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZ")
+            if len(text) >= _MIN_TERM_CHARS:
+                terms.add(text)
+    return frozenset(terms)
+
+
+def _covered(text: str, terms_pattern: re.Pattern[str] | None) -> np.ndarray:
+    mask = np.zeros(len(text), dtype=bool)
+    if terms_pattern is None:
+        return mask
+    for match in terms_pattern.finditer(text):
+        mask[match.start():match.end()] = True
+    return mask
+
+
+def classify(a: str, b: str, score: float, terms_pattern: re.Pattern[str] | None) -> tuple[str, str]:
+    """The kind of a similar pair and a short description of what differs."""
+    from rapidfuzz.distance import Levenshtein
+
+    if score >= 100.0:
+        return DUPLICATE, ""
+    ops = [op for op in Levenshtein.opcodes(a, b) if op.tag != "equal"]
+    pieces = [f"{a[op.src_start:op.src_end] or '∅'}→{b[op.dest_start:op.dest_end] or '∅'}" for op in ops[:3]]
+    difference = "；".join(pieces) + ("…" if len(ops) > 3 else "")
+    covered_a, covered_b = _covered(a, terms_pattern), _covered(b, terms_pattern)
+    all_terms = bool(ops) and all(
+        covered_a[op.src_start:op.src_end].all() and covered_b[op.dest_start:op.dest_end].all() for op in ops
+    )
+    return (KEYWORD if all_terms else NEAR_DUPLICATE), difference
+
+
+class SimilarityAnalysis:
+    """The similar pairs of a bank, computed once and shared by the R11 findings."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.items = ctx.bank.items
+        settings = ctx.profile.rule("R11")
+        self.threshold = float(settings["near_duplicate_threshold"])
+        self.short_chars = int(settings["short_stem_chars"])
+        self.short_threshold = float(settings["short_stem_threshold"])
+        self.hint_min_chars = int(settings["hint_min_chars"])
+
+    @cached_property
+    def texts(self) -> pl.DataFrame:
+        """Normalised stem, options and whole text of every item, in table order."""
+        return normalised_texts(self.items)
+
+    @cached_property
+    def terms_pattern(self) -> re.Pattern[str] | None:
+        names = [p.name for p in self.ctx.blueprint.points] + [s.name for s in self.ctx.blueprint.scopes]
+        terms = sorted(domain_terms(names), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    @cached_property
+    def pairs(self) -> list[ItemPair]:
+        """Every similar pair that passes the (short-stem) threshold, classed and clustered."""
+        texts = self.texts.get_column("text").to_list()
+        found: PairArrays = similar_pairs(texts, self.threshold)
+        stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
+        short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
+        keep = ~short | (found.score >= self.short_threshold)
+        first, second, score = found.first[keep], found.second[keep], found.score[keep]
+        labels = clusters(len(texts), first, second)
+        ids = self.items[C.ITEM_ID].to_numpy()
+        dismissed = self.ctx.data.dismissed_pairs
+        result = []
+        for i, j, s in zip(first.tolist(), second.tolist(), score.tolist(), strict=True):
+            kind, difference = classify(texts[i], texts[j], s, self.terms_pattern)
+            result.append(ItemPair(i, j, round(s, 1), kind, difference,
+                                   pair_key(str(ids[i]), str(ids[j])) in dismissed, int(labels[i])))
+        return result
+
+    @cached_property
+    def hints(self) -> list[tuple[int, int, str]]:
+        """``(revealed, revealing, key text)``: the correct answer of one item inside another's stem."""
+        frame = pl.from_pandas(self.items[[C.ITEM_TYPE, C.ANSWER, *C.OPTIONS]]).with_columns(
+            self.texts.get_column("stem").alias("__stem")
+        )
+        keys: dict[str, list[int]] = defaultdict(list)
+        cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
+        item_types = frame.get_column(C.ITEM_TYPE).to_list()
+        answers = frame.get_column(C.ANSWER).to_list()
+        stems = frame.get_column("__stem").to_list()
+        options = cleaned.rows()
+        for position, (kind, answer) in enumerate(zip(item_types, answers, strict=True)):
+            if not answer:
+                continue
+            if kind == "判断" and answer == "√":
+                statement = stems[position]
+                if len(statement) >= self.hint_min_chars:
+                    keys[statement].append(position)
+                continue
+            if not re.fullmatch(r"[A-H]+", answer):
+                continue
+            for letter in answer:
+                text = options[position][OPTION_LETTERS.index(letter)]
+                # Short answers ("以上都对", "350℃") reveal nothing by appearing elsewhere.
+                if text and len(text) >= self.hint_min_chars:
+                    keys[text].append(position)
+        if not keys:
+            return []
+        patterns = list(keys)
+        matches = frame.select(
+            pl.col("__stem").str.extract_many(patterns, overlapping=True).alias("__hits")
+        ).get_column("__hits").to_list()
+        similar = {(p.first, p.second) for p in self.pairs}
+        levels = self.items[C.LEVEL].to_numpy()
+        found: set[tuple[int, int, str]] = set()
+        for revealing, hits in enumerate(matches):
+            for text in hits or ():
+                for revealed in keys[text]:
+                    if revealed == revealing or (min(revealed, revealing), max(revealed, revealing)) in similar:
+                        continue
+                    if levels[revealed] != levels[revealing]:
+                        continue  # items of two levels never meet in one paper
+                    if stems[revealed] == stems[revealing]:
+                        continue
+                    found.add((revealed, revealing, text))
+        return sorted(found)
+
+
+def similarity_analysis(ctx: CheckContext) -> SimilarityAnalysis:
+    """The similarity analysis of this run (computed once, shared by every check that needs it)."""
+    if "similarity" not in ctx.shared:
+        ctx.shared["similarity"] = SimilarityAnalysis(ctx)
+    return ctx.shared["similarity"]
+
+
+def _display_text(item: Any) -> str:
+    options = "；".join(f"{letter}.{item[col]}" for letter, col in zip(OPTION_LETTERS, C.OPTIONS, strict=True)
+                       if isinstance(item[col], str))
+    stem = item[C.STEM] if isinstance(item[C.STEM], str) else ""
+    return f"{stem} {options}".strip()
+
+
+def _pair_rows(ctx: CheckContext, pairs: list[ItemPair]) -> list[dict[str, Any]]:
+    items = ctx.bank.items
+    rows = []
+    for pair in pairs:
+        a, b = items.iloc[pair.first], items.iloc[pair.second]
+        rows.append({
+            "cluster": pair.cluster + 1,
+            "item_a": a[C.ITEM_ID], "level_a": ctx.level_label(int(a[C.LEVEL])), "row_a": int(a[C.SOURCE_ROW]),
+            "item_b": b[C.ITEM_ID], "level_b": ctx.level_label(int(b[C.LEVEL])), "row_b": int(b[C.SOURCE_ROW]),
+            "score": pair.score,
+            "kind": tr(f"R11.kind_{pair.kind}") + (tr("R11.dismissed_mark") if pair.dismissed else ""),
+            "excerpt_difference": pair.difference,
+            "excerpt_a": excerpt(_display_text(a)), "excerpt_b": excerpt(_display_text(b)),
+        })
+    return rows
+
+
+def _pair_columns() -> list[tuple[str, str]]:
+    return [
+        ("cluster", tr("R11.col_cluster")), ("item_a", tr("R11.col_item_a")), ("level_a", tr("R11.col_level_a")),
+        ("row_a", tr("R11.col_row_a")), ("item_b", tr("R11.col_item_b")), ("level_b", tr("R11.col_level_b")),
+        ("row_b", tr("R11.col_row_b")), ("score", tr("R11.col_score")), ("kind", tr("R11.col_kind")),
+        ("excerpt_difference", tr("R11.col_difference")), ("excerpt_a", tr("R11.col_excerpt_a")),
+        ("excerpt_b", tr("R11.col_excerpt_b")),
+    ]
+
+
+def check_independence(ctx: CheckContext) -> list[Finding]:
+    """R11: duplicates, near-duplicates and look-alikes within each level and across levels; hints."""
+    analysis = similarity_analysis(ctx)
+    levels = ctx.bank.items[C.LEVEL].to_numpy()
+    by_level: dict[int, list[ItemPair]] = defaultdict(list)
+    across: list[ItemPair] = []
+    for pair in analysis.pairs:
+        level_a, level_b = int(levels[pair.first]), int(levels[pair.second])
+        (by_level[level_a] if level_a == level_b else across).append(pair)
+    hints_by_level: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for hint in analysis.hints:
+        hints_by_level[int(levels[hint[0]])].append(hint)
+    threshold_text = tr("R11.threshold", threshold=f"{analysis.threshold:g}", short=analysis.short_chars,
+                        short_threshold=f"{analysis.short_threshold:g}")
+    findings = []
+    for level in ctx.levels:
+        if ctx.items(level).empty:
+            continue
+        pairs = by_level.get(level, [])
+        active = [p for p in pairs if not p.dismissed]
+        duplicates = [p for p in active if p.kind in (DUPLICATE, NEAR_DUPLICATE)]
+        lookalikes = [p for p in active if p.kind == KEYWORD]
+        dismissed = [p for p in pairs if p.dismissed]
+        hints = hints_by_level.get(level, [])
+        evidence = []
+        if duplicates:
+            evidence.append(Evidence.of(tr("R11.evidence_duplicates"), _pair_columns(), _pair_rows(ctx, duplicates)))
+        if lookalikes:
+            evidence.append(Evidence.of(tr("R11.evidence_lookalikes"), _pair_columns(), _pair_rows(ctx, lookalikes)))
+        if hints:
+            evidence.append(_hint_evidence(ctx, hints))
+        if dismissed:
+            evidence.append(Evidence.of(tr("R11.evidence_dismissed"), _pair_columns(), _pair_rows(ctx, dismissed)))
+        clusters_count = len({p.cluster for p in duplicates})
+        if duplicates:
+            status, message = Status.FAIL, tr(
+                "R11.fail", level=ctx.level_label(level), pairs=len(duplicates), clusters=clusters_count,
+                exact=sum(p.kind == DUPLICATE for p in duplicates), lookalikes=len(lookalikes), hints=len(hints))
+        elif lookalikes or hints:
+            status, message = Status.WARN, tr("R11.warn", level=ctx.level_label(level), lookalikes=len(lookalikes),
+                                              hints=len(hints))
+        else:
+            status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
+        if dismissed:
+            message += tr("R11.dismissed_note", count=len(dismissed))
+        findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),
+                                    threshold=0, comparator="=", unit=tr("unit.pairs"), evidence=evidence))
+    active_across = [p for p in across if not p.dismissed]
+    if active_across:
+        findings.append(ctx.finding(
+            "R11", None, Status.WARN, tr("R11.across", pairs=len(active_across)) + threshold_text,
+            measured=len(active_across), threshold=0, comparator="=", unit=tr("unit.pairs"),
+            evidence=[Evidence.of(tr("R11.evidence_across"), _pair_columns(), _pair_rows(ctx, active_across))],
+        ))
+    return findings
+
+
+def _hint_evidence(ctx: CheckContext, hints: list[tuple[int, int, str]]) -> Evidence:
+    items = ctx.bank.items
+    rows = []
+    for revealed, revealing, text in hints:
+        a, b = items.iloc[revealed], items.iloc[revealing]
+        rows.append({"revealed": a[C.ITEM_ID], "row_revealed": int(a[C.SOURCE_ROW]), "revealing": b[C.ITEM_ID],
+                     "row_revealing": int(b[C.SOURCE_ROW]), "excerpt_key": excerpt(text),
+                     "excerpt_revealing": excerpt(b[C.STEM])})
+    columns = [("revealed", tr("R11.col_revealed")), ("row_revealed", tr("R11.col_row_a")),
+               ("revealing", tr("R11.col_revealing")), ("row_revealing", tr("R11.col_row_b")),
+               ("excerpt_key", tr("R11.col_key")), ("excerpt_revealing", tr("R11.col_excerpt_b"))]
+    return Evidence.of(tr("R11.evidence_hints"), columns, rows)
+
+
+# --- R12 ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WordList:
+    """The reviewed word list of R12."""
+
+    window: int
+    judgements: tuple[str, ...]
+    allow: tuple[str, ...]
+    categories: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]  # id → (name, groups, phrases)
+
+    @property
+    def screen_words(self) -> list[str]:
+        """Every word that makes an item worth a closer look."""
+        words = {w for _, groups, phrases in self.categories.values() for w in (*groups, *phrases)}
+        return sorted(words)
+
+
+@cache
+def word_list(name: str) -> WordList:
+    """Load the R12 word list named by the profile."""
+    data = load_toml(name)
+    return WordList(
+        window=int(data["window"]),
+        judgements=tuple(data["judgements"]),
+        allow=tuple(data["allow"]),
+        categories={key: (entry["name"], tuple(entry["groups"]), tuple(entry["phrases"]))
+                    for key, entry in data["categories"].items()},
+    )
+
+
+def _positions(text: str, word: str) -> list[int]:
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(start)
+        start = text.find(word, start + 1)
+    return found
+
+
+def screen_text(text: str, words: WordList) -> list[tuple[str, str, int]]:
+    """Hits in one text: ``(category name, words matched, position)``."""
+    masked = text
+    for phrase in words.allow:
+        masked = masked.replace(phrase, "□" * len(phrase))
+    hits = []
+    for name, groups, phrases in words.categories.values():
+        for phrase in phrases:
+            position = masked.find(phrase)
+            if position >= 0:
+                hits.append((name, phrase, position))
+        for group in groups:
+            for start in _positions(masked, group):
+                end = start + len(group)
+                near = [j for j in words.judgements
+                        if any(max(js - end, start - (js + len(j))) <= words.window for js in _positions(masked, j))]
+                if near:
+                    hits.append((name, f"{group}＋{near[0]}", start))
+                    break
+    return hits
+
+
+def check_sensitive_wording(ctx: CheckContext) -> list[Finding]:
+    """R12: flag stems, options and explanations that may discriminate, for a person to review."""
+    words = word_list(ctx.profile.rule("R12")["word_list"])
+    items = ctx.bank.items
+    columns = [C.STEM, *C.OPTIONS, C.EXPLANATION]
+    frame = pl.from_pandas(items[columns]).select(
+        pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
+        .str.normalize("NFKC").str.replace_all(r"\s+", "").alias("text")
+    )
+    candidates = frame.with_row_index("position").filter(pl.col("text").str.contains_any(words.screen_words))
+    flagged: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    levels = items[C.LEVEL].to_numpy()
+    for position, text in candidates.iter_rows():
+        for category, matched, at in screen_text(text, words):
+            item = items.iloc[position]
+            context = text[max(0, at - 10): at + 20]
+            flagged[int(levels[position])].append({
+                "item_id": item[C.ITEM_ID], "row": int(item[C.SOURCE_ROW]), "category": category,
+                "words": matched, "excerpt": excerpt(context),
+            })
+    findings = []
+    for level in ctx.levels:
+        if ctx.items(level).empty:
+            continue
+        rows = flagged.get(level, [])
+        evidence = [Evidence.of(tr("R12.evidence"), [
+            ("item_id", tr("evidence.item_id")), ("row", tr("evidence.row")), ("category", tr("R12.col_category")),
+            ("words", tr("R12.col_words")), ("excerpt", tr("R12.col_context"))], rows)] if rows else []
+        if rows:
+            status = Status.WARN
+            message = tr("R12.warn", level=ctx.level_label(level), count=len({r["item_id"] for r in rows}),
+                         categories="、".join(sorted({r["category"] for r in rows})))
+        else:
+            status, message = Status.PASS, tr("R12.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
+        findings.append(ctx.finding("R12", level, status, message, measured=len(rows), threshold=0, comparator="=",
+                                    unit=tr("unit.items"), evidence=evidence))
+    return findings

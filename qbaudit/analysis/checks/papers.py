@@ -1,0 +1,333 @@
+"""Paper checks: key points per paper (R5), repeated and overlapping papers with the bank's capacity
+(R6), header fields and length against duration (R15), difficulty equivalence (R16)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from qbaudit.analysis.capacity import Capacity, compute_capacity
+from qbaudit.analysis.checks.context import CheckContext, percent
+from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.model import Evidence, Finding, Paper, Status
+from qbaudit.analysis.vocabulary import level_name
+from qbaudit.i18n import tr
+
+
+@dataclass(frozen=True)
+class PaperItems:
+    """A paper with its items looked up in the bank (positions; −1 for an item not in the bank)."""
+
+    paper: Paper
+    level: int | None
+    positions: tuple[int, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        """Items of the paper that are not in the bank."""
+        return [i for i, p in zip(self.paper.item_ids, self.positions, strict=True) if p < 0]
+
+
+class PaperAnalysis:
+    """The papers of one run, resolved against the bank once and shared by the paper checks."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        items = ctx.bank.items
+        self.position_of: dict[str, int] = {}
+        for position, item_id in enumerate(items[C.ITEM_ID].astype(str).tolist()):
+            self.position_of.setdefault(item_id, position)
+        self.item_levels = items[C.LEVEL].to_numpy()
+
+    @cached_property
+    def papers(self) -> list[PaperItems]:
+        """Every paper with its level (as written, else the level most of its items have)."""
+        resolved = []
+        for paper in self.ctx.data.papers:
+            positions = tuple(self.position_of.get(str(i), -1) for i in paper.item_ids)
+            level = paper.level
+            if level is None:
+                known = [int(self.item_levels[p]) for p in positions if p >= 0]
+                level = Counter(known).most_common(1)[0][0] if known else None
+            resolved.append(PaperItems(paper, level, positions))
+        return resolved
+
+    def of(self, level: int) -> list[PaperItems]:
+        """The papers of ``level``."""
+        return [p for p in self.papers if p.level == level]
+
+    @cached_property
+    def levels(self) -> list[int]:
+        """Levels checked: those of the bank and blueprint, and those the papers name."""
+        extra = {p.level for p in self.papers if p.level is not None}
+        return sorted(set(self.ctx.levels) | extra, reverse=True)
+
+
+def paper_analysis(ctx: CheckContext) -> PaperAnalysis:
+    """The paper analysis of this run (computed once)."""
+    if "papers" not in ctx.shared:
+        ctx.shared["papers"] = PaperAnalysis(ctx)
+    return ctx.shared["papers"]
+
+
+def _no_papers(ctx: CheckContext, rule_id: str, level: int) -> Finding:
+    return ctx.finding(rule_id, level, Status.NA, tr("papers.no_papers", level=level_name(level)))
+
+
+def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
+    """R5: in every paper, items testing key points make at least ``min_key_share_per_paper``."""
+    minimum = ctx.profile.rule("R5")["min_key_share_per_paper"]
+    keys = ctx.profile.key_importances
+    analysis = paper_analysis(ctx)
+    findings = []
+    point_keys = ctx.bank.items[C.POINT_KEY].tolist()
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        if not papers:
+            findings.append(_no_papers(ctx, "R5", level))
+            continue
+        index = ctx.point_index(level)
+        rows, low = [], 0
+        worst = None
+        for paper in papers:
+            known = [p for p in paper.positions if p >= 0]
+            points = [index.get(point_keys[p]) if isinstance(point_keys[p], str) else None for p in known]
+            resolved = [p for p in points if p is not None]
+            key = sum(1 for p in resolved if p.importance is not None and p.importance.value in keys)
+            share = key / len(resolved) if resolved else 0.0
+            ok = bool(resolved) and share >= minimum
+            low += not ok
+            worst = share if worst is None else min(worst, share)
+            rows.append({"paper": paper.paper.paper_id, "items": len(paper.positions), "resolved": len(resolved),
+                         "key": key, "share": percent(share), "missing": len(paper.missing),
+                         "status": tr("papers.ok") if ok else tr("papers.short")})
+        evidence = [Evidence.of(tr("R5.evidence", minimum=percent(minimum)), [
+            ("paper", tr("papers.col_paper")), ("items", tr("papers.col_items")), ("resolved", tr("R5.col_resolved")),
+            ("key", tr("R5.col_key")), ("share", tr("R5.col_share")), ("missing", tr("papers.col_missing")),
+            ("status", tr("evidence.status"))], rows)]
+        missing = _missing_rows(papers)
+        if missing:
+            evidence.append(missing)
+        message = (tr("R5.pass", level=level_name(level), papers=len(papers), minimum=percent(minimum),
+                      worst=percent(worst or 0.0)) if not low else
+                   tr("R5.fail", level=level_name(level), low=low, papers=len(papers), minimum=percent(minimum),
+                      worst=percent(worst or 0.0)))
+        findings.append(ctx.finding("R5", level, Status.FAIL if low else Status.PASS, message,
+                                    measured=percent(worst or 0.0), threshold=percent(minimum), comparator="≥",
+                                    unit="%", evidence=evidence))
+    return findings
+
+
+def _missing_rows(papers: list[PaperItems]) -> Evidence | None:
+    rows = [{"paper": p.paper.paper_id, "item_id": item} for p in papers for item in p.missing]
+    if not rows:
+        return None
+    return Evidence.of(tr("papers.evidence_missing"), [("paper", tr("papers.col_paper")),
+                                                        ("item_id", tr("evidence.item_id"))], rows)
+
+
+def overlapping_pairs(papers: list[PaperItems], min_jaccard: float) -> list[tuple[int, int, int]]:
+    """``(first, second, shared items)`` for every pair of papers with Jaccard ≥ ``min_jaccard`` (exact)."""
+    from qbaudit.analysis import kernels
+
+    ids: dict[str, int] = {}
+    sets = [sorted({ids.setdefault(str(i), len(ids)) for i in p.paper.item_ids}) for p in papers]
+    if len(sets) < 2:
+        return []
+    frequency = np.bincount(np.fromiter((e for s in sets for e in s), dtype=np.int64), minlength=len(ids))
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.lexsort((np.arange(len(ids)), frequency))] = np.arange(len(ids))
+    members = np.concatenate([np.asarray(sorted(s, key=lambda e: ranks[e]), dtype=np.int32) for s in sets])
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in sets], out=offsets[1:])
+    first, second, shared = kernels.set_similarity_join(members, offsets, ranks, float(min_jaccard))
+    return sorted(zip(first.tolist(), second.tolist(), shared.tolist(), strict=True))
+
+
+def _capacity(ctx: CheckContext, level: int) -> Capacity | None:
+    settings = ctx.profile.rule("R6")
+    return compute_capacity(ctx.bank, ctx.blueprint, level, sessions=settings["update_cycle_sessions"],
+                            paper_items=settings["paper_items"], plan=ctx.data.plan)
+
+
+def _capacity_evidence(capacity: Capacity) -> list[Evidence]:
+    summary = [
+        {"what": tr("capacity.source"), "value": tr("capacity.from_plan") if capacity.from_plan else
+         tr("capacity.from_weights", items=capacity.paper_items)},
+        {"what": tr("capacity.paper_items"), "value": capacity.paper_items},
+        {"what": tr("capacity.distinct"), "value": tr("capacity.power", exponent=f"{capacity.distinct_papers_log10:.1f}")
+         if capacity.feasible else tr("capacity.none")},
+        {"what": tr("capacity.shared"), "value": f"{capacity.expected_shared:.1f}"},
+        {"what": tr("capacity.jaccard"), "value": f"{capacity.expected_jaccard * 100:.1f}%"},
+        {"what": tr("capacity.sessions"), "value": capacity.sessions},
+        {"what": tr("capacity.repeat"), "value": f"{capacity.repeat_probability:.2g}"},
+    ]
+    cells = [{"code": c.scope_code or "—", "name": c.scope_name, "type": c.item_type or tr("capacity.any_type"),
+              "per_paper": c.per_paper, "available": c.available,
+              "usage": "∞" if not c.available else f"{c.usage * 100:.0f}%",
+              "status": tr("capacity.cannot") if not c.feasible else tr("capacity.heavy") if c in capacity.limiting
+              else tr("papers.ok")} for c in capacity.cells]
+    return [
+        Evidence.of(tr("capacity.title"), [("what", tr("evidence.what")), ("value", tr("evidence.value"))], summary),
+        Evidence.of(tr("capacity.cells_title"), [
+            ("code", tr("evidence.code")), ("name", tr("evidence.scope")), ("type", tr("evidence.item_type")),
+            ("per_paper", tr("capacity.col_per_paper")), ("available", tr("capacity.col_available")),
+            ("usage", tr("capacity.col_usage")), ("status", tr("evidence.status"))], cells),
+    ]
+
+
+def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
+    """R6: no two papers of a level are identical; pairs above the overlap threshold are listed; and
+    the bank's capacity says whether the papers of an update cycle can all differ."""
+    settings = ctx.profile.rule("R6")
+    threshold = settings["overlap_warn_jaccard"]
+    analysis = paper_analysis(ctx)
+    findings = []
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        capacity = _capacity(ctx, level)
+        evidence = _capacity_evidence(capacity) if capacity is not None else []
+        identical: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for paper in papers:
+            identical[tuple(sorted(map(str, paper.paper.item_ids)))].append(paper.paper.paper_id)
+        repeats = [ids for ids in identical.values() if len(ids) > 1]
+        pairs = overlapping_pairs(papers, threshold)
+        overlap_rows = []
+        for a, b, shared in pairs:
+            first, second = papers[a].paper, papers[b].paper
+            union = len(set(first.item_ids) | set(second.item_ids))
+            common = sorted(set(map(str, first.item_ids)) & set(map(str, second.item_ids)))
+            overlap_rows.append({"paper_a": first.paper_id, "paper_b": second.paper_id, "shared": shared,
+                                 "jaccard": round(shared / union, 3) if union else 0.0,
+                                 "items": "、".join(common[:12]) + ("…" if len(common) > 12 else "")})
+        if overlap_rows:
+            evidence.insert(0, Evidence.of(tr("R6.evidence_overlap", threshold=f"{threshold:g}"), [
+                ("paper_a", tr("R6.col_paper_a")), ("paper_b", tr("R6.col_paper_b")), ("shared", tr("R6.col_shared")),
+                ("jaccard", tr("R6.col_jaccard")), ("items", tr("R6.col_items"))], overlap_rows))
+        if repeats:
+            evidence.insert(0, Evidence.of(tr("R6.evidence_identical"), [("papers", tr("R6.col_papers"))],
+                                           [{"papers": "、".join(ids)} for ids in repeats]))
+        problems: list[str] = []
+        status = Status.PASS
+        if repeats:
+            status = Status.FAIL
+            problems.append(tr("R6.identical", groups=len(repeats), papers=sum(len(r) for r in repeats)))
+        if capacity is not None and not capacity.can_avoid_repeats():
+            status = Status.FAIL
+            names = "、".join(c.scope_name or c.scope_code for c in capacity.limiting[:5]) or tr("capacity.none")
+            problems.append(tr("R6.capacity_short", sessions=capacity.sessions, scopes=names))
+        overlapping = len(overlap_rows) - sum(len(r) * (len(r) - 1) // 2 for r in repeats)
+        if overlapping > 0:
+            problems.append(tr("R6.overlap", pairs=overlapping, threshold=f"{threshold:g}"))
+            status = Status.WARN if status is Status.PASS else status
+        if capacity is not None and capacity.feasible and capacity.expected_jaccard >= threshold:
+            problems.append(tr("R6.capacity_overlap", jaccard=f"{capacity.expected_jaccard * 100:.0f}"))
+            status = Status.WARN if status is Status.PASS else status
+        if not papers and capacity is None:
+            findings.append(_no_papers(ctx, "R6", level))
+            continue
+        if problems:
+            message = tr("R6.problems", level=level_name(level), problems="；".join(problems))
+        elif papers:
+            message = tr("R6.pass", level=level_name(level), papers=len(papers), sessions=capacity.sessions
+                         if capacity else settings["update_cycle_sessions"])
+        else:
+            message = tr("R6.pass_capacity", level=level_name(level), sessions=capacity.sessions,
+                         exponent=f"{capacity.distinct_papers_log10:.0f}",
+                         jaccard=f"{capacity.expected_jaccard * 100:.1f}")
+        measured: int | str = len(repeats)
+        if not repeats and capacity is not None and not capacity.can_avoid_repeats():
+            measured = tr("R6.measured_capacity")
+        findings.append(ctx.finding("R6", level, status, message, measured=measured, threshold=0, comparator="=",
+                                    unit=tr("R6.unit"), evidence=evidence))
+    return findings
+
+
+def check_paper_layout(ctx: CheckContext) -> list[Finding]:
+    """R15: each paper names institution, occupation, level and duration; its items fit the duration."""
+    settings = ctx.profile.rule("R15")
+    required = settings["required_fields"]
+    seconds = settings["seconds_per_item"]
+    tolerance = settings["duration_tolerance"]
+    fallback = float(np.median(list(seconds.values())))
+    analysis = paper_analysis(ctx)
+    types = ctx.bank.items[C.ITEM_TYPE].tolist()
+    findings = []
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        if not papers:
+            findings.append(_no_papers(ctx, "R15", level))
+            continue
+        rows, bad = [], 0
+        for item in papers:
+            paper = item.paper
+            values = {"institution": paper.institution, "occupation": paper.occupation, "level": paper.level,
+                      "duration": paper.duration_minutes}
+            missing = [tr(f"papers.field_{name}") for name in required if not values.get(name)]
+            needed = sum(seconds.get(types[p], fallback) if p >= 0 and isinstance(types[p], str) else fallback
+                         for p in item.positions) / 60
+            ratio = needed / paper.duration_minutes if paper.duration_minutes else math.nan
+            fits = not math.isnan(ratio) and abs(ratio - 1) <= tolerance
+            problems = []
+            if missing:
+                problems.append(tr("R15.missing", fields="、".join(missing)))
+            if paper.duration_minutes and not fits:
+                problems.append(tr("R15.too_long" if ratio > 1 else "R15.too_short", needed=f"{needed:.0f}",
+                                   duration=f"{paper.duration_minutes:g}"))
+            bad += bool(problems)
+            rows.append({"paper": paper.paper_id, "items": len(item.positions),
+                         "duration": f"{paper.duration_minutes:g}" if paper.duration_minutes else "",
+                         "needed": f"{needed:.0f}", "problem": "；".join(problems) or tr("papers.ok")})
+        evidence = [Evidence.of(tr("R15.evidence"), [
+            ("paper", tr("papers.col_paper")), ("items", tr("papers.col_items")), ("duration", tr("R15.col_duration")),
+            ("needed", tr("R15.col_needed")), ("problem", tr("evidence.problem"))], rows)]
+        message = (tr("R15.pass", level=level_name(level), papers=len(papers), tolerance=percent(tolerance)) if not bad
+                   else tr("R15.fail", level=level_name(level), bad=bad, papers=len(papers)))
+        findings.append(ctx.finding("R15", level, Status.FAIL if bad else Status.PASS, message, measured=bad,
+                                    threshold=0, comparator="=", unit=tr("R6.unit"), evidence=evidence))
+    return findings
+
+
+def check_difficulty_equivalence(ctx: CheckContext) -> list[Finding]:
+    """R16: the mean difficulty of a level's papers spreads by at most ``max_mean_difficulty_spread``."""
+    limit = ctx.profile.rule("R16")["max_mean_difficulty_spread"]
+    analysis = paper_analysis(ctx)
+    items = ctx.bank.items
+    difficulty = items[C.DIFFICULTY].astype("float64").to_numpy(na_value=np.nan)
+    grade = (items[C.DIFFICULTY_KIND] == "grade").fillna(False).astype(bool).to_numpy()
+    findings = []
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        if not papers:
+            findings.append(_no_papers(ctx, "R16", level))
+            continue
+        if len(papers) < 2:
+            findings.append(ctx.finding("R16", level, Status.NA, tr("R16.too_few", level=level_name(level),
+                                                                    papers=len(papers))))
+            continue
+        rows, means = [], []
+        for paper in papers:
+            values = [difficulty[p] for p in paper.positions if p >= 0 and grade[p] and not np.isnan(difficulty[p])]
+            mean = float(np.mean(values)) if values else math.nan
+            rows.append({"paper": paper.paper.paper_id, "items": len(values),
+                         "mean": "" if math.isnan(mean) else f"{mean:.2f}",
+                         "sd": f"{np.std(values):.2f}" if values else ""})
+            if not math.isnan(mean):
+                means.append(mean)
+        spread = max(means) - min(means) if len(means) >= 2 else math.nan
+        evidence = [Evidence.of(tr("R16.evidence"), [("paper", tr("papers.col_paper")), ("items", tr("R16.col_items")),
+                                                     ("mean", tr("R16.col_mean")), ("sd", tr("R16.col_sd"))], rows)]
+        if math.isnan(spread):
+            findings.append(ctx.finding("R16", level, Status.NA, tr("R16.no_difficulty", level=level_name(level)),
+                                        evidence=evidence))
+            continue
+        ok = spread <= limit + 1e-9
+        message = tr("R16.pass" if ok else "R16.fail", level=level_name(level), papers=len(means),
+                     spread=f"{spread:.2f}", limit=f"{limit:g}", low=f"{min(means):.2f}", high=f"{max(means):.2f}")
+        findings.append(ctx.finding("R16", level, Status.PASS if ok else Status.FAIL, message,
+                                    measured=round(spread, 2), threshold=limit, comparator="≤", evidence=evidence))
+    return findings

@@ -1,0 +1,167 @@
+"""Duplicate and near-duplicate items: which pairs, how similar, how they cluster, what differs.
+
+The criterion is ``rapidfuzz.fuzz.ratio`` (normalised Indel similarity, 0–100) of the whole item —
+its normalised stem with its sorted options (:mod:`qbaudit.analysis.textnorm`) — so that a generic
+stem shared by honest items (“下列说法正确的是”) never makes them alike by itself.
+
+The search (all pairs at or above the threshold) runs in three steps:
+
+1. identical normalised texts are grouped (exact duplicates, whatever the width, punctuation,
+   spacing or option order);
+2. candidates among the distinct texts come from MinHash over character bigrams with LSH banding;
+   inside the compiled kernel, a candidate is dropped unless the lengths allow the threshold and the
+   signatures agree in enough places (estimated bigram Jaccard ≥ ``min_jaccard``);
+3. every candidate is verified with the exact criterion (``rapidfuzz.process.cpdist``).
+
+Recall against brute force and the speed are measured by ``bench/bench_similarity.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.i18n import tr
+
+# MinHash/LSH settings, chosen by measurement on generated banks (bench/bench_similarity.py):
+# 40 bands of 6 rows pass pairs of bigram Jaccard ≥ 0.6 with probability ≥ 0.88 and ≥ 0.7 with
+# ≥ 0.995; true pairs at fuzz.ratio ≥ 88 have a bigram Jaccard of 0.5 or more.
+BANDS = 40
+ROWS = 6
+MIN_JACCARD = 0.45
+SEED = 20261121
+_VERIFY_BATCH = 2_000_000
+
+
+@dataclass(frozen=True)
+class PairArrays:
+    """Similar pairs as parallel arrays of positions into the input, and their similarity."""
+
+    first: np.ndarray  # int64
+    second: np.ndarray  # int64
+    score: np.ndarray  # float32, 0–100
+
+    def __len__(self) -> int:
+        return int(self.first.shape[0])
+
+
+def _permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(SEED)
+    a = (rng.integers(1, 2**32, count, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
+    b = rng.integers(0, 2**32, count, dtype=np.uint64).astype(np.uint32)
+    return a, b
+
+
+def code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All texts as one uint32 array of code points, with their offsets (int64)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    return codes, offsets
+
+
+def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN_JACCARD,
+                    bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
+    from qbaudit.analysis import kernels
+
+    if len(texts) < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    codes, offsets = code_points(texts)
+    a, b = _permutations(bands * rows)
+    signatures = kernels.minhash_bigrams(codes, offsets, a, b)
+    keys = kernels.band_keys(signatures, bands, rows)
+    orders = np.argsort(keys, axis=1, kind="stable")
+    lengths = np.diff(offsets)
+    ratio = threshold / 100.0
+    min_length_ratio = ratio / (2.0 - ratio)  # fuzz.ratio ≤ 2·min/(la+lb)
+    min_agree = int(np.floor(min_jaccard * bands * rows))
+    first, second = kernels.band_candidates(signatures, keys, orders, lengths, min_agree, min_length_ratio)
+    return first.astype(np.int64), second.astype(np.int64)
+
+
+def verify(texts: list[str] | np.ndarray, first: np.ndarray, second: np.ndarray, threshold: float) -> PairArrays:
+    """Keep the pairs whose exact similarity reaches ``threshold``."""
+    from rapidfuzz import fuzz, process
+
+    if len(first) == 0:
+        return PairArrays(first, second, np.empty(0, dtype=np.float32))
+    array = texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
+    scores = np.empty(len(first), dtype=np.float32)
+    for start in range(0, len(first), _VERIFY_BATCH):
+        stop = start + _VERIFY_BATCH
+        scores[start:stop] = process.cpdist(array[first[start:stop]], array[second[start:stop]],
+                                            scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
+    keep = scores >= threshold
+    return PairArrays(first[keep], second[keep], scores[keep])
+
+
+def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
+                  min_jaccard: float = MIN_JACCARD) -> PairArrays:
+    """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
+
+    Identical texts are paired with a score of 100. Empty texts are never paired.
+    """
+    import polars as pl
+
+    state = state or NullState()
+    checkpoint(state, 0.0, tr("similarity.grouping"))
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_row_index("position")
+    frame = frame.filter(pl.col("text") != "")
+    groups = frame.group_by("text", maintain_order=True).agg(pl.col("position"))
+    distinct = groups.get_column("text").to_list()
+    members = groups.get_column("position").to_list()
+    checkpoint(state, 0.1, tr("similarity.searching", count=len(distinct)))
+    first, second = candidate_pairs(distinct, threshold, min_jaccard)
+    checkpoint(state, 0.7, tr("similarity.verifying", count=len(first)))
+    verified = verify(distinct, first, second, threshold)
+    checkpoint(state, 0.9, tr("similarity.collecting"))
+    out_first: list[np.ndarray] = []
+    out_second: list[np.ndarray] = []
+    out_score: list[np.ndarray] = []
+    # Exact duplicates: every pair inside a group of identical texts.
+    for group in members:
+        if len(group) > 1:
+            positions = np.asarray(group, dtype=np.int64)
+            i, j = np.triu_indices(len(positions), 1)
+            out_first.append(positions[i])
+            out_second.append(positions[j])
+            out_score.append(np.full(len(i), 100.0, dtype=np.float32))
+    # Near duplicates: every member of one group with every member of the other.
+    for a, b, score in zip(verified.first.tolist(), verified.second.tolist(), verified.score.tolist(), strict=True):
+        left = np.asarray(members[a], dtype=np.int64)
+        right = np.asarray(members[b], dtype=np.int64)
+        out_first.append(np.repeat(left, len(right)))
+        out_second.append(np.tile(right, len(left)))
+        out_score.append(np.full(len(left) * len(right), score, dtype=np.float32))
+    if not out_first:
+        empty = np.empty(0, dtype=np.int64)
+        return PairArrays(empty, empty, np.empty(0, dtype=np.float32))
+    first_all = np.concatenate(out_first)
+    second_all = np.concatenate(out_second)
+    low, high = np.minimum(first_all, second_all), np.maximum(first_all, second_all)
+    return PairArrays(low, high, np.concatenate(out_score))
+
+
+def clusters(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Connected components of the pair graph: a cluster id per position (−1 when alone)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    labels = np.full(count, -1, dtype=np.int64)
+    if len(first) == 0:
+        return labels
+    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(count, count))
+    _, components = connected_components(graph, directed=False)
+    involved = np.zeros(count, dtype=bool)
+    involved[first] = True
+    involved[second] = True
+    # Renumber the components that have pairs, 0…k−1 in order of first appearance.
+    seen: dict[int, int] = {}
+    for position in np.flatnonzero(involved):
+        labels[position] = seen.setdefault(int(components[position]), len(seen))
+    return labels
