@@ -132,9 +132,10 @@ def _title(data: ReportData) -> str:
     return wording()["title"].format(institution=data.institution or "")
 
 
-def _subtitle(data: ReportData) -> str:
-    return wording()["subtitle"].format(occupation=data.occupation or "", levels=levels_text(data.levels),
-                                        as_of=data.as_of.isoformat() if data.as_of else "")
+def _subtitles(data: ReportData) -> tuple[str, str]:
+    values = dict(institution=data.institution or "", occupation=data.occupation or "",
+                  levels=levels_text(data.levels), as_of=data.as_of.isoformat() if data.as_of else "")
+    return wording()["subtitle"].format(**values), wording()["subtitle2"].format(**values)
 
 
 _COLUMNS = ("number", "indicator", "rule", "level", "kind", "description", "basis", "evidence", "measures", "owner",
@@ -161,7 +162,7 @@ def write_problem_list_xlsx(data: ReportData, path: str | Path) -> ReportOutcome
     rows = [[p.number, p.indicator, p.rule, p.level, p.kind, p.description, p.basis, p.evidence, None, None, None, None]
             for p in problems]
     widths = [5, 18, 16, 11, 9, 44, 30, 34, 24, 9, 10, 20]
-    listing = WorkSheet(words["sheet_name"], headings, rows, widths, titles=(_title(data), _subtitle(data)),
+    listing = WorkSheet(words["sheet_name"], headings, rows, widths, titles=(_title(data), *_subtitles(data)),
                         blank_columns=tuple(_COLUMNS.index(key) for key in _FILL_IN))
     numbered = [(p.number, p.finding) for p in problems if p.finding is not None]
     details = evidence_sheet(words["evidence_sheet_name"], numbered, words["columns"]["number"])
@@ -176,12 +177,13 @@ def write_problem_list_docx(data: ReportData, path: str | Path) -> ReportOutcome
     started = time.perf_counter()
     words = wording()
     columns_used = ("number", "indicator", "description", "evidence", "measures", "owner", "deadline", "progress")
-    widths = {"number": 10, "indicator": 28, "description": 62, "evidence": 45, "measures": 32, "owner": 15,
-              "deadline": 15, "progress": 18}
+    widths = {"number": 9, "indicator": 26, "description": 58, "evidence": 40, "measures": 38, "owner": 16,
+              "deadline": 18, "progress": 20}
     doc = OfficialDocument(landscape=True)
     doc.doc.core_properties.title = _title(data)
     doc.title(_title(data))
-    doc.paragraph(_subtitle(data), doc.note_style, align=CENTER)
+    for line in _subtitles(data):
+        doc.paragraph(line, doc.note_style, align=LEFT)
     columns = [Column(words["columns"][key], widths[key], CENTER if key == "number" else LEFT) for key in columns_used]
     rows = []
     for p in problems_of(data):

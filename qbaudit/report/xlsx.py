@@ -69,18 +69,46 @@ def write_workbook(path: str | Path, sheets: Sequence[WorkSheet]) -> Path:
             top += 1
         for column, text in enumerate(spec.headings):
             _text(sheet, top, column, text, heading, heading)
+        sheet.set_row(top, _row_height(spec.headings, spec.widths))
         blank = set(spec.blank_columns)
         for offset, values in enumerate(spec.rows, start=1):
             for column, value in enumerate(values):
                 style = fill if column in blank else cell
                 write_value(sheet, top + offset, column, value, style, quoted)
+            sheet.set_row(top + offset, _row_height(values, spec.widths))
         for column, width in enumerate(spec.widths):
             sheet.set_column(column, column, width)
         sheet.freeze_panes(top + 1, 0)
         if spec.filters and spec.rows:
             sheet.autofilter(top, 0, top + len(spec.rows), last)
+        # printed: A4 landscape, one page wide, the heading row on every page
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(top)
+        sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     workbook.close()
     return path
+
+
+LINE_HEIGHT = 13.5  # points, one line of 10 pt text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel's column units: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float:
+    """A row tall enough for its wrapped text (spreadsheets do not all fit rows to wrapped text on opening)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value is None or isinstance(value, int | float):
+            continue
+        wrapped = sum(max(1, math.ceil(_display_width(part) / max(width - 1, 1))) for part in str(value).split("\n"))
+        lines = max(lines, wrapped)
+    return min(lines * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
 
 def write_value(sheet: Any, row: int, column: int, value: Any, style: Any, quoted: Any) -> None:

@@ -46,11 +46,12 @@ def test_problem_list_has_one_row_per_problem_and_empty_columns_to_fill_in(tmp_p
     workbook = load_workbook(path)
     listing = workbook["问题清单"]
     rows = [[cell.value for cell in row] for row in listing.iter_rows()]
-    assert rows[0][0] == "某市职业技能等级认定中心命题质量自查问题清单及整改进展情况"
+    assert rows[0][0] == "命题质量自查问题清单及整改进展情况"
+    assert rows[1][0].startswith("评价机构：某市职业技能等级认定中心　　职业（工种）：焊工")
     columns = load_toml("report/problems.toml")["columns"]
-    assert rows[2] == list(columns.values())
-    assert rows[2][-4:] == ["整改措施", "责任人", "完成时限", "整改进展"]
-    body = rows[3:]
+    assert rows[3] == list(columns.values())
+    assert rows[3][-4:] == ["整改措施", "责任人", "完成时限", "整改进展"]
+    body = rows[4:]
     problems = problems_of(data)
     assert len(body) == len(problems) and [r[0] for r in body] == list(range(1, len(problems) + 1))
     assert all(r[-4:] == [None] * 4 for r in body)
