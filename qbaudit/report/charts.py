@@ -352,11 +352,7 @@ def _item_types(p: _Painter, findings: Sequence[Finding]) -> bytes | None:
         return None
     levels = sorted(data, reverse=True)
     names = [level_name(level) for level in levels]
-    types: list[str] = []
-    for level in levels:
-        for name in data[level]:
-            if name not in types:
-                types.append(name)
+    types = _in_order(data[level] for level in levels)
     figure, axes = p.figure(2.6, right=1.6, top=0.15)
     ax = axes[0][0]
     bottoms = [0] * len(levels)
@@ -377,11 +373,7 @@ def _difficulty(p: _Painter, findings: Sequence[Finding]) -> bytes | None:
     if not data:
         return None
     levels = sorted(data, reverse=True)
-    values: list[str] = []
-    for level in levels:
-        for value, _ in data[level]:
-            if value not in values:
-                values.append(value)
+    values = _in_order([value for value, _ in data[level]] for level in levels)
     figure, axes = p.figure(2.5, right=1.2, top=0.15)
     ax = axes[0][0]
     width = 0.8 / len(levels)
@@ -419,6 +411,11 @@ def paper_overlap_chart(p: _Painter, findings: Sequence[Finding], top: int = 15)
     ax.set_xlabel(tr("charts.overlap_percent"))
     note = tr("charts.overlap_more", shown=len(shown), total=len(pairs)) if len(pairs) > len(shown) else ""
     return p.png(figure), note
+
+
+def _in_order(groups: Iterable[Iterable[str]]) -> list[str]:
+    """The distinct names of all groups, in the order they first appear (the levels' categories, merged)."""
+    return list(dict.fromkeys(name for group in groups for name in group))
 
 
 def _short(text: str, limit: int) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from qbaudit import __version__
 from qbaudit.analysis.checks.context import excerpt
-from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.model import Evidence, Finding, InputFile, Status
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import LineResult, Method, Sheet, SheetResult, load_sheet, score_sheet, suggest
 from qbaudit.analysis.vocabulary import level_name
@@ -29,27 +29,6 @@ class ReportKind(StrEnum):
     QUICK = "quick"  # a one-shot check: suggestions only, nothing decided or signed
     DRAFT = "draft"  # a stored audit whose revision is not signed
     SIGNED = "signed"  # a signed revision of a stored audit
-
-
-@dataclass(frozen=True)
-class Person:
-    """An inspector of the audit."""
-
-    name: str
-    role: str
-    card_code: str | None = None
-
-
-@dataclass(frozen=True)
-class InputEntry:
-    """An input file, named by its SHA-256 fingerprint."""
-
-    kind: str
-    name: str
-    sha256: str
-    size: int
-    rows_taken: int
-    rows_rejected: int
 
 
 @dataclass(frozen=True)
@@ -71,7 +50,7 @@ class ReportData:
     registration_number: str | None
     occupation: str | None
     levels: tuple[int, ...]
-    inspectors: tuple[Person, ...]
+    inspectors: tuple[tuple[str, str, str | None], ...]  # (name, role, card code), as the record keeps them
     audit_id: int | None
     revision: int | None
     audit_date: dt.date | None  # when the audit was opened (督导日期)
@@ -83,7 +62,7 @@ class ReportData:
     sheet: Sheet
     result: SheetResult
     findings: tuple[Finding, ...]
-    inputs: tuple[InputEntry, ...]
+    inputs: tuple[InputFile, ...]
     profile_id: str | None
     profile_name: str | None
     waivers: tuple[WaiverNote, ...]
@@ -250,7 +229,7 @@ def report_from_run(run: Any, *, sheet: Sheet | None = None, institution: str | 
         occupation=run.occupation, levels=tuple(run.report.levels), inspectors=(), audit_id=None, revision=None,
         audit_date=None, as_of=run.as_of, signed_at=None, signed_by=None, record_sha256=None,
         generated_at=generated_at or dt.datetime.now().astimezone(), sheet=sheet, result=result, findings=findings,
-        inputs=tuple(InputEntry(f.kind, f.name, f.sha256, f.size, f.rows_taken, f.rows_rejected) for f in run.inputs),
+        inputs=tuple(run.inputs),
         profile_id=run.profile.id, profile_name=run.profile.name, waivers=waivers, item_text_kept=True,
     )
 
@@ -269,12 +248,12 @@ def report_from_view(view: Any, *, generated_at: dt.datetime | None = None) -> R
     return ReportData(
         kind=ReportKind.SIGNED if revision.signed else ReportKind.DRAFT, institution=view.institution,
         registration_number=view.registration_number, occupation=view.occupation, levels=tuple(view.levels),
-        inspectors=tuple(Person(name, role, code) for name, role, code in view.inspectors), audit_id=view.id,
+        inspectors=tuple(view.inspectors), audit_id=view.id,
         revision=revision.number, audit_date=view.created_at.astimezone().date(),
         as_of=run.as_of if run else None, signed_at=revision.signed_at, signed_by=revision.signed_by,
         record_sha256=revision.signed_sha256, generated_at=generated_at or dt.datetime.now().astimezone(),
         sheet=view.sheet, result=view.result, findings=findings,
-        inputs=tuple(InputEntry(i.kind, i.name, i.sha256, i.size, i.rows_taken, i.rows_rejected)
+        inputs=tuple(InputFile(i.name, i.kind, i.sha256, i.size, i.rows_taken, i.rows_rejected)
                      for i in (run.inputs if run else ())),
         profile_id=run.profile_id if run else None, profile_name=run.profile_name if run else None,
         waivers=waivers, item_text_kept=view.keep_item_text,

@@ -116,7 +116,7 @@ def _charts(doc: OfficialDocument, data: ReportData, counter: _Counter, number: 
 
 
 def _people(data: ReportData) -> str:
-    return "、".join(f"{p.name}（{p.role}{'，' + p.card_code if p.card_code else ''}）" for p in data.inspectors)
+    return "、".join(f"{name}（{role}{'，' + code if code else ''}）" for name, role, code in data.inspectors)
 
 
 def _record_text(data: ReportData) -> str:
@@ -406,7 +406,7 @@ def _evidence(doc: OfficialDocument, finding: Finding, evidence: Evidence, count
 def _closing(doc: OfficialDocument, data: ReportData) -> None:
     doc.paragraph()
     if data.inspectors:
-        doc.paragraph(tr("report.closing_inspectors", people="、".join(p.name for p in data.inspectors)),
+        doc.paragraph(tr("report.closing_inspectors", people="、".join(name for name, _, _ in data.inspectors)),
                       doc.plain_style, align=RIGHT)
     if data.kind is ReportKind.SIGNED:
         doc.paragraph(tr("report.closing_signed", by=data.signed_by or ""), doc.plain_style, align=RIGHT)
