@@ -266,3 +266,24 @@ def test_the_english_interface_makes_an_english_report(tmp_path, sample_runs):
     paragraphs = _paragraphs(Document(str(outcome.path)))
     assert paragraphs[0] == "Proposition-quality quick check of the 焊工 bank"
     assert "Every rule is met." in paragraphs
+
+
+def test_an_audit_without_a_run_still_makes_a_report(tmp_path):
+    from qbaudit.report import report_from_view, write_problem_list, write_report
+    from qbaudit.store import AuditStore, InspectorInput
+
+    with AuditStore(f"sqlite:///{tmp_path / 'a.sqlite3'}") as store:
+        audit_id = store.create_audit(institution="某机构", registration_number=None, occupation="焊工", levels=[4],
+                                      inspectors=[InspectorInput("张建国", "组长")], sheet=load_sheet())
+        data = report_from_view(store.load(audit_id))
+    outcome = write_report(data, tmp_path / "empty.docx")
+    paragraphs = _paragraphs(Document(str(outcome.path)))
+    assert outcome.charts == 0 and "审核记录中没有输入文件。" in paragraphs
+    assert any(p.startswith("经审核") and "等级为待定" in p for p in paragraphs)
+    assert _listing_rows(write_problem_list(data, tmp_path / "p.xlsx").path) == 4  # title lines and headings
+
+
+def _listing_rows(path) -> int:
+    from openpyxl import load_workbook
+
+    return load_workbook(path)["问题清单"].max_row
