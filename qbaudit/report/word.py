@@ -351,9 +351,9 @@ def _findings(doc: OfficialDocument, data: ReportData, counter: _Counter, max_ro
                       (tr(key, source=entry.source, line=entry.sheet_line, clause=entry.clause), False)])
             if entry.advisory:
                 doc.paragraph(tr("report.advisory"))
-        columns = [Column(tr("report.c_level"), 22, CENTER), Column(tr("report.c_status"), 14, CENTER),
-                   Column(tr("report.c_measured"), 20, CENTER), Column(tr("report.c_required"), 20, CENTER),
-                   Column(tr("report.c_message"), 80)]
+        columns = [Column(tr("report.c_level"), 20, CENTER), Column(tr("report.c_status"), 13, CENTER),
+                   Column(tr("report.c_measured"), 22, CENTER), Column(tr("report.c_required"), 24, CENTER),
+                   Column(tr("report.c_message"), 77)]
         rows = []
         for f in findings:
             message = f.message + (tr("report.waiver_reason", reason=f.waiver_reason) if f.waiver_reason else "")
