@@ -201,7 +201,7 @@ def test_quick_report_says_it_is_a_quick_check_and_scores_the_data_lines_only(do
 
     paragraphs = _paragraphs(documents["quick"])
     assert paragraphs[0] == "焊工题库命题质量快速检查报告"
-    assert paragraphs[1] == "（快速检查结果，未经督导员评定和签署，不是正式审核结论）"
+    assert paragraphs[1] == "（快速检查，未经督导员评定和签署，不是正式审核结论）"
     data = report_from_run(sample_runs["defective"])
     assert data.result.total == 17.0 and data.result.grade is None
     summary = next(p for p in paragraphs if "按检查建议合计" in p)
