@@ -2,8 +2,10 @@
 
     qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--responses 作答.xlsx]
                   [--columns 列… | --template 名称] [--save-template 名称] [--json 结果.json]
+                  [--report 报告.docx] [--problems 问题清单.xlsx] [--findings 结论.xlsx]
     qbaudit templates
     qbaudit audit new|list|show|score|sign …     (the audit record: see qbaudit.cli_audit)
+    qbaudit report AUDIT --out 报告.docx …       (documents of a stored audit: see qbaudit.cli_report)
 
 Exit status: 0 when the audit ran (whatever the findings), 2 for a usage error, 3 when an input or
 the profile cannot be used, 70 for an internal error (details in the log file, never on screen).
@@ -23,6 +25,7 @@ from typing import Any, NoReturn
 
 from qbaudit import __version__
 from qbaudit.cli_audit import add_audit_commands
+from qbaudit.cli_report import add_check_report_options, add_report_command, wants_documents, write_quick_documents
 from qbaudit.i18n import LANGUAGES, set_language, tr
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
@@ -110,6 +113,7 @@ def build_parser() -> ChineseArgumentParser:
     check.add_argument("--occupation", metavar=tr("cli.metavar_occupation"), help=tr("cli.help_occupation"))
     check.add_argument("--json", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_json"))
     check.add_argument("--details", action="store_true", help=tr("cli.help_details"))
+    add_check_report_options(check)
     check.set_defaults(func=_cmd_check)
     profiles = commands.add_parser("profiles", help=tr("cli.help_profiles"), description=tr("cli.help_profiles"))
     profiles.set_defaults(func=_cmd_profiles)
@@ -117,6 +121,7 @@ def build_parser() -> ChineseArgumentParser:
                                     description=tr("cli_formats.help_templates"))
     templates.set_defaults(func=_cmd_templates)
     add_audit_commands(commands, ChineseArgumentParser, _date, _level)
+    add_report_command(commands)
     return parser
 
 
@@ -192,6 +197,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             console.print(f"[red]{tr('cli.json_failed', file=str(args.json), reason=exc.strerror or str(exc))}[/red]")
             return EXIT_INPUT
         console.print(tr("cli.json_written", file=str(args.json)))
+    if wants_documents(args) and write_quick_documents(console, run, args) != EXIT_OK:
+        return EXIT_INPUT
     return EXIT_INPUT if run.errors else EXIT_OK
 
 

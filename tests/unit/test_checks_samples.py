@@ -47,10 +47,36 @@ def test_r2_lists_exactly_the_short_points(sample_reports, manifests):
     report = sample_reports["defective"]
     for level in ("4", "2"):
         finding = report.get("R2", int(level))
-        listed = sorted(row["code"] for row in _rows(finding))
+        listed = sorted(row["code"] for row in _rows(finding, "少于"))
         assert listed == manifests["defective"]["expected"][level]["points_short_of_items"]
         assert listed == manifests["defective"]["planted"][level]["R2_short"]
         assert finding.measured == manifests["defective"]["expected"][level]["fewest_items_per_point"]
+
+
+def test_r2_spreads_every_point_by_its_item_count(sample_reports, manifests):
+    for sample, report in sample_reports.items():
+        for finding in report.of("R2"):
+            expected = manifests[sample]["expected"][str(finding.level)]
+            spread = {row["items"]: row["points"] for row in _rows(finding, "分布")}
+            short = sum(points for items, points in spread.items() if items < 5)
+            assert short == len(expected["points_short_of_items"])
+            assert min(spread) == expected["fewest_items_per_point"]
+            # every distinct point once (R2 counts a duplicated code once; R8 reports the duplicate)
+            planted = manifests[sample]["planted"].get(str(finding.level), {})
+            assert sum(spread.values()) == expected["points"] - (1 if "R8_duplicate_code" in planted else 0)
+
+
+def test_r7_spreads_the_items_by_difficulty(sample_reports, manifests):
+    for sample, report in sample_reports.items():
+        for finding in report.of("R7"):
+            spread = {row["difficulty"]: row["items"] for row in _rows(finding, "难度分布")}
+            assert sum(spread.values()) == manifests[sample]["expected"][str(finding.level)]["items"]
+    four = {row["difficulty"]: row["items"] for row in _rows(sample_reports["defective"].get("R7", 4), "难度分布")}
+    planted = manifests["defective"]["planted"]["4"]["R7"]
+    unreadable = sum(1 for kinds in planted.values() for kind in kinds if kind in ("difficulty_missing",
+                                                                                   "difficulty_unreadable"))
+    assert four["（缺失或无法识别）"] == unreadable == 5
+    assert set(four) - {"（缺失或无法识别）"} >= {"1", "2", "3", "4", "5"}
 
 
 def test_r3_counts(sample_reports, manifests):
@@ -70,7 +96,7 @@ def test_r4_and_r19_importance(sample_reports, manifests):
 
 def test_r7_names_each_planted_item_and_problem(sample_reports, manifests):
     finding = sample_reports["defective"].get("R7", 4)
-    listed = {row["item_id"]: row["problem"] for row in _rows(finding)}
+    listed = {row["item_id"]: row["problem"] for row in _rows(finding, "参数")}
     planted = manifests["defective"]["planted"]["4"]["R7"]
     assert set(listed) == set(planted)
     words = {

@@ -32,6 +32,13 @@ assert suggest(load_sheet(), run.report.findings)
 from qbaudit.store import AuditStore
 with AuditStore('sqlite://') as store:
     assert store.list_audits() == []
+import tempfile, pathlib, qbaudit.report, qbaudit.report.charts, qbaudit.cli_report
+from qbaudit.report import report_from_run, write_report, write_problem_list, write_findings_export
+data = report_from_run(run)
+with tempfile.TemporaryDirectory() as folder:
+    assert write_report(data, pathlib.Path(folder) / 'r.docx').charts == 5  # matplotlib draws without Qt
+    write_problem_list(data, pathlib.Path(folder) / 'p.xlsx')
+    write_findings_export(data, pathlib.Path(folder) / 'f.xlsx')
 assert not any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules)
 print('ok')
 """
@@ -53,5 +60,5 @@ def test_resources_are_reachable_through_the_package():
     for name in ("columns.toml", "vocabulary.toml", "rules.toml", "profiles/national-2024.toml",
                  "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml", "sheets/proposition-2024.toml",
                  "indicators/mohrss-2024.toml", "schemas/sheet.schema.json", "schemas/indicators.schema.json",
-                 "cards/shandong-2022.toml"):
+                 "cards/shandong-2022.toml", "report/style.toml", "report/problems.toml", "report/notice.toml"):
         assert resource(name).is_file(), name

@@ -55,6 +55,33 @@ def _raw(items: pd.DataFrame, column: str, key: str, **params: object) -> Callab
     return lambda position: tr(key, value=items[column].iloc[position], **params)
 
 
+_PROPORTION_BINS = 10  # proportions (0–1) are counted in tenths
+
+
+def difficulty_distribution(items: pd.DataFrame) -> Evidence:
+    """How many items of each difficulty: grades as written (1 … 5), proportions in tenths, then the
+    items whose difficulty is missing or unreadable. The report draws it."""
+    value = items[C.DIFFICULTY].astype("float64").to_numpy(na_value=np.nan)
+    kind = items[C.DIFFICULTY_KIND].to_numpy(dtype=object)
+    grades: dict[float, int] = {}
+    tenths = [0] * _PROPORTION_BINS
+    unknown = 0
+    for number, how in zip(value, kind, strict=True):
+        if np.isnan(number):
+            unknown += 1
+        elif how == "proportion":
+            tenths[min(int(number * _PROPORTION_BINS), _PROPORTION_BINS - 1)] += 1
+        else:
+            grades[float(number)] = grades.get(float(number), 0) + 1
+    rows: list[dict[str, object]] = [{"difficulty": f"{g:g}", "items": n} for g, n in sorted(grades.items())]
+    rows += [{"difficulty": f"{i / _PROPORTION_BINS:.1f}–{(i + 1) / _PROPORTION_BINS:.1f}", "items": n}
+             for i, n in enumerate(tenths) if n]
+    if unknown:
+        rows.append({"difficulty": tr("distribution.difficulty_unknown"), "items": unknown})
+    return Evidence.of(tr("distribution.difficulty"),
+                       [("difficulty", tr("distribution.difficulty_value")), ("items", tr("evidence.items"))], rows)
+
+
 def check_parameters(ctx: CheckContext) -> list[Finding]:
     """R7: every item has a valid content code, type and difficulty (the profile lists which)."""
     profile = ctx.profile
@@ -98,6 +125,7 @@ def check_parameters(ctx: CheckContext) -> list[Finding]:
         bad = len(problems)
         share = (total - bad) / total
         evidence = [_problems_table(tr("evidence.parameter_problems"), items, problems, with_excerpt=False)] if problems else []
+        evidence.append(difficulty_distribution(items))
         if bad:
             status, key = Status.FAIL, "R7.fail"
         elif mixed:

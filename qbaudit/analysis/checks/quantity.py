@@ -34,6 +34,14 @@ def check_point_count(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def items_per_point_distribution(counts: list[int]) -> Evidence:
+    """How many points carry 0, 1, 2 … items: the whole spread behind R2 (the report draws it)."""
+    spread = Counter(counts)
+    rows = [{"items": n, "points": spread[n]} for n in sorted(spread)]
+    return Evidence.of(tr("distribution.items_per_point"),
+                       [("items", tr("distribution.items_of_a_point")), ("points", tr("evidence.points"))], rows)
+
+
 def check_items_per_point(ctx: CheckContext) -> list[Finding]:
     """R2: every theory point of a level has at least ``min_items_per_point`` items."""
     minimum = ctx.profile.rule("R2")["min_items_per_point"]
@@ -48,11 +56,13 @@ def check_items_per_point(ctx: CheckContext) -> list[Finding]:
         seen: set[str] = set()
         short = []
         fewest = None
+        per_point: list[int] = []
         for point in points:
             if point.key in seen:
                 continue  # a duplicated code is R8's finding; count its items once
             seen.add(point.key)
             count = counts.get(point.key, 0) if point.key else 0
+            per_point.append(count)
             fewest = count if fewest is None else min(fewest, count)
             if count < minimum:
                 short.append({"code": point.code or "—", "name": point.name or "", "items": count,
@@ -69,9 +79,10 @@ def check_items_per_point(ctx: CheckContext) -> list[Finding]:
              ("sheet", tr("evidence.blueprint_sheet")), ("row", tr("evidence.blueprint_row"))],
             sorted(short, key=lambda r: (r["items"], r["code"])),
         )
+        spread = items_per_point_distribution(per_point)
         findings.append(
             ctx.finding("R2", level, Status.PASS if ok else Status.FAIL, message, measured=fewest, threshold=minimum,
-                        comparator="≥", unit=tr("unit.items"), evidence=[evidence] if short else [])
+                        comparator="≥", unit=tr("unit.items"), evidence=[evidence, spread] if short else [spread])
         )
     return findings
 

@@ -1,0 +1,16 @@
+"""The documents that leave the inspector's desk: the Word report, the problem list, the rectification
+notice and the findings export, with their charts. No Qt here; matplotlib is imported only when a
+chart is drawn.
+
+Both paths fill one model, :class:`ReportData` — a stored audit through :func:`report_from_view`, a
+one-shot check through :func:`report_from_run` — and every document is rendered from it.
+"""
+
+from qbaudit.report.export import write_findings_export
+from qbaudit.report.model import ReportData, ReportKind, ReportOutcome, report_from_run, report_from_view
+from qbaudit.report.notice import notice_refusal, write_notice
+from qbaudit.report.problems import Problem, problems_of, write_problem_list
+from qbaudit.report.word import write_report
+
+__all__ = ["Problem", "ReportData", "ReportKind", "ReportOutcome", "notice_refusal", "problems_of", "report_from_run",
+           "report_from_view", "write_findings_export", "write_notice", "write_problem_list", "write_report"]
