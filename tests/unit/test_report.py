@@ -57,7 +57,7 @@ def documents(report_files):
 # --- a signed audit --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sample", "total", "grade"), [("defective", "59.5", "不合格"), ("compliant", "100", "优良")])
+@pytest.mark.parametrize(("sample", "total", "grade"), [("defective", "58.5", "不合格"), ("compliant", "100", "优良")])
 def test_signed_report_states_total_and_grade(documents, sample_audit_module, sample, total, grade):
     assert sample_audit_module["EXPECTED_TOTAL"][sample] == float(total)
     paragraphs = _paragraphs(documents[sample])
@@ -135,7 +135,8 @@ def test_findings_show_measured_against_threshold_and_the_evidence(documents, ma
     item_rows = {row[0]: row for table in _tables(document, "试题编号") for row in _rows(table)[1:]}
     assert set(planted["R7"]) <= set(item_rows)
     assert set(planted["R8_unresolved"]) <= set(item_rows)
-    assert item_rows["HG400257"][1] == planted["R8_unresolved"]["HG400257"]
+    unresolved_item, unresolved_code = next(iter(planted["R8_unresolved"].items()))
+    assert item_rows[unresolved_item][1] == unresolved_code
 
 
 def test_excerpts_are_at_most_30_characters(documents, manifests):
@@ -169,14 +170,16 @@ def test_a_longer_quote_in_the_evidence_is_cut_again(tmp_path, sample_runs):
     assert stem not in _all_text(Document(str(outcome.path)))
 
 
-def test_appendix_lists_inputs_with_their_fingerprints_and_the_profile(documents, signed_audits):
+def test_appendix_lists_inputs_with_their_fingerprints_and_the_profile(documents, signed_audits, manifests):
     document = documents["defective"]
     rows = _rows(_table(document, "类型"))
     for kind, label in (("bank", "题库"), ("blueprint", "细目表"), ("standard", "标准权重表")):
         row = next(r for r in rows if r[0] == label)
         assert row[1] == f"{kind}.xlsx"
         assert row[4] == _sha256(SAMPLES / "defective" / f"{kind}.xlsx")
-    assert next(r for r in rows if r[0] == "题库")[2:4] == ["3280", "2"]
+    items = sum(level["items"] for level in manifests["defective"]["expected"].values())
+    rejected = len(manifests["defective"]["import"]["bank_rejected"])
+    assert next(r for r in rows if r[0] == "题库")[2:4] == [str(items), str(rejected)]
     paragraphs = _paragraphs(document)
     assert "规则配置：全国命题质量专项督导（2024）（national-2024）。" in paragraphs
     assert any(load_sheet().sha256 in p for p in paragraphs)
@@ -185,12 +188,12 @@ def test_appendix_lists_inputs_with_their_fingerprints_and_the_profile(documents
     assert "规则配置中没有豁免，所有规则按原则要求检查。" in paragraphs
 
 
-def test_charts_are_in_the_report_and_paper_overlap_is_left_out_with_a_note(report_files, documents):
-    assert report_files["defective"].charts == 5 and report_files["defective"].warnings == []
+def test_charts_are_in_the_report_with_the_overlap_of_the_papers(report_files, documents):
+    assert report_files["defective"].charts == 6 and report_files["defective"].warnings == []
     captions = [p for p in _paragraphs(documents["defective"]) if p.startswith("图")]
-    assert len(captions) == 5 and captions[0].startswith("图1\u3000各等级每个考评点的试题数")
-    assert any(p.startswith("试卷之间的重合度：未提供试卷") for p in _paragraphs(documents["defective"]))
-    assert len(documents["defective"].inline_shapes) == 5
+    assert len(captions) == 6 and captions[0].startswith("图1\u3000各等级每个考评点的试题数")
+    assert captions[5].startswith("图6\u3000试卷之间的重合度")
+    assert len(documents["defective"].inline_shapes) == 6
 
 
 # --- a quick check ----------------------------------------------------------------------------------------------
@@ -203,10 +206,11 @@ def test_quick_report_says_it_is_a_quick_check_and_scores_the_data_lines_only(do
     assert paragraphs[0] == "焊工题库命题质量快速检查报告"
     assert paragraphs[1] == "（快速检查，未经督导员评定和签署，不是正式审核结论）"
     data = report_from_run(sample_runs["defective"])
-    assert data.result.total == 17.0 and data.result.grade is None
+    # The 13 data lines of tests/unit/test_scoring.DEFECTIVE sum to 26; the 11 others are worth 47.
+    assert data.result.total == 26.0 and data.result.grade is None
     summary = next(p for p in paragraphs if "按检查建议合计" in p)
-    assert "数据能够判断的 9 行，按检查建议合计 17 分；另有 15 行（共 63 分）需查阅材料评定" in summary
-    assert "总分最高为 80 分（合格）" in summary
+    assert "数据能够判断的 13 行，按检查建议合计 26 分；另有 11 行（共 47 分）需查阅材料评定" in summary
+    assert "总分最高为 73 分（合格）" in summary
     rows = _rows(_table(documents["quick"], "一级指标"))[1:]
     assert [row[4] for row in rows[:7]] == ["查阅材料"] * 7
     by_name = {row[1]: row for row in rows}
@@ -226,7 +230,7 @@ def test_report_from_a_draft_without_item_text(tmp_path, sample_runs, sample_aud
     assert data.kind is ReportKind.DRAFT and not data.item_text_kept
     document = Document(str(write_report(data, tmp_path / "draft.docx", charts=False).path))
     paragraphs = _paragraphs(document)
-    assert any(p.startswith("经审核") and "暂评 59.5 分" in p for p in paragraphs)
+    assert any(p.startswith("经审核") and "暂评 58.5 分" in p for p in paragraphs)
     assert any(p.startswith("第 1 版审核记录尚未签署，以上结论为暂定") for p in paragraphs)
     assert "审核记录未保存试题文字，证据中不含题干摘录。" in paragraphs
     assert not _tables(document, "题干摘录")
@@ -244,7 +248,7 @@ def test_waivers_of_the_profile_are_listed_with_their_reasons(tmp_path, sample_a
                             '[[waivers]]\nrule = "R10"\nreason = "本职业技师只考操作技能"\n', encoding="utf-8")
     folder = SAMPLES / "defective"
     run = run_audit(folder / "bank.xlsx", [folder / "blueprint.xlsx"], load_profile(profile_file),
-                    standard=folder / "standard.xlsx")
+                    standard=folder / "standard.xlsx", papers=[folder / "papers.xlsx"], plan=folder / "plan.xlsx")
     quick = report_from_run(run)
     assert [(w.rule, w.levels, w.applied) for w in quick.waivers] == [("R1", (3,), (3,)), ("R10", None, (2,))]
     with AuditStore(f"sqlite:///{tmp_path / 'a.sqlite3'}") as store:

@@ -35,7 +35,7 @@ def test_report_writes_the_documents_and_records_them_as_exports(db, tmp_path, s
                        "--notice", str(out["整改通知书.docx"]), "--findings", str(out["结论.xlsx"]), "--by", "张建国"])
     printed = capsys.readouterr().out
     assert status == 0, printed
-    assert "已写出审核报告" in printed and "5 幅图" in printed and "已写出整改通知书" in printed
+    assert "已写出审核报告" in printed and "6 幅图" in printed and "已写出整改通知书" in printed
     assert Document(str(out["报告.docx"])).paragraphs[0].text == "焊工题库命题质量专项督导审核报告"
     assert load_workbook(out["问题清单.xlsx"]).sheetnames == ["问题清单", "证据明细"]
     with AuditStore(db[1]) as store:
