@@ -100,19 +100,37 @@ def _grow(array, size):  # pragma: no cover - compiled
     return bigger
 
 
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_ONES = np.uint64(0x0101010101010101)
+
+
+@nb.njit(cache=True, inline="always")
+def _equal_bytes(x: np.uint64) -> np.int64:
+    """How many of the eight bytes of ``x`` are zero."""
+    y = (x & _LOW7) + _LOW7  # high bit set where the low seven bits are not all zero
+    y = ~(y | x | _LOW7)  # high bit set exactly where the byte is zero
+    return np.int64(((y >> np.uint64(7)) * _ONES) >> np.uint64(56))
+
+
 @nb.njit(cache=True, parallel=True)
-def band_candidates(signatures, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover
+def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover
     """Pairs of texts that share a band key, filtered before anything leaves compiled code.
 
     A pair is kept once, in the first band where it collides; only if the shorter text is at least
-    ``min_length_ratio`` of the longer (a bound of the similarity criterion) and the signatures
-    agree in at least ``min_agree`` places (an estimate of the bigram Jaccard).
+    ``min_length_ratio`` of the longer (a bound of the similarity criterion) and their signatures'
+    low bytes (b-bit MinHash) agree in at least ``min_agree`` places (an estimate of the bigram
+    Jaccard). ``packed`` holds those low bytes eight to a word (texts × words, uint64), so a word
+    pair is compared at once and its equal bytes counted with bit operations.
 
     Returns:
         int32 arrays ``(first, second)`` with ``first < second``.
     """
     bands, n = keys.shape
-    permutations = signatures.shape[1]
+    words = packed.shape[1]
+    fingerprints = np.empty((n, bands), dtype=np.uint32)  # a text's band keys side by side (32 bits)
+    for d in nb.prange(n):
+        for q in range(bands):
+            fingerprints[d, q] = np.uint32(keys[q, d] >> np.uint64(32))
     out_first = [np.empty(0, dtype=np.int32) for _ in range(bands)]
     out_second = [np.empty(0, dtype=np.int32) for _ in range(bands)]
     for band in nb.prange(bands):
@@ -130,20 +148,22 @@ def band_candidates(signatures, keys, orders, lengths, min_agree, min_length_rat
                 i = order[x]
                 for y in range(x + 1, e):
                     j = order[y]
-                    earlier = False
-                    for q in range(band):
-                        if keys[q, i] == keys[q, j]:
-                            earlier = True
-                            break
-                    if earlier:
-                        continue
                     li, lj = lengths[i], lengths[j]
                     if min(li, lj) < min_length_ratio * max(li, lj):
                         continue
+                    # Most colliding pairs fail here, so this test comes before the one for a
+                    # repeat; it stops as soon as the remaining words cannot make up the shortfall.
                     agree = 0
-                    for p in range(permutations):
-                        agree += signatures[i, p] == signatures[j, p]
+                    for w in range(words):
+                        agree += _equal_bytes(packed[i, w] ^ packed[j, w])
                     if agree < min_agree:
+                        continue
+                    earlier = False
+                    for q in range(band):
+                        if fingerprints[i, q] == fingerprints[j, q]:
+                            earlier = True
+                            break
+                    if earlier:
                         continue
                     if m == firsts.shape[0]:
                         firsts = _grow(firsts, m)
@@ -168,66 +188,100 @@ def band_candidates(signatures, keys, orders, lengths, min_agree, min_length_rat
     return first, second
 
 
+@nb.njit(cache=True, inline="always")
+def _mix64(value: np.uint64) -> np.uint64:
+    value ^= value >> np.uint64(31)
+    value *= np.uint64(0x7FB5D329728EA185)
+    value ^= value >> np.uint64(27)
+    value *= np.uint64(0x81DADEF4BC2DD44D)
+    value ^= value >> np.uint64(33)
+    return value
+
+
 @nb.njit(cache=True)
-def set_similarity_join(members, offsets, ranks, min_jaccard):  # pragma: no cover - compiled
-    """All pairs of sets with Jaccard ≥ ``min_jaccard``, exactly (prefix filtering, AllPairs).
+def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cover - compiled
+    """Shared elements of two ascending sets, stopping once ``need`` is out of reach (then < need)."""
+    a, b, overlap = 0, 0, 0
+    while a < size_x and b < size_y:
+        if overlap + min(size_x - a, size_y - b) < need:
+            break
+        ea = members[start_x + a]
+        eb = members[start_y + b]
+        if ea == eb:
+            overlap += 1
+            a += 1
+            b += 1
+        elif ea < eb:
+            a += 1
+        else:
+            b += 1
+    return overlap
+
+
+@nb.njit(cache=True)
+def set_similarity_join(members, offsets, min_jaccard):  # pragma: no cover - compiled
+    """All pairs of sets with Jaccard ≥ ``min_jaccard``, exactly, by the pigeonhole principle.
+
+    Two sets with Jaccard ≥ t differ in at most ``d = ⌊(|x| + |y|)(1 − t)/(1 + t)⌋`` elements. With
+    the elements hashed into ``G = d_max + 1`` groups, some group holds exactly the same elements in
+    both sets; so every qualifying pair agrees on the hash of at least one group's sub-set. Such
+    candidates are verified by merging the sets; each pair is taken at the first group it agrees on.
 
     Args:
-        members: int32 element ids of all sets, each set sorted by ``ranks`` (rarest first),
-            concatenated; sets must not repeat an element.
+        members: int32 element ids, ascending within each set, concatenated; no repeats in a set.
         offsets: int64, set ``s`` is ``members[offsets[s]:offsets[s + 1]]``.
-        ranks: int64 global rank of each element id (rarest element = 0).
-        min_jaccard: the threshold.
+        min_jaccard: the threshold (> 0).
 
     Returns:
         ``(first, second, overlap)`` int32 arrays for every qualifying pair, ``first < second``.
     """
     n = offsets.shape[0] - 1
-    n_elements = ranks.shape[0]
-    # Inverted index of prefix elements, filled as sets are visited in order of size.
     sizes = offsets[1:] - offsets[:-1]
-    order = np.argsort(sizes, kind="mergesort")
-    head = np.full(n_elements, -1, dtype=np.int64)
-    next_entry = np.empty(members.shape[0], dtype=np.int64)
-    entry_set = np.empty(members.shape[0], dtype=np.int64)
-    entries = 0
-    last_seen = np.full(n, -1, dtype=np.int64)
+    largest = 0
+    for s in range(n):
+        largest = max(largest, sizes[s])
+    groups = int(np.floor(2.0 * largest * (1.0 - min_jaccard) / (1.0 + min_jaccard) + 1e-9)) + 1
+    keys = np.zeros(n * groups, dtype=np.uint64)
+    for s in range(n):
+        for k in range(offsets[s], offsets[s + 1]):
+            h = _mix64(np.uint64(members[k]) + np.uint64(0x9E3779B97F4A7C15))
+            g = h % np.uint64(groups)
+            keys[s * groups + g] += h  # the sum of the hashed elements of the group's sub-set
+        for g in range(groups):
+            keys[s * groups + g] = _mix64(keys[s * groups + g] ^ (np.uint64(g) << np.uint64(56)))
+    order = np.argsort(keys)
     firsts = np.empty(1024, dtype=np.int32)
     seconds = np.empty(1024, dtype=np.int32)
     overlaps = np.empty(1024, dtype=np.int32)
     m = 0
-    for visit in range(n):
-        x = order[visit]
-        size_x = sizes[x]
-        if size_x == 0:
-            continue
-        prefix = size_x - int(np.ceil(min_jaccard * size_x - 1e-9)) + 1
-        for k in range(prefix):
-            element = members[offsets[x] + k]
-            entry = head[element]
-            while entry != -1:
-                y = entry_set[entry]
-                entry = next_entry[entry]
-                if last_seen[y] == x:
+    ratio = min_jaccard / (1.0 + min_jaccard)
+    total = n * groups
+    start = 0
+    while start < total:
+        key = keys[order[start]]
+        end = start + 1
+        while end < total and keys[order[end]] == key:
+            end += 1
+        for p in range(start, end - 1):
+            x = order[p] // groups
+            group = order[p] % groups
+            for q in range(p + 1, end):
+                y = order[q] // groups
+                if x == y:
                     continue
-                last_seen[y] = x
-                size_y = sizes[y]
-                if size_y < min_jaccard * size_x:
+                earlier = False
+                for g in range(group):
+                    if keys[x * groups + g] == keys[y * groups + g]:
+                        earlier = True
+                        break
+                if earlier:
                     continue
-                # exact overlap of two rank-sorted sets
-                a, b, overlap = 0, 0, 0
-                while a < size_x and b < size_y:
-                    ra = ranks[members[offsets[x] + a]]
-                    rb = ranks[members[offsets[y] + b]]
-                    if ra == rb:
-                        overlap += 1
-                        a += 1
-                        b += 1
-                    elif ra < rb:
-                        a += 1
-                    else:
-                        b += 1
-                if overlap >= min_jaccard * (size_x + size_y - overlap) - 1e-9:
+                small, large = min(sizes[x], sizes[y]), max(sizes[x], sizes[y])
+                if small < min_jaccard * large - 1e-9:
+                    continue
+                need = int(np.ceil(ratio * (sizes[x] + sizes[y]) - 1e-9))
+                overlap = _overlap(members, offsets[x], sizes[x], offsets[y], sizes[y], need)
+                if overlap >= need:
                     if m == firsts.shape[0]:
                         firsts = _grow(firsts, m)
                         seconds = _grow(seconds, m)
@@ -236,10 +290,5 @@ def set_similarity_join(members, offsets, ranks, min_jaccard):  # pragma: no cov
                     seconds[m] = max(x, y)
                     overlaps[m] = overlap
                     m += 1
-        for k in range(prefix):
-            element = members[offsets[x] + k]
-            entry_set[entries] = x
-            next_entry[entries] = head[element]
-            head[element] = entries
-            entries += 1
+        start = end
     return firsts[:m], seconds[:m], overlaps[:m]

@@ -26,9 +26,9 @@ def clean(expr: pl.Expr) -> pl.Expr:
 def items_frame(items: pd.DataFrame | pl.DataFrame, columns: Sequence[str] = ()) -> pl.DataFrame:
     """The stem and option columns (and ``columns``) of an items table as a polars frame."""
     wanted = [C.STEM, *C.OPTIONS, *columns]
-    if isinstance(items, pl.DataFrame):
-        return items.select(wanted)
-    return pl.from_pandas(items[wanted])
+    frame = items.select(wanted) if isinstance(items, pl.DataFrame) else pl.from_pandas(items[wanted])
+    # A column with no value at all comes without a type (from Parquet, or an empty table): make it text.
+    return frame.with_columns([pl.col(c).cast(pl.String) for c in (C.STEM, *C.OPTIONS)])
 
 
 def normalised_texts(items: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
