@@ -71,9 +71,8 @@ class CheckReport:
         return [f for f in self.findings if f.rule == rule_id and (level is None or f.level == level)]
 
     def get(self, rule_id: str, level: int | None) -> Finding | None:
-        """The one finding of ``rule_id`` at ``level``, if the rule produced one."""
-        found = self.of(rule_id, level)
-        return found[0] if found else None
+        """The one finding of ``rule_id`` at ``level`` (None: the finding about the whole bank), if any."""
+        return next((f for f in self.findings if f.rule == rule_id and f.level == level), None)
 
     def count(self, status: Status) -> int:
         """How many findings have ``status``."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -130,22 +131,64 @@ def _missing_rows(papers: list[PaperItems]) -> Evidence | None:
                                                         ("item_id", tr("evidence.item_id"))], rows)
 
 
-def overlapping_pairs(papers: list[PaperItems], min_jaccard: float) -> list[tuple[int, int, int]]:
-    """``(first, second, shared items)`` for every pair of papers with Jaccard ≥ ``min_jaccard`` (exact)."""
+def item_sets(papers: list[PaperItems]) -> tuple[np.ndarray, np.ndarray]:
+    """The papers' item sets as the set-similarity join takes them: int32 item numbers (positions in
+    the bank; items not in the bank numbered after them), ascending and without repeats within a set,
+    concatenated, with the sets' offsets (int64)."""
+    lengths = np.fromiter((len(p.positions) for p in papers), dtype=np.int64, count=len(papers))
+    codes = np.fromiter(itertools.chain.from_iterable(p.positions for p in papers), dtype=np.int64,
+                        count=int(lengths.sum()))
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        base = int(codes.max()) + 1
+        ids = list(itertools.chain.from_iterable(p.paper.item_ids for p in papers))
+        numbers: dict[str, int] = {}
+        for index in missing.tolist():
+            codes[index] = base + numbers.setdefault(str(ids[index]), len(numbers))
+    owners = np.repeat(np.arange(len(papers), dtype=np.int64), lengths)
+    keyed = np.sort(owners << np.int64(32) | codes)  # by paper, then item (np.unique's hashing is slower)
+    keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))] if len(keyed) else keyed
+    members = (keyed & np.int64(0xFFFFFFFF)).astype(np.int32)
+    offsets = np.zeros(len(papers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keyed >> np.int64(32), minlength=len(papers)), out=offsets[1:])
+    return members, offsets
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """Pairs of papers with Jaccard at or above a threshold, and the papers with the same items."""
+
+    pairs: list[tuple[int, int, int]]  # (first, second, shared items), first < second
+    identical: list[list[int]]  # groups of papers whose item sets are equal (any order)
+
+
+def overlapping_papers(papers: list[PaperItems], min_jaccard: float) -> Overlaps:
+    """Every pair of papers with Jaccard ≥ ``min_jaccard`` (exact), and the identical ones among them
+    (the pairs whose shared items are all the items of both)."""
     from qbaudit.analysis import kernels
 
-    ids: dict[str, int] = {}
-    sets = [sorted({ids.setdefault(str(i), len(ids)) for i in p.paper.item_ids}) for p in papers]
-    if len(sets) < 2:
-        return []
-    frequency = np.bincount(np.fromiter((e for s in sets for e in s), dtype=np.int64), minlength=len(ids))
-    ranks = np.empty(len(ids), dtype=np.int64)
-    ranks[np.lexsort((np.arange(len(ids)), frequency))] = np.arange(len(ids))
-    members = np.concatenate([np.asarray(sorted(s, key=lambda e: ranks[e]), dtype=np.int32) for s in sets])
-    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in sets], out=offsets[1:])
-    first, second, shared = kernels.set_similarity_join(members, offsets, ranks, float(min_jaccard))
-    return sorted(zip(first.tolist(), second.tolist(), shared.tolist(), strict=True))
+    if len(papers) < 2:
+        return Overlaps([], [])
+    members, offsets = item_sets(papers)
+    first, second, shared = kernels.set_similarity_join(members, offsets, float(min_jaccard))
+    pairs = sorted(zip(first.tolist(), second.tolist(), shared.tolist(), strict=True))
+    sizes = np.diff(offsets)
+    parent = list(range(len(papers)))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b, common in pairs:
+        if common == sizes[a] == sizes[b]:
+            parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for a, b, common in pairs:
+        if common == sizes[a] == sizes[b]:
+            groups[root(a)] += [a, b]
+    return Overlaps(pairs, [sorted(set(g)) for g in groups.values()])
 
 
 def _capacity(ctx: CheckContext, level: int) -> Capacity | None:
@@ -191,11 +234,9 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
         papers = analysis.of(level)
         capacity = _capacity(ctx, level)
         evidence = _capacity_evidence(capacity) if capacity is not None else []
-        identical: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for paper in papers:
-            identical[tuple(sorted(map(str, paper.paper.item_ids)))].append(paper.paper.paper_id)
-        repeats = [ids for ids in identical.values() if len(ids) > 1]
-        pairs = overlapping_pairs(papers, threshold)
+        overlaps = overlapping_papers(papers, threshold)
+        pairs = overlaps.pairs
+        repeats = [[papers[i].paper.paper_id for i in group] for group in overlaps.identical]
         overlap_rows = []
         for a, b, shared in pairs:
             first, second = papers[a].paper, papers[b].paper
