@@ -96,6 +96,8 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
     score.add_argument("--bank", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_bank"))
     score.add_argument("--blueprint", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_blueprint"))
     score.add_argument("--standard", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_standard"))
+    score.add_argument("--papers", type=Path, nargs="+", metavar=tr("cli.metavar_file"), help=tr("cli.help_papers"))
+    score.add_argument("--plan", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
     score.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
     score.add_argument("--as-of", type=date_type, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
     score.add_argument("--level", type=level_type, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
@@ -110,6 +112,14 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
     score.add_argument("--description", default="", metavar=tr("cli_audit.metavar_text"),
                        help=tr("cli_audit.help_description"))
     score.add_argument("--accept-suggestions", action="store_true", help=tr("cli_audit.help_accept"))
+
+    dismiss = command("dismiss", _cmd_dismiss)
+    dismiss.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
+    dismiss.add_argument("--by", required=True, metavar=tr("cli_audit.metavar_name"), help=tr("cli_audit.help_by"))
+    dismiss.add_argument("--pair", nargs=2, metavar=(tr("cli_audit.metavar_item"), tr("cli_audit.metavar_item")),
+                         help=tr("cli_audit.help_pair"))
+    dismiss.add_argument("--reason", default="", metavar=tr("cli_audit.metavar_text"), help=tr("cli_audit.help_dismiss_reason"))
+    dismiss.add_argument("--undo", action="store_true", help=tr("cli_audit.help_undo"))
 
     sign = command("sign", _cmd_sign)
     sign.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
@@ -239,6 +249,26 @@ def _cmd_score(args: argparse.Namespace, console: Any) -> int:
     return EXIT_OK
 
 
+@_guarded
+def _cmd_dismiss(args: argparse.Namespace, console: Any) -> int:
+    with _store(args) as store:
+        if args.pair:
+            first, second = args.pair
+            if args.undo:
+                store.undo_dismissal(args.audit_id, first, second, by=args.by)
+                console.print(tr("cli_audit.undismissed", first=first, second=second))
+            else:
+                store.dismiss_pair(args.audit_id, first, second, args.reason, by=args.by)
+                console.print(tr("cli_audit.dismissed", first=first, second=second))
+        standing = store.dismissals(args.audit_id)
+        console.print(tr("cli_audit.dismissals", count=len(standing)))
+        for d in standing:
+            console.print(f"  {d.first_item} ～ {d.second_item}：{d.reason}（{d.by}，{d.at:%Y-%m-%d %H:%M}）")
+        if args.pair:
+            console.print(tr("cli_audit.dismiss_rerun"))
+    return EXIT_OK
+
+
 def _score_from_files(args: argparse.Namespace, console: Any, store: Any) -> int:
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.run import run_audit
@@ -248,8 +278,10 @@ def _score_from_files(args: argparse.Namespace, console: Any, store: Any) -> int
         return _failed(console, tr("cli_audit.files_needed"))
     view = store.load(args.audit_id)
     profile = load_profile(args.profile)
+    dismissed = [(d.first_item, d.second_item) for d in store.dismissals(args.audit_id)]
     run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, as_of=args.as_of,
-                    default_level=args.level, occupation=view.occupation)
+                    default_level=args.level, occupation=view.occupation, papers=args.papers, plan=args.plan,
+                    dismissed=dismissed)
     if not run.ok:
         print_run(console, run)
         return EXIT_INPUT

@@ -8,6 +8,7 @@ from qbaudit.store.audits import (
     AuditSummary,
     AuditView,
     Change,
+    DismissalInfo,
     ExportInfo,
     InputInfo,
     InspectorInput,
@@ -16,5 +17,5 @@ from qbaudit.store.audits import (
 )
 from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
 
-__all__ = ["ENV_URL", "AuditStore", "AuditSummary", "AuditView", "Change", "ExportInfo", "InputInfo", "InspectorInput",
+__all__ = ["ENV_URL", "AuditStore", "AuditSummary", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
            "RevisionInfo", "RunInfo", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]

@@ -49,6 +49,7 @@ from qbaudit.store.models import (
     AuditLevel,
     ChangeRecord,
     DecisionRecord,
+    DismissalRecord,
     ExportRecord,
     FindingRecord,
     InputRecord,
@@ -142,6 +143,24 @@ class ExportInfo:
     sha256: str
     size: int
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DismissalInfo:
+    """A similar pair the inspector dismissed, and whether it still stands."""
+
+    first_item: str
+    second_item: str
+    reason: str
+    by: str
+    at: dt.datetime
+    undone_by: str | None = None
+    undone_at: dt.datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """True while the dismissal stands."""
+        return self.undone_at is None
 
 
 @dataclass(frozen=True)
@@ -556,6 +575,51 @@ class AuditStore:
             revision.signed_grade = view.result.grade
             revision.signed_sha256 = _content_hash(audit, revision)
             return _revision_info(revision, {r.id: r.number for r in audit.revisions})
+
+    def dismiss_pair(self, audit_id: int, first_item: str, second_item: str, reason: str, by: str) -> None:
+        """Dismiss a similar pair (R11) for this audit: later check runs no longer count it.
+
+        A reason is required; dismissing a pair again is refused while the first dismissal stands.
+        """
+        if not reason.strip():
+            raise StoreError(tr("store.dismiss_needs_reason"))
+        first, second = sorted((str(first_item), str(second_item)))
+        if first == second:
+            raise StoreError(tr("store.dismiss_same_item", item=first))
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            if self._active_dismissal(session, audit.id, first, second) is not None:
+                raise StoreError(tr("store.dismiss_twice", first=first, second=second))
+            session.add(DismissalRecord(audit_id=audit.id, first_item=first, second_item=second, reason=reason.strip(),
+                                        dismissed_by_id=inspector.id, dismissed_at=now()))
+
+    def undo_dismissal(self, audit_id: int, first_item: str, second_item: str, by: str) -> None:
+        """Let a dismissed pair count again (the record keeps who undid it and when)."""
+        first, second = sorted((str(first_item), str(second_item)))
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            inspector = self._by(audit, by)
+            record = self._active_dismissal(session, audit.id, first, second)
+            if record is None:
+                raise StoreError(tr("store.dismiss_not_found", first=first, second=second))
+            record.undone_by_id, record.undone_at = inspector.id, now()
+
+    @staticmethod
+    def _active_dismissal(session: Session, audit_id: int, first: str, second: str) -> DismissalRecord | None:
+        return session.scalars(select(DismissalRecord).where(
+            DismissalRecord.audit_id == audit_id, DismissalRecord.first_item == first,
+            DismissalRecord.second_item == second, DismissalRecord.undone_at.is_(None))).first()
+
+    def dismissals(self, audit_id: int, active_only: bool = True) -> list[DismissalInfo]:
+        """The pairs dismissed in this audit (by default only those that still stand)."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            records = session.scalars(select(DismissalRecord).where(DismissalRecord.audit_id == audit.id)
+                                      .order_by(DismissalRecord.id)).all()
+            return [DismissalInfo(r.first_item, r.second_item, r.reason, r.dismissed_by.name, r.dismissed_at,
+                                  r.undone_by.name if r.undone_by else None, r.undone_at)
+                    for r in records if not active_only or r.undone_at is None]
 
     def record_export(self, audit_id: int, path: str | Path, kind: str, by: str | None = None,
                       revision: int | None = None) -> ExportInfo:

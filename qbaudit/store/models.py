@@ -330,3 +330,23 @@ class ExportRecord(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("inspectors.id"))
 
     revision: Mapped[Revision] = relationship(back_populates="exports")
+
+
+class DismissalRecord(Base):
+    """A pair of similar items the inspector dismissed (R11): remembered for the audit and applied to
+    every later check run; undoing it keeps the record with who undid it and when."""
+
+    __tablename__ = "dismissed_pairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    first_item: Mapped[str] = mapped_column(String(100))
+    second_item: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("inspectors.id"))
+    dismissed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("inspectors.id"))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    dismissed_by: Mapped[Inspector] = relationship(foreign_keys=[dismissed_by_id])
+    undone_by: Mapped[Inspector | None] = relationship(foreign_keys=[undone_by_id])

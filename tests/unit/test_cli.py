@@ -114,3 +114,20 @@ def test_console_script_runs_as_a_program(tmp_path):
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert "共 58 项：通过 55，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
+
+
+def test_dismissed_pairs_from_a_file(capsys, tmp_path, manifests):
+    planted = manifests["defective"]["planted"]["4"]["R11_pairs"]
+    listing = tmp_path / "排除.csv"
+    listing.write_text("试题甲,试题乙,理由\n" + "".join(f"{p['b']},{p['a']},现场核实不是重复\n" for p in planted),
+                       encoding="gbk")
+    out_json = tmp_path / "r.json"
+    assert cli.main(_check_args("defective", "--dismissed", str(listing), "--json", str(out_json))) == 0
+    r11 = next(f for f in json.loads(out_json.read_text(encoding="utf-8"))["findings"]
+               if f["rule"] == "R11" and f["level"] == 4)
+    assert r11["status"] == "pass" and "督导员已排除 5 对" in r11["message"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("HG400001\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(_check_args("defective", "--dismissed", str(bad))) == 3
+    assert "第 1 行应写两个不同的试题编号" in capsys.readouterr().out

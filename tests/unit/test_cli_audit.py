@@ -112,3 +112,29 @@ def test_the_store_location_comes_from_the_environment(tmp_path, monkeypatch, ca
     monkeypatch.setenv("QBAUDIT_DATABASE_URL", str(tmp_path / "env.sqlite3"))
     assert _audit("list") == 0 and "还没有审核" in capsys.readouterr().out
     assert (tmp_path / "env.sqlite3").is_file()
+
+
+def test_a_dismissed_pair_is_remembered_and_applied_to_the_next_check(db, capsys, manifests, tmp_path):
+    from tests.conftest import SAMPLES, paper_files
+
+    assert _new(db) == 0
+    pair = manifests["defective"]["planted"]["4"]["R11_pairs"][0]
+    assert _audit("dismiss", "1", *db, "--pair", pair["a"], pair["b"], "--by", "张建国") == 3
+    assert "必须写明理由" in capsys.readouterr().out
+    assert _audit("dismiss", "1", *db, "--pair", pair["a"], pair["b"], "--reason", "现场核实为两道不同的题",
+                  "--by", "张建国") == 0
+    out = capsys.readouterr().out
+    assert "已排除" in out and "共 1 对" in out and "现场核实为两道不同的题" in out
+    files = ["--bank", str(sample_path("defective", "bank")), "--blueprint", str(sample_path("defective", "blueprint")),
+             "--standard", str(sample_path("defective", "standard")), "--papers",
+             *[str(p) for p in paper_files("defective")], "--plan", str(SAMPLES / "defective" / "plan.xlsx"),
+             "--as-of", "2026-11-01"]
+    assert _audit("score", "1", *db, *files, "--by", "张建国") == 0
+    capsys.readouterr()
+    out_json = tmp_path / "dismiss.json"
+    assert _audit("show", "1", *db, "--json", str(out_json)) == 0
+    r11 = next(f for f in json.loads(out_json.read_text(encoding="utf-8"))["findings"]
+               if f["rule"] == "R11" and f["level"] == 4)
+    assert "督导员已排除 1 对" in r11["message"] and r11["measured"] == 4
+    assert _audit("dismiss", "1", *db, "--pair", pair["b"], pair["a"], "--undo", "--by", "张建国") == 0
+    assert "共 0 对" in capsys.readouterr().out
