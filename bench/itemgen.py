@@ -1,7 +1,8 @@
 """Synthetic Chinese items at scale, with planted near-duplicate pairs, for the benchmarks.
 
 Items are built from templates and vocabularies of a welding bank, as real banks are: many honest
-items share a template (the look-alikes the issue warns about). A fraction of items get a planted
+items share a template (the look-alikes the issue warns about). Each stem asks for one kind of option
+(statements, actions, defects or values), as a real item does. A fraction of items get a planted
 partner made by one edit the issue names: a character changed, two clauses swapped, the options
 shuffled, or a number changed.
 
@@ -31,18 +32,21 @@ PROCESSES = ["焊条电弧焊", "CO2气体保护焊", "钨极氩弧焊", "埋弧
              "等离子弧焊", "气焊"]
 UNITS = [("℃", 50, 650, 25), ("mm", 1, 40, 1), ("A", 60, 400, 10), ("V", 16, 40, 1), ("L/min", 8, 30, 1),
          ("cm/min", 10, 60, 2), ("h", 1, 8, 1)]
+# Each stem template with the kind of options it asks for: statements, actions, defects or values.
 STEM_TEMPLATES = [
-    "关于{s}，下列说法中正确的是（　　）。",
-    "{c}，{s}应当（　　）。",
-    "{c}，{s}处理不当最容易产生的焊接缺陷是（　　）。",
-    "采用{p}焊接厚度为{t}mm的{m}时，{s}一般为（　　）。",
-    "{p}焊接{m}时，{s}的{v}原则是（　　）。",
-    "下列关于{s}与{s2}关系的叙述，正确的是（　　）。",
-    "{c}，为保证{s}符合要求，首先应（　　）。",
-    "按照工艺文件要求，{m}构件焊接时{s}应{v}为（　　）。",
-    "{s}的主要作用是（　　）。",
-    "{c}采用{p}，{s}{v}不当会导致（　　）。",
+    ("关于{s}，下列说法中正确的是（　　）。", "statements"),
+    ("{c}，{s}应当（　　）。", "actions"),
+    ("{c}，{s}处理不当最容易产生的焊接缺陷是（　　）。", "defects"),
+    ("采用{p}焊接厚度为{t}mm的{m}时，{s}一般为（　　）。", "values"),
+    ("{p}焊接{m}时，{s}的{v}原则是（　　）。", "statements"),
+    ("下列关于{s}与{s2}关系的叙述，正确的是（　　）。", "statements"),
+    ("{c}，为保证{s}符合要求，首先应（　　）。", "actions"),
+    ("按照工艺文件要求，{m}构件焊接时{s}应{v}为（　　）。", "values"),
+    ("{s}的主要作用是（　　）。", "statements"),
+    ("{c}采用{p}，{s}{v}不当会导致（　　）。", "defects"),
 ]
+DEFECTS = ["气孔", "夹渣", "未焊透", "未熔合", "咬边", "焊瘤", "热裂纹", "冷裂纹", "再热裂纹", "层状撕裂", "烧穿", "弧坑",
+           "焊缝尺寸偏差", "变形超标", "飞溅过大", "成形不良", "根部凹陷", "弧坑裂纹"]
 JUDGE_TEMPLATES = [
     "{c}，{s}{clause}。（　　）",
     "采用{p}焊接{m}时，{s}{clause}。（　　）",
@@ -109,16 +113,17 @@ def _number(rng: random.Random) -> str:
     return f"{rng.randrange(low, high + 1, step)}{unit}"
 
 
-def _options(rng: random.Random, subject_text: str) -> tuple[list[str], str]:
-    kind = rng.random()
-    if kind < 0.35:
+def _options(rng: random.Random, subject_text: str, kind: str) -> tuple[list[str], str]:
+    if kind == "values":
         unit, low, high, step = rng.choice(UNITS)
         values: set[int] = set()
         while len(values) < 4:
             values.add(rng.randrange(low, high + 1, step))
         options = [f"{v}{unit}" for v in sorted(values)]
-    elif kind < 0.7:
+    elif kind == "statements":
         options = [subject_text + clause(rng) for _ in range(4)]
+    elif kind == "defects":
+        options = rng.sample(DEFECTS, 4)
     else:
         options = [f"{rng.choice(ACTIONS)}{rng.choice(OBJECTS)}{rng.choice(REQUIREMENTS)}" for _ in range(4)]
     if len(set(options)) < 4:
@@ -140,8 +145,9 @@ def make_item(rng: random.Random, item_id: str) -> SyntheticItem:
     if rng.random() < 0.3:
         stem = _fill(rng.choice(JUDGE_TEMPLATES), rng, subject_text)
         return SyntheticItem(item_id, stem, [], rng.choice("√×"), "判断")
-    stem = _fill(rng.choice(STEM_TEMPLATES), rng, subject_text)
-    options, answer = _options(rng, subject_text)
+    template, kind = rng.choice(STEM_TEMPLATES)
+    stem = _fill(template, rng, subject_text)
+    options, answer = _options(rng, subject_text, kind)
     return SyntheticItem(item_id, stem, options, answer, "单选")
 
 
