@@ -186,17 +186,24 @@ def run_audit(
         run.imports["papers"] = import_papers(list(papers), bank=run.imports["bank"].data, default_level=default_level)
     if run.errors:
         return run
+    return check_imports(run, dismissed, _Scaled(state, 0.8, 0.2))
+
+
+def check_imports(run: AuditRun, dismissed: Iterable[tuple[str, str]] = (), state: TaskState | None = None) -> AuditRun:
+    """Run the checks on the inputs already imported into ``run`` (a bank and a blueprint at least) and
+    set its report; the window imports each input through its wizard and then calls this."""
+    imports = run.imports
     data = AuditInput(
-        bank=run.imports["bank"].data,
-        blueprint=run.imports["blueprint"].data,
-        standard=run.imports["standard"].data if "standard" in run.imports else None,
+        bank=imports["bank"].data,
+        blueprint=imports["blueprint"].data,
+        standard=imports["standard"].data if "standard" in imports else None,
         as_of=run.as_of,
-        responses=run.imports["responses"].data if "responses" in run.imports else None,
-        papers=run.imports["papers"].data if "papers" in run.imports else [],
-        plan=run.imports["plan"].data if "plan" in run.imports else None,
+        responses=imports["responses"].data if "responses" in imports else None,
+        papers=imports["papers"].data if "papers" in imports else [],
+        plan=imports["plan"].data if "plan" in imports else None,
         dismissed_pairs=frozenset(pair_key(a, b) for a, b in dismissed),
     )
-    run.report = run_checks(data, profile, _Scaled(state, 0.8, 0.2))
+    run.report = run_checks(data, profile=run.profile, state=state or NullState())
     return run
 
 

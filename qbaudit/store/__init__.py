@@ -14,8 +14,9 @@ from qbaudit.store.audits import (
     InspectorInput,
     RevisionInfo,
     RunInfo,
+    SourceInfo,
 )
 from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
 
 __all__ = ["ENV_URL", "AuditStore", "AuditSummary", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
-           "RevisionInfo", "RunInfo", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]
+           "RevisionInfo", "RunInfo", "SourceInfo", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]

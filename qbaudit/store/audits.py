@@ -53,6 +53,7 @@ from qbaudit.store.models import (
     ExportRecord,
     FindingRecord,
     InputRecord,
+    InputSourceRecord,
     Inspector,
     Institution,
     Revision,
@@ -161,6 +162,17 @@ class DismissalInfo:
     def active(self) -> bool:
         """True while the dismissal stands."""
         return self.undone_at is None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where one kind of input was read from, and how (see :meth:`AuditStore.set_source`)."""
+
+    kind: str
+    paths: tuple[str, ...]
+    options: dict[str, Any]
+    sha256: tuple[str, ...]
+    updated_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -620,6 +632,42 @@ class AuditStore:
             return [DismissalInfo(r.first_item, r.second_item, r.reason, r.dismissed_by.name, r.dismissed_at,
                                   r.undone_by.name if r.undone_by else None, r.undone_at)
                     for r in records if not active_only or r.undone_at is None]
+
+    def set_source(self, audit_id: int, kind: str, paths: list[str | Path], options: dict[str, Any] | None = None,
+                   sha256: list[str] | None = None) -> None:
+        """Remember where the ``kind`` input of an audit was read from (replacing the previous one).
+
+        Paths and import options (sheets, column mapping) only; the window reads the files again when
+        the audit is reopened. Allowed on a signed audit: it changes no decision.
+        """
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            record = session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
+                                                                     InputSourceRecord.kind == kind)).first()
+            if record is None:
+                record = InputSourceRecord(audit_id=audit.id, kind=kind)
+                session.add(record)
+            record.paths = [str(p) for p in paths]
+            record.options = dict(options or {})
+            record.sha256 = list(sha256 or [])
+            record.updated_at = now()
+
+    def remove_source(self, audit_id: int, kind: str) -> None:
+        """Forget the ``kind`` input of an audit."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            for record in session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
+                                                                          InputSourceRecord.kind == kind)):
+                session.delete(record)
+
+    def sources(self, audit_id: int) -> dict[str, SourceInfo]:
+        """The inputs remembered for an audit, by kind."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            records = session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id)
+                                      .order_by(InputSourceRecord.id)).all()
+            return {r.kind: SourceInfo(r.kind, tuple(r.paths), dict(r.options), tuple(r.sha256), r.updated_at)
+                    for r in records}
 
     def record_export(self, audit_id: int, path: str | Path, kind: str, by: str | None = None,
                       revision: int | None = None) -> ExportInfo:

@@ -350,3 +350,18 @@ class DismissalRecord(Base):
 
     dismissed_by: Mapped[Inspector] = relationship(foreign_keys=[dismissed_by_id])
     undone_by: Mapped[Inspector | None] = relationship(foreign_keys=[undone_by_id])
+
+
+class InputSourceRecord(Base):
+    """Where an audit's inputs were read from on this computer, and how (sheets, column mapping), so the
+    window can read them again when the audit is reopened. Paths and options only, never file content."""
+
+    __tablename__ = "input_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    paths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sha256: Mapped[list[str]] = mapped_column(JSON, default=list)  # of each path when it was imported
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)

@@ -195,3 +195,25 @@ def test_an_unreachable_server_is_said_in_chinese():
         AuditStore("postgresql://qbaudit:secret@127.0.0.1:9/x")
     with pytest.raises(StoreError, match="只能用 SQLite 或 PostgreSQL"):
         AuditStore("mysql://u@h/db")
+
+
+def test_input_sources_are_remembered_per_audit_and_survive_signing(store):
+    audit_id = _open_audit(store)
+    other = store.create_audit(institution="另一机构", registration_number=None, occupation="电工", levels=[5],
+                               inspectors=[LEADER], sheet=load_sheet())
+    assert store.sources(audit_id) == {}
+    store.set_source(audit_id, "bank", ["/数据/题库.xlsx"], {"sheets": ["四级"]}, ["a" * 64])
+    store.set_source(audit_id, "papers", ["/数据/卷1.docx", "/数据/卷2.docx"])
+    store.set_source(audit_id, "bank", ["/数据/题库-修订.xlsx"], {"header_rows": {"四级": 2}})
+    sources = store.sources(audit_id)
+    assert sorted(sources) == ["bank", "papers"]
+    assert sources["bank"].paths == ("/数据/题库-修订.xlsx",)
+    assert sources["bank"].options == {"header_rows": {"四级": 2}}
+    assert sources["bank"].sha256 == ()
+    assert sources["papers"].paths == ("/数据/卷1.docx", "/数据/卷2.docx")
+    assert store.sources(other) == {}
+    for line in store.load(audit_id).sheet.lines:
+        store.decide(audit_id, line.id, "符合", None, "", by=LEADER.name)
+    store.sign(audit_id, by=LEADER.name)
+    store.remove_source(audit_id, "papers")
+    assert sorted(store.sources(audit_id)) == ["bank"]

@@ -1,0 +1,115 @@
+"""One door for every kind of input: import a bank, blueprint, standard, papers, plan or answer data by
+kind, with the options a user chose in the import wizard (sheets, header row, column mapping).
+
+The window's import wizard, its reopening of an audit and :func:`qbaudit.analysis.run.run_audit`
+all come through :func:`import_input`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qbaudit.analysis.importers.outcome import ImportResult
+from qbaudit.analysis.model import Bank
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.i18n import tr
+
+KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
+MULTIPLE = frozenset({"blueprint", "papers"})  # kinds that may come as several files
+NEEDS_BANK = frozenset({"papers"})  # kinds whose import matches items against the bank
+REQUIRED = ("bank", "blueprint")  # the checks cannot run without these
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user chose for a spreadsheet input; the defaults read it as the importers detect it.
+
+    Attributes:
+        sheets: the sheets to read (None: every sheet with content).
+        header_rows: sheet name → the row number (as the user sees it, from 1) of the header row.
+        fields: sheet name → {column letter or number as shown: canonical field or None to skip it};
+            the columns not named keep the field the header gave them.
+        columns: for a file without a header row, the field of each column in order.
+        default_level: the level of rows that name none.
+    """
+
+    sheets: tuple[str, ...] | None = None
+    header_rows: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    columns: tuple[str | None, ...] | None = None
+    default_level: int | None = None
+
+    @property
+    def is_default(self) -> bool:
+        """True when nothing differs from what the importer would detect."""
+        return self == ImportOptions()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, kept in the audit record with the input's paths."""
+        data = asdict(self)
+        data["sheets"] = list(self.sheets) if self.sheets is not None else None
+        data["columns"] = list(self.columns) if self.columns is not None else None
+        return {k: v for k, v in data.items() if v not in (None, {}, [])}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ImportOptions:
+        """The options written by :meth:`to_dict` (unknown keys are ignored)."""
+        data = data or {}
+        sheets = data.get("sheets")
+        columns = data.get("columns")
+        return cls(
+            sheets=tuple(sheets) if sheets is not None else None,
+            header_rows={str(k): int(v) for k, v in (data.get("header_rows") or {}).items()},
+            fields={str(s): dict(m) for s, m in (data.get("fields") or {}).items()},
+            columns=tuple(columns) if columns is not None else None,
+            default_level=data.get("default_level"),
+        )
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of an input kind (题库, 细目表 …)."""
+    return tr(f"inputs.kind_{kind}")
+
+
+def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptions | None = None,
+                 bank: Bank | None = None, occupation: str | None = None,
+                 state: TaskState | None = None) -> ImportResult:
+    """Import the ``kind`` input from ``paths`` (one file, or several for blueprints and papers).
+
+    Never raises for a bad file: the result carries the Chinese error and every row not taken.
+    Raises :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop.
+    """
+    from qbaudit.analysis import importers as imp
+    from qbaudit.analysis.importers.papers import import_papers, import_plan
+    from qbaudit.analysis.importers.responses import import_responses
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown input kind {kind!r}")
+    state = state or NullState()
+    options = options or ImportOptions()
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return ImportResult.failure(tr("inputs.no_files", kind=kind_label(kind)))
+    if len(paths) > 1 and kind not in MULTIPLE:
+        return ImportResult.failure(tr("inputs.one_file", kind=kind_label(kind)))
+    checkpoint(state, 0.0, tr("inputs.reading", kind=kind_label(kind)))
+    level = options.default_level
+    tables = {"options": options} if not options.is_default else {}
+    if kind == "bank":
+        result = imp.import_bank(paths[0], default_level=level, occupation=occupation,
+                                 columns=list(options.columns) if options.columns is not None else None, **tables)
+    elif kind == "blueprint":
+        result = imp.import_blueprints(paths, default_level=level, **tables)
+    elif kind == "standard":
+        result = imp.import_standard(paths[0], default_level=level, **tables)
+    elif kind == "papers":
+        result = import_papers(paths, bank=bank, default_level=level)
+    elif kind == "plan":
+        result = import_plan(paths[0], default_level=level)
+    else:
+        result = import_responses(paths[0])
+    checkpoint(state, 1.0, tr("inputs.read", kind=kind_label(kind)))
+    return result
