@@ -1,7 +1,9 @@
 """The one translation helper: every user-facing string goes through :func:`tr`.
 
-Catalogues are TOML files in ``resources/i18n/`` keyed by dotted ids; Simplified Chinese is the
-reference language and English a setting (``QBAUDIT_LANG=en`` or :func:`set_language`).
+Catalogues are TOML files in ``resources/i18n/`` keyed by dotted ids: ``<language>.toml``, plus one
+file per area of the window in ``<language>/`` (``zh_CN/wizard.toml`` holds the keys ``wizard.…``).
+Simplified Chinese is the reference language and English a setting (``QBAUDIT_LANG=en`` or
+:func:`set_language`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,16 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """Return the flat ``{key: template}`` catalogue of ``language``."""
-    return _flatten(load_toml(f"i18n/{language}.toml"))
+    from qbaudit.bundled import resource
+
+    flat = _flatten(load_toml(f"i18n/{language}.toml"))
+    folder = resource(f"i18n/{language}")
+    if folder.is_dir():
+        for part in sorted(folder.iterdir(), key=lambda node: node.name):
+            if part.name.endswith(".toml"):
+                area = part.name.removesuffix(".toml")
+                flat.update(_flatten(load_toml(f"i18n/{language}/{part.name}"), f"{area}."))
+    return flat
 
 
 def set_language(language: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,14 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     database_url: str | None = None  # None: the SQLite file in the user's data folder
     keep_item_text: bool = False  # new audits keep item excerpts in the stored evidence
+    language: str | None = None  # UI language (zh_CN or en); None: Simplified Chinese
+    recent_audits: list[int] = field(default_factory=list)  # ids, most recent first (the window's File menu)
+    last_folder: str | None = None  # where the window's file dialogs open
 
 
 _TYPES: dict[str, tuple[type, ...]] = {"schema_version": (int,), "database_url": (str, type(None)),
-                                       "keep_item_text": (bool,)}
+                                       "keep_item_text": (bool,), "language": (str, type(None)),
+                                       "recent_audits": (list,), "last_folder": (str, type(None))}
 
 
 def settings_path() -> Path:

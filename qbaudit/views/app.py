@@ -1,0 +1,120 @@
+"""Start the window: the application, Qt's own translations, the log file, the last-resort error hook.
+
+``qbaudit`` with no arguments, ``qbaudit gui`` and the ``qbaudit-gui`` launcher come here. Where there
+is no display (a server, CI) the caller is told so and the command line does the job instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from qbaudit.i18n import language, tr
+
+LOG_PATH: Path | None = None
+_log = logging.getLogger("qbaudit.views")
+
+
+def has_display() -> bool:
+    """True when a window can be shown (a desktop, or Qt told to draw offscreen)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def setup_logging() -> Path | None:
+    """Log to ``qbaudit.log`` in the user's log folder (never item text)."""
+    global LOG_PATH
+    from qbaudit.cli import _setup_logging
+
+    LOG_PATH = _setup_logging()
+    return LOG_PATH
+
+
+def install_translators(app: Any) -> None:
+    """Load Qt's own translations (standard buttons, file dialogs) for the UI language; our strings come
+    from the catalogues in ``resources/i18n`` through :func:`qbaudit.i18n.tr`."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    for old in getattr(app, "_qbaudit_translators", []):
+        app.removeTranslator(old)
+    app._qbaudit_translators = []
+    if language() == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            app._qbaudit_translators.append(translator)
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    """Anything that escapes a slot: logged in full, a Chinese dialog on screen, the window stays."""
+    _log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from qbaudit.views.dialogs import show_error
+
+        if QApplication.instance() is not None:
+            show_error(QApplication.activeWindow(), tr("gui.unexpected"),
+                       "".join(traceback.format_exception_only(kind, value)).strip())
+    except Exception:  # noqa: BLE001 - the hook must not raise
+        pass
+
+
+def create_app(argv: list[str] | None = None) -> Any:
+    """The QApplication, named and translated, with the error hook installed."""
+    from PySide6.QtWidgets import QApplication
+
+    from qbaudit.settings import load_settings
+
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName("qbaudit")
+    app.setApplicationName("qbaudit")
+    app.setApplicationDisplayName(tr("gui.app_name"))
+    try:
+        chosen = load_settings().language
+    except Exception:  # noqa: BLE001 - a bad settings file is reported by the window itself
+        chosen = None
+    if chosen and "QBAUDIT_LANG" not in os.environ:
+        from qbaudit.i18n import set_language
+
+        set_language(chosen)
+        app.setApplicationDisplayName(tr("gui.app_name"))
+    install_translators(app)
+    sys.excepthook = _excepthook
+    return app
+
+
+def run_window(*, sample: bool = False, audit: int | None = None, database: str | None = None) -> int:
+    """Open the main window (on the sample audit, or on ``audit``) and run until it closes."""
+    setup_logging()
+    app = create_app()
+    from qbaudit.views.main_window import MainWindow
+
+    window = MainWindow(database=database)
+    window.show()
+    if sample:
+        window.open_sample()
+    elif audit is not None:
+        window.open_audit(audit)
+    return app.exec()
+
+
+def main() -> int:
+    """``qbaudit-gui``: the window, or a Chinese message where there is no display."""
+    if not has_display():
+        print(tr("gui.no_display"), file=sys.stderr)
+        return 2
+    return run_window(sample="--sample" in sys.argv)

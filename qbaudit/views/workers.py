@@ -1,0 +1,175 @@
+"""Long work off the GUI thread: one generic task on a ``QThreadPool``, with progress and Cancel.
+
+A task runs a plain function ``fn(state)`` of the core (which reports progress through ``state`` and
+stops with :class:`~qbaudit.analysis.progress.Cancelled` when asked); its result reaches the widgets
+only through signals, on the GUI thread. Expected failures (a file that cannot be used, a refused
+decision) arrive as their Chinese message; anything else is logged with its traceback and arrives as a
+general message with the details for the expandable part of the error dialog.
+
+Tests pass an :class:`InlinePool` to run tasks at once on the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from qbaudit.analysis.progress import Cancelled
+from qbaudit.i18n import tr
+
+_log = logging.getLogger(__name__)
+
+
+def expected_errors() -> tuple[type[Exception], ...]:
+    """Exceptions whose message is meant for the user as it is (Chinese, says what to do)."""
+    from qbaudit.analysis.profile import ProfileError
+    from qbaudit.analysis.sheets import SheetError
+    from qbaudit.settings import SettingsError
+    from qbaudit.store import StoreError
+    from qbaudit.workbench import WorkbenchError
+
+    return (WorkbenchError, StoreError, ProfileError, SheetError, SettingsError)
+
+
+class _Signals(QObject):
+    progress = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(str, str)  # message, details
+    cancelled = Signal()
+
+
+class TaskState:
+    """The :class:`~qbaudit.analysis.progress.TaskState` a task hands to the core."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def set_progress(self, fraction: float, text: str = "") -> None:
+        """Report progress to the window (thread-safe: a queued signal)."""
+        self._signals.progress.emit(max(0.0, min(1.0, float(fraction))), text)
+
+    def is_cancelled(self) -> bool:
+        """True once the user pressed Cancel."""
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next checkpoint."""
+        self._cancel.set()
+
+
+class Task(QRunnable):
+    """One piece of long work: ``fn(state)`` on a pool thread, its outcome as signals."""
+
+    def __init__(self, title: str, fn: Callable[[TaskState], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the runner keeps it until its outcome has been delivered
+        self.title = title
+        self.fn = fn
+        self.signals = _Signals()
+        self.state = TaskState(self.signals)
+
+    @Slot()
+    def run(self) -> None:
+        """Run the function and emit exactly one of finished, failed or cancelled."""
+        try:
+            result = self.fn(self.state)
+        except Cancelled:
+            self.signals.cancelled.emit()
+            return
+        except expected_errors() as exc:
+            self.signals.failed.emit(str(exc), "")
+            return
+        except Exception as exc:  # noqa: BLE001 - the window must never die of a task; the log keeps the rest
+            _log.exception("task %s failed", self.title)
+            details = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.signals.failed.emit(tr("gui.task_failed", title=self.title), details)
+            return
+        if self.state.is_cancelled():
+            self.signals.cancelled.emit()
+        else:
+            self.signals.finished.emit(result)
+
+    def cancel(self) -> None:
+        """Ask the task to stop."""
+        self.state.cancel()
+
+
+class InlinePool:
+    """A pool that runs each task at once on the calling thread (for tests and scripts)."""
+
+    def start(self, runnable: QRunnable) -> None:
+        """Run ``runnable`` now."""
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 - QThreadPool's name
+        """Nothing runs in the background: always done."""
+        return True
+
+
+class TaskRunner(QObject):
+    """Starts tasks and tells the window what runs: one progress bar, one Cancel for the current task.
+
+    Signals:
+        started(title): a task began.
+        progress(fraction, text): the current task's progress.
+        ended(): no task runs any more.
+    """
+
+    started = Signal(str)
+    progress = Signal(float, str)
+    ended = Signal()
+
+    def __init__(self, pool: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool if pool is not None else QThreadPool.globalInstance()
+        self._running: list[Task] = []
+
+    @property
+    def busy(self) -> bool:
+        """True while a task runs."""
+        return bool(self._running)
+
+    @property
+    def current(self) -> Task | None:
+        """The task the progress bar shows (the latest started)."""
+        return self._running[-1] if self._running else None
+
+    def start(self, title: str, fn: Callable[[TaskState], Any], *,
+              done: Callable[[Any], None] | None = None,
+              failed: Callable[[str, str], None] | None = None,
+              cancelled: Callable[[], None] | None = None) -> Task:
+        """Run ``fn(state)`` off the GUI thread; ``done(result)``, ``failed(message, details)`` or
+        ``cancelled()`` is then called on the GUI thread."""
+        task = Task(title, fn)
+        task.signals.progress.connect(self.progress)
+
+        def finish(callback: Callable[..., None] | None, *args: Any) -> None:
+            if task in self._running:
+                self._running.remove(task)
+            if not self._running:
+                self.ended.emit()
+            if callback is not None:
+                callback(*args)
+
+        task.signals.finished.connect(lambda result: finish(done, result))
+        task.signals.failed.connect(lambda message, details: finish(failed, message, details))
+        task.signals.cancelled.connect(lambda: finish(cancelled))
+        self._running.append(task)
+        self.started.emit(title)
+        self.pool.start(task)
+        return task
+
+    def cancel(self) -> None:
+        """Ask the current task to stop."""
+        if self.current is not None:
+            self.current.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Wait for the pool's tasks (used when the window closes)."""
+        return self.pool.waitForDone(msecs)
