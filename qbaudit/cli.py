@@ -122,7 +122,23 @@ def build_parser() -> ChineseArgumentParser:
     templates.set_defaults(func=_cmd_templates)
     add_audit_commands(commands, ChineseArgumentParser, _date, _level)
     add_report_command(commands)
+    gui = commands.add_parser("gui", help=tr("cli.help_gui"), description=tr("cli.help_gui"))
+    gui.add_argument("--sample", action="store_true", help=tr("cli.help_gui_sample"))
+    gui.add_argument("--audit", type=int, metavar=tr("cli.metavar_audit"), help=tr("cli.help_gui_audit"))
+    gui.add_argument("--database", metavar="URL", help=tr("cli_audit.help_database"))
+    gui.set_defaults(func=_cmd_gui)
     return parser
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    """``qbaudit gui`` (and ``qbaudit`` alone): the window, or where there is no display a message."""
+    from qbaudit.views.app import has_display, run_window
+
+    if not has_display():
+        print(tr("gui.no_display"), file=sys.stderr)
+        return EXIT_USAGE
+    return run_window(sample=getattr(args, "sample", False), audit=getattr(args, "audit", None),
+                      database=getattr(args, "database", None))
 
 
 def _console():
@@ -232,8 +248,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
-        return EXIT_USAGE
+        from qbaudit.views.app import has_display
+
+        if not has_display():  # no window possible: say so and show what the command line does
+            print(tr("gui.no_display"), file=sys.stderr)
+            parser.print_help()
+            return EXIT_USAGE
+        args.func = _cmd_gui
     try:
         return args.func(args)
     except KeyboardInterrupt:

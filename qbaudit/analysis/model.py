@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
+
+if TYPE_CHECKING:  # pandas is imported where items are read, not by everything that names a model type
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,14 @@ class Item:
 
 
 def _present(value: Any) -> bool:
+    import pandas as pd
+
     return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NA
 
 
 def _value(value: Any) -> Any:
+    import pandas as pd
+
     return value if _present(value) and value is not pd.NaT else None
 
 

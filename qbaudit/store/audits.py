@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from qbaudit import __version__
 from qbaudit.analysis.cards import check_card_code
 from qbaudit.analysis.model import Evidence, Finding, Status
-from qbaudit.analysis.run import AuditRun, finding_to_dict
 from qbaudit.analysis.sheets import (
     Basis,
     Decision,
@@ -62,6 +61,9 @@ from qbaudit.store.models import (
     VetoRecord,
     now,
 )
+
+if TYPE_CHECKING:  # the run's module pulls in the checks and their libraries; the store needs only its shape
+    from qbaudit.analysis.run import AuditRun
 
 ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (题干摘录 …)
 LINE, VETO = "line", "veto"
@@ -703,6 +705,8 @@ def _without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> FindingRecord:
+    from qbaudit.analysis.run import finding_to_dict
+
     data = finding_to_dict(finding)
     evidence = data["evidence"] if keep_item_text else [_without_item_text(e) for e in data["evidence"]]
     return FindingRecord(position=position, rule=finding.rule, level=finding.level, status=finding.status.value,

@@ -63,3 +63,26 @@ def ctx(qtbot, audit_store, tmp_path, monkeypatch):
     context.error = lambda message, details="": shown.append((message, details))  # type: ignore[method-assign]
     context.errors_shown = shown  # type: ignore[attr-defined]
     return context
+
+
+@pytest.fixture
+def window(qtbot, audit_store, tmp_path, monkeypatch):
+    """The real main window on a store holding the checked sample audit; tasks run inline; settings and
+    QSettings in the test's folder."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    monkeypatch.setenv("QBAUDIT_CONFIG_DIR", str(tmp_path / "config"))
+    QCoreApplication.setOrganizationName("qbaudit-tests")
+    QCoreApplication.setApplicationName("qbaudit-tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    from qbaudit.views.main_window import MainWindow
+    from qbaudit.views.workers import InlinePool
+
+    win = MainWindow(store=audit_store, pool=InlinePool())
+    shown = []
+    win.ctx.error = lambda message, details="": shown.append((message, details))  # type: ignore[method-assign]
+    win.errors_shown = shown  # type: ignore[attr-defined]
+    qtbot.addWidget(win)
+    win.show()
+    return win

@@ -131,3 +131,16 @@ def test_dismissed_pairs_from_a_file(capsys, tmp_path, manifests):
     capsys.readouterr()
     assert cli.main(_check_args("defective", "--dismissed", str(bad))) == 3
     assert "第 1 行应写两个不同的试题编号" in capsys.readouterr().out
+
+
+def test_without_a_display_the_window_command_says_so_and_shows_the_command_line(monkeypatch, capsys):
+    from qbaudit.cli import main
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert main([]) == 2
+    err = capsys.readouterr()
+    assert "没有图形界面" in err.err and "qbaudit check" in err.err
+    assert main(["gui"]) == 2
+    assert "没有图形界面" in capsys.readouterr().err

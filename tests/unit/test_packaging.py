@@ -23,6 +23,7 @@ def test_core_imports_and_runs_with_qt_absent():
     code = BLOCK_QT + """
 import qbaudit.analysis, qbaudit.analysis.importers, qbaudit.analysis.checks, qbaudit.analysis.run, qbaudit.cli
 import qbaudit.analysis.sheets, qbaudit.analysis.cards, qbaudit.store, qbaudit.store.models, qbaudit.settings
+import qbaudit.workbench, qbaudit.samples, qbaudit.analysis.inputs, qbaudit.views.app  # the window's core: no Qt
 from qbaudit.analysis.profile import load_profile
 from qbaudit.analysis.run import run_audit
 run = run_audit('sample_banks/compliant/bank.xlsx', 'sample_banks/compliant/blueprint.xlsx', load_profile())
