@@ -218,12 +218,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(audit_id)
         self._show_bench(bench)
         if reopen_inputs and bench.remembered():
-            self.tasks.start(tr("window.task_reopen"), bench.reopen, done=self._reopened)
-
-    def _reopened(self, problems: dict[str, str]) -> None:
-        self.ctx.changed.emit("inputs")
-        if problems:
-            self.ctx.error(tr("window.reopen_problems") + "\n\n" + "\n".join(problems.values()))
+            self.pages["imports"].reopen()  # reads them in the background and lists what it could not read
 
     def open_sample(self) -> None:
         """Open (or create) the sample audit of the defective sample bank, imported and checked."""

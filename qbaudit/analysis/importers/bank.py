@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -30,6 +31,9 @@ from qbaudit.analysis.model import Bank
 from qbaudit.analysis.vocabulary import code_key, normalise_answer, normalise_code, parse_difficulty, parse_item_type
 from qbaudit.i18n import tr
 
+if TYPE_CHECKING:
+    from qbaudit.analysis.inputs import ImportOptions
+
 _FIELDS = [
     "item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "stem", "options",
     *C.OPTIONS, "answer", "explanation", "revised", "attachments",
@@ -40,7 +44,7 @@ _OWN_CODE = re.compile(r"^[0-9]+$")
 
 
 def import_bank(path: str | Path, *, default_level: int | None = None, occupation: str | None = None,
-                columns: Sequence[str | None] | None = None) -> ImportResult[Bank]:
+                columns: Sequence[str | None] | None = None, options: ImportOptions | None = None) -> ImportResult[Bank]:
     """Import the bank at ``path``, whatever its format (see :mod:`qbaudit.analysis.importers.formats`).
 
     Args:
@@ -50,13 +54,30 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
         occupation: the occupation, when the file does not carry a column for it.
         columns: for a spreadsheet without a header row, the field of each column in order
             (canonical names such as ``"stem"``; None for a column not used).
+        options: the user's choices for a spreadsheet (sheets, header rows, column fields); documents and
+            exchange formats have no columns and ignore them.
     """
     from qbaudit.analysis.importers.formats import bank_table
 
-    table = bank_table(path, columns=columns)
+    table = _options_table(path, columns, options) if options is not None else bank_table(path, columns=columns)
     if isinstance(table, str):
         return ImportResult.failure(table)
     return build_bank(table, default_level=default_level, occupation=occupation)
+
+
+def _options_table(path: str | Path, columns: Sequence[str | None] | None, options: ImportOptions) -> Table | str:
+    """The mapped rows of a spreadsheet bank read as the user chose; other formats as usual."""
+    from qbaudit.analysis.importers.formats import bank_table, detect_format
+    from qbaudit.analysis.importers.reading import ReadError, read_bytes
+    from qbaudit.analysis.importers.table import load_table
+
+    try:
+        path, content = read_bytes(path)
+    except ReadError as exc:
+        return str(exc)
+    if detect_format(path, content) != "sheet":
+        return bank_table(path, columns=columns)
+    return load_table(path, "bank", columns=list(columns) if columns is not None else None, options=options)
 
 
 def build_bank(table: Table, *, default_level: int | None = None, occupation: str | None = None) -> ImportResult[Bank]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -32,6 +33,9 @@ from qbaudit.analysis.vocabulary import (
     parse_weight,
 )
 from qbaudit.i18n import tr
+
+if TYPE_CHECKING:
+    from qbaudit.analysis.inputs import ImportOptions
 
 _OWN_CODE = re.compile(r"^[0-9]+$")
 
@@ -63,16 +67,17 @@ def is_total_row(names: list[str | None]) -> bool:
     return any(is_total(name) for name in names)
 
 
-def import_blueprints(paths: str | Path | Sequence[str | Path], *,
-                      default_level: int | None = None) -> ImportResult[Blueprint]:
+def import_blueprints(paths: str | Path | Sequence[str | Path], *, default_level: int | None = None,
+                      options: ImportOptions | None = None) -> ImportResult[Blueprint]:
     """Import a blueprint kept in one workbook or split one workbook per level, as one blueprint.
 
     A workbook that names its level nowhere (no level column, sheets not named by level) takes the
     level its file name gives (``细目表-四级.xlsx``). The first file that cannot be imported fails
-    the whole, with the row issues of every file kept.
+    the whole, with the row issues of every file kept. ``options`` (sheets, header rows, column fields, by
+    sheet name) hold for every file.
     """
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    results = [import_blueprint(p, default_level=default_level) for p in paths]
+    results = [import_blueprint(p, default_level=default_level, options=options) for p in paths]
     if len(results) == 1:
         return results[0]
     issues = [i for r in results for i in r.issues]
@@ -87,11 +92,13 @@ def import_blueprints(paths: str | Path | Sequence[str | Path], *,
                         rows_taken=sum(r.rows_taken for r in results))
 
 
-def import_blueprint(path: str | Path, *, default_level: int | None = None) -> ImportResult[Blueprint]:
-    """Import the blueprint at ``path`` (one sheet per level, or a level column, or a level in the file name)."""
+def import_blueprint(path: str | Path, *, default_level: int | None = None,
+                     options: ImportOptions | None = None) -> ImportResult[Blueprint]:
+    """Import the blueprint at ``path`` (one sheet per level, or a level column, or a level in the file name),
+    read as ``options`` say (see :class:`~qbaudit.analysis.inputs.ImportOptions`)."""
     if default_level is None:
         default_level = parse_level(Path(path).stem)
-    table = load_table(path, "blueprint")
+    table = load_table(path, "blueprint", options=options)
     if isinstance(table, str):
         return ImportResult.failure(table)
     tiers = _tiers(table.frame)

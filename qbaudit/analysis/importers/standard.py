@@ -8,6 +8,7 @@ means the scope does not apply at that level.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -20,10 +21,14 @@ from qbaudit.analysis.model import RowRef, StandardWeight, StandardWeights
 from qbaudit.analysis.vocabulary import is_not_applicable, normalise_code, parse_weight
 from qbaudit.i18n import tr
 
+if TYPE_CHECKING:
+    from qbaudit.analysis.inputs import ImportOptions
 
-def import_standard(path: str | Path, *, default_level: int | None = None) -> ImportResult[StandardWeights]:
-    """Import the standard weight table at ``path``."""
-    table = load_table(path, "standard", wide_levels=True)
+
+def import_standard(path: str | Path, *, default_level: int | None = None,
+                    options: ImportOptions | None = None) -> ImportResult[StandardWeights]:
+    """Import the standard weight table at ``path``, read as ``options`` say (sheets, header rows, column fields)."""
+    table = load_table(path, "standard", wide_levels=True, options=options)
     if isinstance(table, str):
         return ImportResult.failure(table)
     name_columns = sorted(c for c in table.frame.columns if c.startswith("scope_name_"))

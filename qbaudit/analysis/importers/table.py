@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from qbaudit.analysis.importers.headers import (
     HeaderMatch,
     KindSpec,
+    _resolve,
     detect_header,
     header_preview,
     kind_spec,
@@ -23,9 +25,14 @@ from qbaudit.analysis.model import InputFile
 from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.i18n import tr
 
+if TYPE_CHECKING:
+    from qbaudit.analysis.inputs import ImportOptions
+
 SHEET = "__sheet"
 SHEET_LEVEL = "__sheet_level"
 KINDS = ("bank", "blueprint", "standard")
+LEVEL_WEIGHT = "level_weight_"  # the field of a wide standard's weight column of one level: level_weight_4
+MAX_TIERS = 4
 
 
 @dataclass
@@ -137,12 +144,123 @@ def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None]) -> 
     return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
 
 
+def sheet_key(sheet: RawSheet | str | None) -> str:
+    """How :class:`~qbaudit.analysis.inputs.ImportOptions` names a sheet: its name, "" for a CSV file."""
+    name = sheet.name if isinstance(sheet, RawSheet) else sheet
+    return name or ""
+
+
+def field_targets(spec: KindSpec, wide_levels: bool = False) -> list[str]:
+    """Every field a column of ``spec``'s kind can be given: tiered fields once per tier
+    (``scope_code_1`` …), and for a wide standard one weight column per level (``level_weight_4`` …)."""
+    targets: list[str] = []
+    for name, spec_field in spec.fields.items():
+        if spec_field.tiered:
+            targets += [f"{name}_{tier}" for tier in range(1, MAX_TIERS + 1)]
+        else:
+            targets.append(name)
+    if wide_levels:
+        targets += [f"{LEVEL_WEIGHT}{level}" for level in range(5, 0, -1)]
+    return targets
+
+
+def target_label(spec: KindSpec, target: str) -> str:
+    """The Chinese label of a field target (``scope_code_2`` → 考评范围代码·第2层, ``level_weight_4`` → 四级比重)."""
+    if target.startswith(LEVEL_WEIGHT):
+        from qbaudit.analysis.vocabulary import level_name
+
+        return tr("wizard.level_weight", level=level_name(int(target[len(LEVEL_WEIGHT):])))
+    return _field_label(spec, target)
+
+
+def header_at(sheet: RawSheet, spec: KindSpec, row_number: int, wide_levels: bool = False) -> HeaderMatch:
+    """The header of ``sheet`` taken from the row the user numbered ``row_number``, mapped through the synonyms
+    (a row naming no field gives a match without targets: the user maps its columns)."""
+    numbers = sheet.frame.get_column(ROW).to_list()
+    if row_number in numbers:
+        index = numbers.index(row_number)
+        row = sheet.frame.row(index, named=True)
+        match = _resolve(row, spec, wide_levels)
+        if match is None:
+            headers = {c: str(v) for c, v in row.items() if c != ROW and v is not None and str(v).strip()}
+            match = HeaderMatch(row_index=index, row_number=row_number, targets={}, headers=headers,
+                                ignored=list(headers))
+    else:  # below the last row: nothing to read under it
+        match = HeaderMatch(row_index=sheet.frame.height, row_number=row_number, targets={}, headers={})
+        index = sheet.frame.height
+    match.row_index = index
+    match.row_number = row_number
+    return match
+
+
+def _next_tier(match: HeaderMatch, name: str) -> str:
+    used = set(match.targets.values())
+    tier = next((t for t in range(1, 10) if f"{name}_{t}" not in used), 1)
+    return f"{name}_{tier}"
+
+
+def apply_fields(sheet: RawSheet, spec: KindSpec, match: HeaderMatch, overrides: dict[str, str | None],
+                 wide_levels: bool = False) -> HeaderMatch:
+    """Give the columns named in ``overrides`` (by their letter or number as shown) the field chosen by the user
+    (None: the column is not imported). A column that had the field before loses it."""
+    index_of = {label: index for index, label in enumerate(sheet.column_labels)}
+    valid = set(field_targets(spec, wide_levels))
+    chosen: dict[str, str | None] = {}
+    for label, target in overrides.items():
+        index = index_of.get(str(label))
+        if index is None or index >= len(sheet.data_columns):
+            continue
+        column = f"c{index}"
+        if target is not None and target not in valid:
+            target = _next_tier(match, target) if target in spec.fields and spec.fields[target].tiered else None
+        chosen[column] = target
+        match.targets.pop(column, None)
+        match.level_columns.pop(column, None)
+        match.duplicates = [c for c in match.duplicates if c != column]
+        match.ignored = [c for c in match.ignored if c != column]
+    for column, target in chosen.items():
+        if target is None:
+            if column in match.headers:
+                match.ignored.append(column)
+            continue
+        if target.startswith(LEVEL_WEIGHT):
+            match.level_columns[column] = int(target[len(LEVEL_WEIGHT):])
+        else:
+            for other, taken in list(match.targets.items()):
+                if taken == target:  # the field moves to the column the user chose
+                    del match.targets[other]
+                    match.ignored.append(other)
+            match.targets[column] = target
+        match.headers.setdefault(column, target_label(spec, target))
+    order = {f"c{index}": index for index in range(len(sheet.data_columns))}
+    match.targets = dict(sorted(match.targets.items(), key=lambda kv: order.get(kv[0], 0)))
+    return match
+
+
+def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
+                 options: ImportOptions | None = None) -> HeaderMatch | None:
+    """The header of ``sheet``: detected, or at the row the user chose, with the user's column fields applied."""
+    key = sheet_key(sheet)
+    forced = options.header_rows.get(key) if options is not None else None
+    overrides = options.fields.get(key) if options is not None else None
+    if forced is not None:
+        match: HeaderMatch | None = header_at(sheet, spec, int(forced), wide_levels)
+    else:
+        match = detect_header(sheet, spec, wide_levels=wide_levels)
+    if overrides:
+        if match is None:  # no header found: the user's fields name the columns, data from the first row
+            match = HeaderMatch(row_index=-1, row_number=0, targets={}, headers={})
+        apply_fields(sheet, spec, match, overrides, wide_levels)
+    return match
+
+
 def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, columns: list[str | None] | None = None,
-               raw: RawFile | None = None) -> Table | str:
+               raw: RawFile | None = None, options: ImportOptions | None = None) -> Table | str:
     """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message.
 
     ``columns`` gives the field of each column of a file without a header row (see :func:`fixed_header`);
-    ``raw`` is the file when the caller has read it already.
+    ``raw`` is the file when the caller has read it already; ``options`` are the user's choices in the import
+    wizard (which sheets, which header row, which field each column holds).
     """
     spec = kind_spec(kind)
     if raw is None:
@@ -157,11 +275,19 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
     used: list[str | None] = []
     missing_by_sheet: list[tuple[str | None, list[str]]] = []
     rows_rejected = 0
+    chosen = set(options.sheets) if options is not None and options.sheets is not None else None
     for sheet in raw.sheets:
         content_rows = _content_rows(sheet)
         if content_rows == 0:
             continue
-        match = detect_header(sheet, spec, wide_levels=wide_levels) if columns is None else fixed_header(sheet, spec, columns)
+        if chosen is not None and sheet.name is not None and sheet.name not in chosen:
+            issues.append(RowIssue(raw.name, sheet.name, None, None, tr("wizard.sheet_skipped", rows=content_rows),
+                                   Severity.INFO))
+            continue
+        if columns is not None:
+            match = fixed_header(sheet, spec, columns)
+        else:
+            match = sheet_header(sheet, spec, wide_levels, options)
         if match is None:
             issues.append(
                 RowIssue(raw.name, sheet.name, None, None,
@@ -208,6 +334,8 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
         frames.append(frame)
         used.append(sheet.name)
     if not frames:
+        if chosen is not None and not missing_by_sheet and not any(s.name in chosen for s in raw.sheets):
+            return tr("wizard.no_sheet_chosen", file=raw.name, kind=spec.label)
         if missing_by_sheet:
             sheet_name, missing = missing_by_sheet[0]
             message = _missing_message(spec, raw.name, sheet_name if len(raw.sheets) > 1 else None, missing)
