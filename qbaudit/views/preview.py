@@ -43,6 +43,7 @@ def run_preview(page_class: type, argv: list[str] | None = None) -> int:
     page.show()
     page.activated()
     if png is not None:
+        ctx.tasks.wait()  # let work the page started (charts …) deliver before the picture is taken
         app.processEvents()
         page.grab().save(str(png))
         return 0

@@ -1,0 +1,380 @@
+"""The 报告 page: export the audit's documents (审核报告, 问题清单, 整改通知书, 检查结论) off the GUI thread,
+and list the exports the audit record keeps (file, SHA-256, time) with a way to open their folder.
+
+Each document is written by :meth:`~qbaudit.workbench.Workbench.export` on the task runner; the notice is
+offered only where :func:`~qbaudit.report.notice_refusal` allows it, and its button says why not otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qbaudit.i18n import tr
+from qbaudit.views.pages.base import Page
+from qbaudit.views.sheet_model import local_time
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+KINDS = ("report", "problems", "notice", "findings")
+SUFFIXES = {"report": (".docx",), "problems": (".xlsx", ".docx"), "notice": (".docx",), "findings": (".xlsx",)}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def default_name(kind: str, institution: str, day: dt.date | None = None) -> str:
+    """``审核报告-<机构>-<日期>.docx`` and the like, safe as a file name."""
+    day = day or dt.date.today()
+    name = _UNSAFE.sub("_", institution).strip("_.") or tr("report.export_unnamed")
+    return tr(f"report.export_file_{kind}", institution=name, date=day.isoformat()) + SUFFIXES[kind][0]
+
+
+def size_text(size: int) -> str:
+    """A file size as people read it (``12.3 KB``)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class ExportsModel(QAbstractTableModel):
+    """The exports recorded in the audit: revision, kind, file, SHA-256 (short), size, time."""
+
+    COLUMNS = ("revision", "kind", "file", "sha256", "size", "time")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[Any, ...] = ()
+
+    def set_exports(self, exports: Any) -> None:
+        """Show ``exports`` (:class:`~qbaudit.store.ExportInfo`), newest first."""
+        self.beginResetModel()
+        self._rows = tuple(reversed(tuple(exports or ())))
+        self.endResetModel()
+
+    def export_at(self, row: int) -> Any:
+        """The :class:`~qbaudit.store.ExportInfo` at ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names and default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return tr(f"report.exports_col_{self.COLUMNS[section]}") if 0 <= section < len(self.COLUMNS) else None
+        return str(section + 1)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        export = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "revision":
+                return tr("report.exports_revision", number=export.revision)
+            if column == "kind":
+                return tr(f"report.export_kind_{export.kind}") if export.kind in KINDS else export.kind
+            if column == "file":
+                return export.file_name
+            if column == "sha256":
+                return export.sha256[:12]
+            if column == "size":
+                return size_text(export.size)
+            return local_time(export.at)
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("sha256", "file"):
+            return export.sha256 if column == "sha256" else export.file_name
+        return None
+
+
+class ReportPage(Page):
+    """Export the audit's documents and see what was exported."""
+
+    key = "report"
+    title_key = "report.page_title"  # report.title is the Word report's own title
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.last_outcome: Any = None  # the ReportOutcome of the last export (None after a failure)
+        self.last_error: str | None = None
+        self._paths: dict[str, Path] = {}  # file name → where it was written this session
+        self._busy = False
+        self._build()
+        self.ctx.tasks.progress.connect(self._progress)
+        self.audit_opened()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("reportState")
+        self.state_label.setWordWrap(True)
+        self.state_label.setStyleSheet("font-size: 14px;")
+        layout.addWidget(self.state_label)
+
+        box = QGroupBox(tr("report.export_heading"))
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(16)
+        self.buttons: dict[str, QPushButton] = {}
+        self.notes: dict[str, QLabel] = {}
+        for row, kind in enumerate(KINDS):
+            button = QPushButton(tr(f"report.export_button_{kind}"))
+            button.setObjectName(f"export_{kind}")
+            button.setMinimumWidth(170)
+            button.clicked.connect(lambda _checked=False, k=kind: self.export(k))
+            note = QLabel(tr(f"report.export_about_{kind}"))
+            note.setWordWrap(True)
+            note.setObjectName(f"note_{kind}")
+            grid.addWidget(button, row, 0)
+            grid.addWidget(note, row, 1)
+            self.buttons[kind], self.notes[kind] = button, note
+        grid.setColumnStretch(1, 1)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        grid.addWidget(self.progress, len(KINDS), 0, 1, 2)
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("exportOutcome")
+        self.outcome_label.setWordWrap(True)
+        self.outcome_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.outcome_label, len(KINDS) + 1, 0, 1, 2)
+        layout.addWidget(box)
+
+        listed = QGroupBox(tr("report.exports_heading"))
+        inner = QVBoxLayout(listed)
+        self.exports_model = ExportsModel(self)
+        self.exports_table = QTableView()
+        self.exports_table.setObjectName("exportsTable")
+        self.exports_table.setModel(self.exports_model)
+        self.exports_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.exports_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.exports_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.exports_table.verticalHeader().setVisible(False)
+        header = self.exports_table.horizontalHeader()
+        for column, width in enumerate((70, 90, 300, 110, 80, 140)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.exports_table.selectionModel().selectionChanged.connect(
+            lambda *_: self.open_button.setEnabled(self._folder() is not None))
+        inner.addWidget(self.exports_table)
+        self.exports_empty = QLabel(tr("report.exports_none"))
+        self.exports_empty.setStyleSheet("color: #7f7f7f;")
+        inner.addWidget(self.exports_empty)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.open_button = QPushButton(tr("report.open_folder"))
+        self.open_button.setObjectName("openFolder")
+        self.open_button.clicked.connect(self.open_folder)
+        row.addWidget(self.open_button)
+        inner.addLayout(row)
+        layout.addWidget(listed, 1)
+
+    # --- hooks ---------------------------------------------------------------------------------
+
+    def audit_opened(self) -> None:
+        """Show the documents of the audit just opened."""
+        self._paths.clear()
+        self.last_outcome = None
+        self.outcome_label.clear()
+        self._refresh()
+
+    def audit_changed(self, what: str) -> None:
+        """Any change may change what can be exported (the grade, the signature) and the exports."""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        bench = self.ctx.workbench
+        view = bench.view if bench is not None else None
+        self.exports_model.set_exports(view.exports if view is not None else ())
+        self.exports_empty.setVisible(self.exports_model.rowCount() == 0)
+        self.open_button.setEnabled(self._folder() is not None)
+        if view is None:
+            self.state_label.setText(tr("report.page_no_audit"))
+            for kind in KINDS:
+                self.buttons[kind].setEnabled(False)
+            return
+        self.state_label.setText(self._state_text(view))
+        refusals = self.refusals()
+        for kind in KINDS:
+            refusal = refusals.get(kind)
+            self.buttons[kind].setEnabled(refusal is None and not self._busy)
+            self.buttons[kind].setToolTip(refusal or "")
+            text = tr(f"report.export_about_{kind}")
+            self.notes[kind].setText(text if refusal is None else f"{text}<br><span style='color:#9c5700'>"
+                                                                  f"{refusal}</span>")
+
+    @staticmethod
+    def _state_text(view: Any) -> str:
+        result, revision = view.result, view.revision
+        grade = result.grade or tr("report.page_grade_pending")
+        total = f"{result.total:g}" if result.total is not None else "—"
+        if revision.signed:
+            return tr("report.page_signed", number=revision.number, by=revision.signed_by or "", total=total,
+                      grade=grade)
+        return tr("report.page_draft", number=revision.number, total=total, grade=grade)
+
+    def refusals(self) -> dict[str, str]:
+        """Kind → why it cannot be exported now (kinds that can are absent)."""
+        bench = self.ctx.workbench
+        if bench is None:
+            return {kind: tr("report.page_no_audit") for kind in KINDS}
+        if bench.view.run is None:
+            return {kind: tr("report.page_no_run") for kind in KINDS}
+        from qbaudit.report import notice_refusal
+
+        data = bench.report_data()
+        refusal = notice_refusal(data)
+        if refusal and not bench.view.revision.signed:
+            refusal = tr("report.notice_unsigned", number=bench.view.revision.number)  # the core's names the CLI
+        return {"notice": refusal} if refusal else {}
+
+    # --- exporting -----------------------------------------------------------------------------
+
+    def default_folder(self) -> Path:
+        """Where the save dialog opens: the last folder used, else the Documents folder."""
+        last = getattr(self.ctx.settings, "last_folder", None)
+        if last and Path(last).is_dir():
+            return Path(last)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def _ask_path(self, kind: str) -> Path | None:
+        bench = self.ctx.workbench
+        suggested = self.default_folder() / default_name(kind, bench.view.institution)
+        filters = ";;".join(tr(f"report.filter_{suffix[1:]}") for suffix in SUFFIXES[kind])
+        chosen, selected = QFileDialog.getSaveFileName(self.ctx.window or self, tr(f"report.export_button_{kind}"),
+                                                       str(suggested), filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() not in SUFFIXES[kind]:
+            suffix = next((s for s in SUFFIXES[kind] if s[1:] in selected), SUFFIXES[kind][0])
+            path = path.with_name(path.name + suffix)
+        return path
+
+    def export(self, kind: str, path: str | Path | None = None) -> bool:
+        """Write document ``kind`` (report, problems, notice, findings) to ``path`` (asked for when None) on
+        the task runner; True when the export started. ``last_outcome`` holds the result when it is done."""
+        bench = self.ctx.workbench
+        if bench is None or kind not in KINDS or self._busy:
+            return False
+        refusal = self.refusals().get(kind)
+        if refusal is not None:
+            self.ctx.error(refusal)
+            return False
+        target = Path(path) if path is not None else self._ask_path(kind)
+        if target is None:
+            return False
+        self._busy = True
+        self.last_error = None
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self._set_buttons(False)
+        self.ctx.tasks.start(tr(f"report.task_{kind}"), lambda state: bench.export(kind, target, state),
+                             done=lambda outcome: self._done(kind, target, outcome),
+                             failed=self._failed, cancelled=self._cancelled)
+        return True
+
+    def _set_buttons(self, enabled: bool) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(enabled)
+
+    def _progress(self, fraction: float, _text: str) -> None:
+        if self._busy:
+            self.progress.setValue(int(fraction * 100))
+
+    def _finish(self) -> None:
+        self._busy = False
+        self.progress.setVisible(False)
+
+    def _done(self, kind: str, target: Path, outcome: Any) -> None:
+        self._finish()
+        self.last_outcome = outcome
+        written = Path(getattr(outcome, "path", target))
+        self._paths[written.name] = written
+        self._remember_folder(written.parent)
+        lines = [tr("report.export_done", kind=tr(f"report.export_kind_{kind}"), file=str(written))]
+        lines += list(getattr(outcome, "warnings", []) or [])
+        self.outcome_label.setText("\n".join(lines))
+        self.ctx.status.emit(lines[0])
+        self.ctx.changed.emit("export")
+
+    def _failed(self, message: str, details: str) -> None:
+        self._finish()
+        self.last_outcome = None
+        self.last_error = message
+        self.outcome_label.setText("")
+        self._refresh()
+        self.ctx.error(message, details)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self.last_outcome = None
+        self._refresh()
+
+    def _remember_folder(self, folder: Path) -> None:
+        settings = self.ctx.settings
+        if settings is None or getattr(settings, "last_folder", None) == str(folder):
+            return
+        settings.last_folder = str(folder)
+        try:
+            from qbaudit.settings import save_settings
+
+            save_settings(settings)
+        except Exception:  # noqa: BLE001 - remembering the folder is a convenience; the export succeeded
+            pass
+
+    # --- the exports ---------------------------------------------------------------------------
+
+    def _folder(self) -> Path | None:
+        rows = self.exports_table.selectionModel().selectedRows()
+        if rows:
+            known = self._paths.get(self.exports_model.export_at(rows[0].row()).file_name)
+            if known is not None:
+                return known.parent
+        if self.last_outcome is not None:
+            return Path(self.last_outcome.path).parent
+        last = getattr(self.ctx.settings, "last_folder", None)
+        return Path(last) if last and Path(last).is_dir() else None
+
+    def open_folder(self) -> Path | None:
+        """Open the folder of the selected export (or of the last one) in the file manager."""
+        folder = self._folder()
+        if folder is None:
+            self.ctx.error(tr("report.no_folder"))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return folder
+
+
+if __name__ == "__main__":
+    from qbaudit.views.preview import run_preview
+
+    sys.exit(run_preview(ReportPage))
