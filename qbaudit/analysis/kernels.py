@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, nogil=True, inline="always")
 def _bigram_hash(first: np.uint32, second: np.uint32) -> np.uint32:
     h = (np.uint64(first) << np.uint64(21)) | np.uint64(second)
     h *= np.uint64(0x9E3779B97F4A7C15)
@@ -42,7 +42,7 @@ def _bigram_hash(first: np.uint32, second: np.uint32) -> np.uint32:
     return np.uint32(h >> np.uint64(32))
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, nogil=True, parallel=True)
 def minhash_bigrams(codes, offsets, a, b):  # pragma: no cover - compiled
     """MinHash signatures of the character-bigram sets of many texts.
 
@@ -77,7 +77,7 @@ def minhash_bigrams(codes, offsets, a, b):  # pragma: no cover - compiled
     return signatures
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, nogil=True, parallel=True)
 def band_keys(signatures, bands, rows):  # pragma: no cover - compiled
     """One 64-bit key per text and band, hashing the band's ``rows`` signature values."""
     n = signatures.shape[0]
@@ -93,7 +93,7 @@ def band_keys(signatures, bands, rows):  # pragma: no cover - compiled
     return keys
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _grow(array, size):  # pragma: no cover - compiled
     bigger = np.empty(max(16, size * 2), dtype=array.dtype)
     bigger[:size] = array[:size]
@@ -104,7 +104,7 @@ _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _ONES = np.uint64(0x0101010101010101)
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, nogil=True, inline="always")
 def _equal_bytes(x: np.uint64) -> np.int64:
     """How many of the eight bytes of ``x`` are zero."""
     y = (x & _LOW7) + _LOW7  # high bit set where the low seven bits are not all zero
@@ -112,7 +112,7 @@ def _equal_bytes(x: np.uint64) -> np.int64:
     return np.int64(((y >> np.uint64(7)) * _ONES) >> np.uint64(56))
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, nogil=True, parallel=True)
 def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover
     """Pairs of texts that share a band key, filtered before anything leaves compiled code.
 
@@ -188,7 +188,7 @@ def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):
     return first, second
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, nogil=True, inline="always")
 def _mix64(value: np.uint64) -> np.uint64:
     value ^= value >> np.uint64(31)
     value *= np.uint64(0x7FB5D329728EA185)
@@ -198,7 +198,7 @@ def _mix64(value: np.uint64) -> np.uint64:
     return value
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cover - compiled
     """Shared elements of two ascending sets, stopping once ``need`` is out of reach (then < need)."""
     a, b, overlap = 0, 0, 0
@@ -218,7 +218,7 @@ def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cov
     return overlap
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def set_similarity_join(members, offsets, min_jaccard):  # pragma: no cover - compiled
     """All pairs of sets with Jaccard ≥ ``min_jaccard``, exactly, by the pigeonhole principle.
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.textnorm import as_list
 from qbaudit.i18n import tr
 
 # MinHash/LSH settings, chosen by measurement on generated banks (bench/bench_similarity.py; recall
@@ -144,8 +145,8 @@ def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = 
     frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_row_index("position")
     frame = frame.filter(pl.col("text") != "")
     groups = frame.group_by("text", maintain_order=True).agg(pl.col("position"))
-    distinct = groups.get_column("text").to_list()
-    members = groups.get_column("position").to_list()
+    distinct = as_list(groups.get_column("text"))
+    members = as_list(groups.get_column("position"))
     checkpoint(state, 0.1, tr("similarity.searching", count=len(distinct)))
     first, second = candidate_pairs(distinct, threshold, min_jaccard, bands, rows)
     checkpoint(state, 0.7, tr("similarity.verifying", count=len(first)))

@@ -42,3 +42,14 @@ def normalised_texts(items: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
         pl.concat_str([pl.col("stem"), pl.col("options")], separator=SEPARATOR)
     )
     return out.with_columns(text.alias("text"))
+
+
+def as_list(series: pl.Series, chunk: int = 4096) -> list:
+    """``series.to_list()`` in slices: building Python objects holds the GIL, and one call over a
+    100 000-row column would hold it long enough to freeze the window's thread for a moment."""
+    if len(series) <= chunk:
+        return series.to_list()
+    out: list = []
+    for start in range(0, len(series), chunk):
+        out.extend(series.slice(start, chunk).to_list())
+    return out

@@ -35,7 +35,7 @@ from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.similarity import PairArrays, clusters, similar_pairs
-from qbaudit.analysis.textnorm import clean, normalised_texts
+from qbaudit.analysis.textnorm import as_list, clean, normalised_texts
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
@@ -128,7 +128,7 @@ class SimilarityAnalysis:
     @cached_property
     def pairs(self) -> list[ItemPair]:
         """Every similar pair that passes the (short-stem) threshold, classed and clustered."""
-        texts = self.texts.get_column("text").to_list()
+        texts = as_list(self.texts.get_column("text"))
         found: PairArrays = similar_pairs(texts, self.threshold)
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
         short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
@@ -152,10 +152,10 @@ class SimilarityAnalysis:
         )
         keys: dict[str, list[int]] = defaultdict(list)
         cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
-        item_types = frame.get_column(C.ITEM_TYPE).to_list()
-        answers = frame.get_column(C.ANSWER).to_list()
-        stems = frame.get_column("__stem").to_list()
-        options = cleaned.rows()
+        item_types = as_list(frame.get_column(C.ITEM_TYPE))
+        answers = as_list(frame.get_column(C.ANSWER))
+        stems = as_list(frame.get_column("__stem"))
+        options = [row for start in range(0, cleaned.height, 4096) for row in cleaned.slice(start, 4096).rows()]
         for position, (kind, answer) in enumerate(zip(item_types, answers, strict=True)):
             if not answer:
                 continue
@@ -174,9 +174,9 @@ class SimilarityAnalysis:
         if not keys:
             return []
         patterns = list(keys)
-        matches = frame.select(
+        matches = as_list(frame.select(
             pl.col("__stem").str.extract_many(patterns, overlapping=True).alias("__hits")
-        ).get_column("__hits").to_list()
+        ).get_column("__hits"))
         similar = {(p.first, p.second) for p in self.pairs}
         levels = self.items[C.LEVEL].to_numpy()
         found: set[tuple[int, int, str]] = set()
@@ -207,11 +207,20 @@ def _display_text(item: Any) -> str:
     return f"{stem} {options}".strip()
 
 
+_DISPLAY = [C.ITEM_ID, C.LEVEL, C.SOURCE_ROW, C.STEM, *C.OPTIONS]
+
+
+def _records(items: Any, positions: list[int]) -> list[dict[str, Any]]:
+    """The rows at ``positions`` as dicts, gathered at once (row-by-row iloc is slow on Arrow columns)."""
+    return items.iloc[np.asarray(positions, dtype=np.int64)][_DISPLAY].to_dict("records") if positions else []
+
+
 def _pair_rows(ctx: CheckContext, pairs: list[ItemPair]) -> list[dict[str, Any]]:
     items = ctx.bank.items
+    firsts = _records(items, [p.first for p in pairs])
+    seconds = _records(items, [p.second for p in pairs])
     rows = []
-    for pair in pairs:
-        a, b = items.iloc[pair.first], items.iloc[pair.second]
+    for pair, a, b in zip(pairs, firsts, seconds, strict=True):
         rows.append({
             "cluster": pair.cluster + 1,
             "item_a": a[C.ITEM_ID], "level_a": ctx.level_label(int(a[C.LEVEL])), "row_a": int(a[C.SOURCE_ROW]),
@@ -293,9 +302,10 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
 
 def _hint_evidence(ctx: CheckContext, hints: list[tuple[int, int, str]]) -> Evidence:
     items = ctx.bank.items
+    firsts = _records(items, [h[0] for h in hints])
+    seconds = _records(items, [h[1] for h in hints])
     rows = []
-    for revealed, revealing, text in hints:
-        a, b = items.iloc[revealed], items.iloc[revealing]
+    for (_, _, text), a, b in zip(hints, firsts, seconds, strict=True):
         rows.append({"revealed": a[C.ITEM_ID], "row_revealed": int(a[C.SOURCE_ROW]), "revealing": b[C.ITEM_ID],
                      "row_revealing": int(b[C.SOURCE_ROW]), "excerpt_key": excerpt(text),
                      "excerpt_revealing": excerpt(b[C.STEM])})
@@ -379,9 +389,11 @@ def check_sensitive_wording(ctx: CheckContext) -> list[Finding]:
     candidates = frame.with_row_index("position").filter(pl.col("text").str.contains_any(words.screen_words))
     flagged: dict[int, list[dict[str, Any]]] = defaultdict(list)
     levels = items[C.LEVEL].to_numpy()
+    ids = items[C.ITEM_ID].to_numpy(dtype=object)
+    source_rows = items[C.SOURCE_ROW].to_numpy()
     for position, text in candidates.iter_rows():
         for category, matched, at in screen_text(text, words):
-            item = items.iloc[position]
+            item = {C.ITEM_ID: ids[position], C.SOURCE_ROW: source_rows[position]}
             context = text[max(0, at - 10): at + 20]
             flagged[int(levels[position])].append({
                 "item_id": item[C.ITEM_ID], "row": int(item[C.SOURCE_ROW]), "category": category,
