@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def export_report(self) -> None:
         """Ctrl+E: the report page, to export the report."""
-        self._page_call("report", "choose_and_export", "report")
+        self._page_call("report", "export", "report")
 
     def about(self) -> None:
         """Help › About."""
