@@ -131,6 +131,8 @@ def measured_text(finding: Finding) -> str:
     """The measured value with its unit."""
     if finding.measured is None or finding.measured == "":
         return "—"
+    if isinstance(finding.measured, str):  # a verdict in words (容量不足) takes no unit
+        return finding.measured
     return f"{number_text(finding.measured)}{_unit(finding)}"
 
 

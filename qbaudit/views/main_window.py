@@ -175,7 +175,11 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(tr("window.cancel"), self)
         self.cancel_button.setObjectName("cancelTask")
         self.cancel_button.clicked.connect(self.tasks.cancel)
-        for widget in (self.audit_label, self.inputs_label, self.state_label):
+        for index, widget in enumerate((self.audit_label, self.inputs_label, self.state_label)):
+            if index:
+                separator = QLabel("｜", self)
+                separator.setStyleSheet("color:#999;")
+                status.addWidget(separator)
             status.addWidget(widget)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)

@@ -778,11 +778,13 @@ class ImportWizard(QWizard):
             preview = self.previews.get(path)
             if preview is None or isinstance(preview, str) or not preview.needs_mapping:
                 continue
+            # Sheets with no header the importer can find (a 说明 sheet) start unticked, unless none has one.
+            any_header = any(s.header_row is not None for s in preview.sheets)
             for sheet in preview.sheets:
                 if sheet.key in self._sheet_of:
                     continue
                 self._sheet_of[sheet.key] = sheet
-                self._chosen.setdefault(sheet.key, True)
+                self._chosen.setdefault(sheet.key, sheet.header_row is not None or sheet.name is None or not any_header)
                 self._header[sheet.key] = sheet.header_row
                 self._detected_header[sheet.key] = sheet.header_row
                 self._mapping[sheet.key] = dict(sheet.detected)

@@ -360,7 +360,9 @@ class SheetPage(Page):
     def _update_summary(self, view: Any) -> None:
         sheet, result, revision = view.sheet, view.result, view.revision
         self.sheet_name_label.setText(sheet.name)
-        self.total_label.setText(tr("sheet.total", total=self.total_text(), max=number_text(sheet.total))
+        provisional = bool(result.unconfirmed or result.open_lines)  # counts suggestions nobody has confirmed yet
+        self.total_label.setText(tr("sheet.total_provisional" if provisional else "sheet.total", total=self.total_text(),
+                                    max=number_text(sheet.total))
                                  if result.total is not None else tr("sheet.no_count", count=result.no_count))
         colour = grade_colour(sheet, result.grade)
         self.grade_label.setText(tr("sheet.grade", grade=f"<span style='color:{colour}; font-weight:bold; "
