@@ -25,69 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from qbaudit.i18n import tr
+from qbaudit.views.models import RecordsTableModel
 from qbaudit.views.pages.base import Page
 from qbaudit.views.sheet_model import local_time, number_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class _ListModel(QAbstractTableModel):
-    """A read-only table over a tuple of records; subclasses say the columns and the cells."""
-
-    COLUMNS: tuple[str, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[Any, ...] = ()
-        self._view: Any = None
-
-    def set_view(self, view: Any) -> None:
-        """Show the records of ``view`` (None empties the model)."""
-        self.beginResetModel()
-        self._view = view
-        self._rows = tuple(self.records(view)) if view is not None else ()
-        self.endResetModel()
-
-    def records(self, view: Any) -> Any:
-        """The records of ``view`` this model lists."""
-        raise NotImplementedError
-
-    def cell(self, record: Any, column: str) -> str:
-        """The text of one cell."""
-        raise NotImplementedError
-
-    def tooltip(self, record: Any, column: str) -> str | None:
-        """The tooltip of one cell (None: none)."""
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names and default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return tr(f"info.col_{self.COLUMNS[section]}") if 0 <= section < len(self.COLUMNS) else None
-        return str(section + 1)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        record, column = self._rows[index.row()], self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(record, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(record, column)
-        return None
-
-
-class RevisionsModel(_ListModel):
+class RevisionsModel(RecordsTableModel):
     """The audit's revisions: number, created, based on, state, signer, time, total, grade, fingerprint."""
 
+    HEADER_KEY = "info.col_"
     COLUMNS = ("revision", "created", "based_on", "state", "signed_by", "signed_at", "total", "grade", "sha256")
 
     def records(self, view: Any) -> Any:
@@ -116,9 +64,10 @@ class RevisionsModel(_ListModel):
         return record.signed_sha256 if column == "sha256" and record.signed_sha256 else None
 
 
-class InputsModel(_ListModel):
+class InputsModel(RecordsTableModel):
     """The inputs of the last check run: kind, file, SHA-256, size, rows taken and rejected."""
 
+    HEADER_KEY = "info.col_"
     COLUMNS = ("kind", "file", "sha256", "size", "rows", "rejected")
 
     def records(self, view: Any) -> Any:
@@ -143,9 +92,10 @@ class InputsModel(_ListModel):
         return record.sha256 if column == "sha256" else None
 
 
-class ChangesModel(_ListModel):
+class ChangesModel(RecordsTableModel):
     """Every change of a decision in the revision: when, who, what, old → new, why."""
 
+    HEADER_KEY = "info.col_"
     COLUMNS = ("time", "by", "target", "old", "new", "reason")
 
     def records(self, view: Any) -> Any:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from qbaudit.i18n import tr
+from qbaudit.views.models import RecordsTableModel
 from qbaudit.views.pages.base import Page
 from qbaudit.views.sheet_model import local_time
 
@@ -56,57 +57,35 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-class ExportsModel(QAbstractTableModel):
+class ExportsModel(RecordsTableModel):
     """The exports recorded in the audit: revision, kind, file, SHA-256 (short), size, time."""
 
+    HEADER_KEY = "report.exports_col_"
     COLUMNS = ("revision", "kind", "file", "sha256", "size", "time")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[Any, ...] = ()
 
     def set_exports(self, exports: Any) -> None:
         """Show ``exports`` (:class:`~qbaudit.store.ExportInfo`), newest first."""
-        self.beginResetModel()
-        self._rows = tuple(reversed(tuple(exports or ())))
-        self.endResetModel()
+        self.set_records(reversed(tuple(exports or ())))
 
     def export_at(self, row: int) -> Any:
         """The :class:`~qbaudit.store.ExportInfo` at ``row``."""
-        return self._rows[row]
+        return self.record_at(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names and default
-        return 0 if parent.isValid() else len(self._rows)
+    def cell(self, export: Any, column: str) -> str:
+        if column == "revision":
+            return tr("report.exports_revision", number=export.revision)
+        if column == "kind":
+            return tr(f"report.export_kind_{export.kind}") if export.kind in KINDS else export.kind
+        if column == "file":
+            return export.file_name
+        if column == "sha256":
+            return export.sha256[:12]
+        if column == "size":
+            return size_text(export.size)
+        return local_time(export.at)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return tr(f"report.exports_col_{self.COLUMNS[section]}") if 0 <= section < len(self.COLUMNS) else None
-        return str(section + 1)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        export = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == "revision":
-                return tr("report.exports_revision", number=export.revision)
-            if column == "kind":
-                return tr(f"report.export_kind_{export.kind}") if export.kind in KINDS else export.kind
-            if column == "file":
-                return export.file_name
-            if column == "sha256":
-                return export.sha256[:12]
-            if column == "size":
-                return size_text(export.size)
-            return local_time(export.at)
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("sha256", "file"):
+    def tooltip(self, export: Any, column: str) -> str | None:
+        if column in ("sha256", "file"):
             return export.sha256 if column == "sha256" else export.file_name
         return None
 
