@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from qbaudit.i18n import tr
+from qbaudit.views.models import RecordsTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,24 +51,15 @@ def departs(row: Any) -> bool:
                                                           and decision.score != suggestion.score)
 
 
-class SheetModel(QAbstractTableModel):
+class SheetModel(RecordsTableModel):
     """The lines of the audit's sheet: 一级指标, line, criterion, maximum, suggestion, decision, reason."""
 
+    HEADER_KEY = "sheet.col_"
     COLUMNS = ("group", "line", "criterion", "max", "suggested", "decided", "reason")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._view: Any = None
-        self._rows: tuple[Any, ...] = ()
-
-    # --- feeding ------------------------------------------------------------------------------
-
-    def set_view(self, view: Any) -> None:
-        """Show the lines of ``view`` (an :class:`~qbaudit.store.AuditView`; None empties the model)."""
-        self.beginResetModel()
-        self._view = view
-        self._rows = tuple(view.result.lines) if view is not None else ()
-        self.endResetModel()
+    def records(self, view: Any) -> Any:
+        """The line results of ``view`` (an :class:`~qbaudit.store.AuditView`)."""
+        return view.result.lines
 
     def line_result(self, row: int) -> Any:
         """The :class:`~qbaudit.analysis.sheets.LineResult` at ``row``."""
@@ -78,22 +70,6 @@ class SheetModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self._rows) if r.line.id == line_id), -1)
 
     # --- the model ----------------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names and default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.COLUMNS):
-                return tr(f"sheet.col_{self.COLUMNS[section]}")
-            return None
-        return str(section + 1)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -150,20 +126,15 @@ class SheetModel(QAbstractTableModel):
         return QBrush(_DEPARTED_COLOUR) if departs(row) else None
 
 
-class VetoModel(QAbstractTableModel):
+class VetoModel(RecordsTableModel):
     """The sheet's veto items: id, text, whether it occurred, the description."""
 
+    HEADER_KEY = "sheet.col_"
     COLUMNS = ("veto_id", "veto_text", "occurred", "description")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[Any, ...] = ()
-
-    def set_view(self, view: Any) -> None:
-        """Show the veto items of ``view`` (None empties the model)."""
-        self.beginResetModel()
-        self._rows = tuple(view.result.vetoes) if view is not None else ()
-        self.endResetModel()
+    def records(self, view: Any) -> Any:
+        """``(Veto, VetoDecision | None)`` of ``view``'s sheet."""
+        return view.result.vetoes
 
     def veto_row(self, row: int) -> tuple[Any, Any]:
         """``(Veto, VetoDecision | None)`` at ``row``."""
@@ -172,20 +143,6 @@ class VetoModel(QAbstractTableModel):
     def row_of(self, veto_id: str) -> int:
         """The row of veto ``veto_id`` (-1 when absent)."""
         return next((i for i, (veto, _) in enumerate(self._rows) if veto.id == veto_id), -1)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return tr(f"sheet.col_{self.COLUMNS[section]}") if 0 <= section < len(self.COLUMNS) else None
-        return str(section + 1)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
