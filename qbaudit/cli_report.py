@@ -64,22 +64,19 @@ def _print_outcome(console: Any, key: str, outcome: Any) -> None:
 
 def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> list[tuple[str, Path]]:
     """Write the documents asked for; returns ``(kind, path)`` of each written. Raises OSError."""
-    from qbaudit.report import write_findings_export, write_notice, write_problem_list, write_report
+    from qbaudit.report import write_document
 
-    written = []
     out = getattr(args, "out", None) or getattr(args, "report", None)
-    if out is not None:
-        _print_outcome(console, "cli_report.report_written", write_report(data, out))
-        written.append(("report", out))
-    if args.problems is not None:
-        _print_outcome(console, "cli_report.problems_written", write_problem_list(data, args.problems))
-        written.append(("problems", args.problems))
-    if args.findings is not None:
-        _print_outcome(console, "cli_report.findings_written", write_findings_export(data, args.findings))
-        written.append(("findings", args.findings))
-    if notice and args.notice is not None:
-        _print_outcome(console, "cli_report.notice_written", write_notice(data, args.notice, authority=args.authority))
-        written.append(("notice", args.notice))
+    wanted = [("report", out), ("problems", args.problems), ("findings", args.findings)]
+    if notice:
+        wanted.append(("notice", args.notice))
+    written = []
+    for kind, path in wanted:
+        if path is None:
+            continue
+        outcome = write_document(kind, data, path, authority=getattr(args, "authority", None))
+        _print_outcome(console, f"cli_report.{kind}_written", outcome)
+        written.append((kind, path))
     return written
 
 

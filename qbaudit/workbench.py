@@ -25,9 +25,6 @@ from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
 
-EXPORT_KINDS = ("report", "problems", "notice", "findings")
-
-
 @dataclass(frozen=True)
 class Source:
     """Where an input comes from and how it is read."""
@@ -228,15 +225,9 @@ class Workbench:
         Returns the :class:`~qbaudit.report.ReportOutcome`. Raises :class:`WorkbenchError` when the
         document does not apply (a notice for an audit that is not 不合格) or the file cannot be written.
         """
-        from qbaudit.report import (
-            notice_refusal,
-            write_findings_export,
-            write_notice,
-            write_problem_list,
-            write_report,
-        )
+        from qbaudit.report import DOCUMENTS, notice_refusal, write_document
 
-        if kind not in EXPORT_KINDS:
+        if kind not in DOCUMENTS:
             raise ValueError(f"unknown export kind {kind!r}")
         state = state or NullState()
         if self.view.run is None:
@@ -244,18 +235,12 @@ class Workbench:
         checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
         data = self.report_data()
         path = Path(path)
+        if kind == "notice":
+            refusal = notice_refusal(data)
+            if refusal:
+                raise WorkbenchError(refusal)
         try:
-            if kind == "report":
-                outcome = write_report(data, path)
-            elif kind == "problems":
-                outcome = write_problem_list(data, path)
-            elif kind == "findings":
-                outcome = write_findings_export(data, path)
-            else:
-                refusal = notice_refusal(data)
-                if refusal:
-                    raise WorkbenchError(refusal)
-                outcome = write_notice(data, path, authority=authority)
+            outcome = write_document(kind, data, path, authority=authority)
         except OSError as exc:
             raise WorkbenchError(tr("cli_report.write_failed", file=str(exc.filename or path),
                                     reason=exc.strerror or str(exc))) from exc

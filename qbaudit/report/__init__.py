@@ -12,5 +12,22 @@ from qbaudit.report.notice import notice_refusal, write_notice
 from qbaudit.report.problems import Problem, problems_of, write_problem_list
 from qbaudit.report.word import write_report
 
-__all__ = ["Problem", "ReportData", "ReportKind", "ReportOutcome", "notice_refusal", "problems_of", "report_from_run",
-           "report_from_view", "write_findings_export", "write_notice", "write_problem_list", "write_report"]
+DOCUMENTS = ("report", "problems", "notice", "findings")
+
+
+def write_document(kind: str, data: ReportData, path, *, authority: str | None = None) -> ReportOutcome:
+    """Write one document of ``kind`` (see :data:`DOCUMENTS`) from ``data``; raises OSError when the file
+    cannot be written. A notice's applicability (:func:`notice_refusal`) is for the caller to check first."""
+    if kind == "report":
+        return write_report(data, path)
+    if kind == "problems":
+        return write_problem_list(data, path)
+    if kind == "findings":
+        return write_findings_export(data, path)
+    if kind == "notice":
+        return write_notice(data, path, authority=authority)
+    raise ValueError(f"unknown document kind {kind!r}")
+
+
+__all__ = ["DOCUMENTS", "Problem", "ReportData", "ReportKind", "ReportOutcome", "notice_refusal", "problems_of", "report_from_run",
+           "report_from_view", "write_document", "write_findings_export", "write_notice", "write_problem_list", "write_report"]
