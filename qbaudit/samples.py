@@ -52,10 +52,15 @@ def sample_sources(name: str = "defective") -> list[tuple[str, list[Path]]]:
     return out
 
 
+def sample_institution(name: str = "defective") -> str:
+    """The institution an audit of sample ``name`` is opened for (one per sample, so each is found again)."""
+    return INSTITUTION if name == "defective" else f"{INSTITUTION[:-1]}，{name}）"
+
+
 def find_sample_audit(store: Any, name: str = "defective") -> int | None:
-    """The id of an unsigned sample audit already in ``store``, if any."""
+    """The id of an unsigned audit of sample ``name`` already in ``store``, if any."""
     for summary in store.list_audits():
-        if summary.institution == INSTITUTION and not summary.signed:
+        if summary.institution == sample_institution(name) and not summary.signed:
             return summary.id
     return None
 
@@ -75,7 +80,7 @@ def open_sample_audit(store: Any, name: str = "defective", state: TaskState | No
     as_of = dt.date.fromisoformat(info["as_of"])
     audit_id = find_sample_audit(store, name) if reuse else None
     if audit_id is None:
-        audit_id = store.create_audit(institution=INSTITUTION, registration_number=None, occupation=info["occupation"],
+        audit_id = store.create_audit(institution=sample_institution(name), registration_number=None, occupation=info["occupation"],
                                       levels=list(info["levels"]),
                                       inspectors=[InspectorInput(*p) for p in INSPECTORS], sheet=load_sheet(),
                                       keep_item_text=True)

@@ -98,3 +98,20 @@ def test_the_whole_flow_without_a_window(store, manifests, tmp_path):
     problems = Workbench(store, bench.audit_id).reopen()
     assert sorted(problems) == ["bank", "papers"]
     assert "找不到" in problems["bank"] and "请先导入题库" in problems["papers"]
+
+
+def test_the_sample_audit_is_found_again_per_sample_and_not_once_signed(store):
+    from qbaudit.samples import find_sample_audit, open_sample_audit
+
+    first = open_sample_audit(store, "defective")
+    assert find_sample_audit(store, "defective") == first.audit_id
+    assert find_sample_audit(store, "compliant") is None
+    assert open_sample_audit(store, "defective").audit_id == first.audit_id  # reused while unsigned
+    first.accept_suggestions()
+    for row in first.view.result.lines:
+        if row.decision is None:
+            first.decide(row.line.id, "符合", None, "")
+    for veto in first.view.sheet.vetoes:
+        first.decide_veto(veto.id, False, "")
+    first.sign()
+    assert find_sample_audit(store, "defective") is None
