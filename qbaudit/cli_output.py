@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qbaudit.analysis.importers import Severity
+from qbaudit.analysis.importers.outcome import accounting_line
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.run import AuditRun
@@ -76,6 +77,9 @@ def _print_inputs(console: Console, run: AuditRun) -> None:
         table.add_row(f.name, kind, str(f.rows_taken), str(f.rows_rejected),
                       f.encoding or "Excel", f.sha256[:16] + "…")
     console.print(table)
+    for f in run.inputs:  # files without rows: their paragraphs (or records) read, taken and unread
+        if f.accounting is not None:
+            console.print(Text(accounting_line(f.name, f.accounting), style="dim"))
 
 
 def _print_issues(console: Console, run: AuditRun) -> None:

@@ -93,8 +93,11 @@ class AuditRun:
 
 
 def _input(f: InputFile) -> dict[str, Any]:
+    parts = f.accounting
     return {"name": f.name, "kind": f.kind, "sha256": f.sha256, "size": f.size, "rows_taken": f.rows_taken,
-            "rows_rejected": f.rows_rejected, "encoding": f.encoding, "sheets": list(f.sheets)}
+            "rows_rejected": f.rows_rejected, "encoding": f.encoding, "sheets": list(f.sheets),
+            **({"parts": {"unit": parts.unit, "read": parts.read, "taken": parts.taken, "unread": list(parts.unread),
+                          "blank": parts.blank}} if parts is not None else {})}
 
 
 def _jsonable(value: Any) -> Any:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 FILES, MAPPING, RESULT = 0, 1, 2
 _CELL_CHARS = 40  # characters of a cell shown in the preview (the tooltip has all)
 _SUFFIXES = {
-    "bank": "*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.docx *.xml *.gift *.aiken *.zip",
+    "bank": "*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.docx *.xml *.gift *.aiken *.zip *.json *.jsonl",
     "papers": "*.xlsx *.xlsm *.xls *.ods *.csv *.docx",
 }
 _SHEET_SUFFIXES = "*.xlsx *.xlsm *.xls *.ods *.csv *.txt"
@@ -968,6 +968,9 @@ class ImportWizard(QWizard):
         rejected = sum(f.rows_rejected for f in result.inputs) or len(result.rejected)
         if result.ok:
             text = tr("wizard.summary", taken=result.rows_taken, rejected=rejected, warnings=len(result.warnings))
+            from qbaudit.analysis.importers.outcome import accounting_line
+
+            text += "".join("\n" + accounting_line(name, parts) for name, parts in result.accounting)
             if result.rejected:
                 text += tr("wizard.summary_rejected_hint")
             self.result_page.summary.setStyleSheet("")

@@ -8,6 +8,7 @@ footnote, a row with no level) are rejected and reported with sheet, row, column
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,8 +39,14 @@ _FIELDS = [
     "item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "stem", "options",
     *C.OPTIONS, "answer", "explanation", "revised", "attachments",
 ]
-# Markers of options written in one cell: "A.…  B、…  C：…"
-_OPTION_MARK = re.compile(r"(?:^|(?<=\s)|(?<=[;；]))([A-H])\s*[.．、:：)）]\s*")
+# Markers of options written in one cell or on one line: "A.…  B、…  C：…  (D)…  （Ｅ）…", letters full width
+# too. A dotted marker starts the text or follows a space or a semicolon; a bracketed one may also follow the
+# previous option's text directly ("（A）伏特（B）安培"), tried when the first reading finds fewer than two.
+_LETTER = "[A-HＡ-Ｈ]"
+_OPTION_MARK = re.compile(
+    rf"(?:(?:^|(?<=\s)|(?<=[;；]))[(（]\s*({_LETTER})\s*[)）]|(?:^|(?<=\s)|(?<=[;；]))({_LETTER})\s*[.．、:：)）])\s*")
+_OPTION_MARK_LOOSE = re.compile(
+    rf"(?:[(（]\s*({_LETTER})\s*[)）]|(?:^|(?<=\s)|(?<=[;；]))({_LETTER})\s*[.．、:：)）])\s*")
 _OWN_CODE = re.compile(r"^[0-9]+$")
 
 
@@ -191,17 +198,26 @@ def _point_codes(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def option_letter(mark: re.Match[str]) -> str:
+    """The letter of an option marker matched by :data:`_OPTION_MARK`, half width (``Ａ`` → ``A``)."""
+    return unicodedata.normalize("NFKC", mark.group(1) or mark.group(2))
+
+
 def split_options(text: str) -> dict[str, str]:
-    """Options written in one cell (``A.钢 B.铁 C.铜``) as ``{letter: text}``; empty if none found."""
-    marks = list(_OPTION_MARK.finditer(text))
-    letters = [m.group(1) for m in marks]
-    if len(marks) < 2 or letters != sorted(letters) or len(set(letters)) != len(letters):
-        return {}
-    options: dict[str, str] = {}
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        end = following.start() if following else len(text)
-        options[mark.group(1)] = text[mark.end() : end].strip(" ;；\n\t")
-    return options
+    """Options written in one cell or line (``A.钢 B.铁 C.铜``, ``（A）钢（B）铁``) as ``{letter: text}``;
+    empty unless the text starts with a marker and at least two are found, in order and each letter once."""
+    text = text.strip()
+    for pattern in (_OPTION_MARK, _OPTION_MARK_LOOSE):
+        marks = list(pattern.finditer(text))
+        letters = [option_letter(m) for m in marks]
+        if len(marks) < 2 or letters != sorted(letters) or len(set(letters)) != len(letters) or marks[0].start():
+            continue  # text before the first marker would be lost: not a run of options
+        options: dict[str, str] = {}
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following else len(text)
+            options[option_letter(mark)] = text[mark.end() : end].strip(" ;；\n\t")
+        return options
+    return {}
 
 
 def _split_combined_options(frame: pl.DataFrame) -> pl.DataFrame:
