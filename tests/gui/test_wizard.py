@@ -254,3 +254,16 @@ def test_an_unusable_file_is_named_on_the_first_step(qtbot, ctx, fresh, tmp_path
     wizard.remove_file(0)
     wizard.add_files([sample_path("defective", "blueprint")])
     assert wizard.files_ready()
+
+
+def test_a_word_bank_shows_its_paragraph_accounting_in_the_result(qtbot, ctx, fresh):
+    from tests.unit.test_real_shapes import FOLDER, KNOWN
+
+    name = "维修电工_括号选项与答案.docx"
+    wizard = _wizard(qtbot, ctx, "bank", [FOLDER / name])
+    _run_to_result(wizard)
+    parts = KNOWN[name]["parts"]
+    assert wizard.result.rows_taken == KNOWN[name]["items"]
+    text = wizard.result_page.summary.text()
+    assert f"有内容的 {parts['read']} 段中，{parts['taken']} 段计入试题或标题，{len(parts['unread'])} 段未读" in text
+    assert "未读的是第 " + "、".join(map(str, parts["unread"])) + " 段" in text
