@@ -967,12 +967,12 @@ class ImportWizard(QWizard):
         self.result_page.table.horizontalHeader().setStretchLastSection(True)
         rejected = sum(f.rows_rejected for f in result.inputs) or len(result.rejected)
         if result.ok:
-            text = tr("wizard.summary", taken=result.rows_taken, rejected=rejected, warnings=len(result.warnings))
             from qbaudit.analysis.importers.outcome import accounting_line
 
-            text += "".join("\n" + accounting_line(name, parts) for name, parts in result.accounting)
+            text = tr("wizard.summary", taken=result.rows_taken, rejected=rejected, warnings=len(result.warnings))
             if result.rejected:
                 text += tr("wizard.summary_rejected_hint")
+            text += "".join("\n" + accounting_line(name, parts) for name, parts in result.accounting)
             self.result_page.summary.setStyleSheet("")
             self.result_page.summary.setText(text)
         else:

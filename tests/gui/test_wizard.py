@@ -256,14 +256,15 @@ def test_an_unusable_file_is_named_on_the_first_step(qtbot, ctx, fresh, tmp_path
     assert wizard.files_ready()
 
 
-def test_a_word_bank_shows_its_paragraph_accounting_in_the_result(qtbot, ctx, fresh):
+@pytest.mark.parametrize(("name", "unit"), [("维修电工_括号选项与答案.docx", "段"), ("考试系统导出.json", "条")])
+def test_a_word_or_json_bank_shows_its_accounting_in_the_result(qtbot, ctx, fresh, name, unit):
     from tests.unit.test_real_shapes import FOLDER, KNOWN
 
-    name = "维修电工_括号选项与答案.docx"
     wizard = _wizard(qtbot, ctx, "bank", [FOLDER / name])
     _run_to_result(wizard)
     parts = KNOWN[name]["parts"]
     assert wizard.result.rows_taken == KNOWN[name]["items"]
     text = wizard.result_page.summary.text()
-    assert f"有内容的 {parts['read']} 段中，{parts['taken']} 段计入试题或标题，{len(parts['unread'])} 段未读" in text
-    assert "未读的是第 " + "、".join(map(str, parts["unread"])) + " 段" in text
+    assert (f"有内容的 {parts['read']} {unit}中，{parts['taken']} {unit}计入试题或标题，"
+            f"{len(parts['unread'])} {unit}未读") in text
+    assert f"未读的是第 {'、'.join(map(str, parts['unread']))} {unit}" in text
