@@ -597,7 +597,7 @@ class _Reader:
         if bracketed is not None:
             kind = "判断" if judged else "多选"
             if fields.get("answer") and normalise_answer(fields["answer"], kind) != normalise_answer(bracketed, kind):
-                self.parsed.note(Severity.WARNING, tr("docx.answers_differ", bracket=bracketed, line=fields["answer"]),
+                self.parsed.note(Severity.WARNING, tr("docx.answers_differ", bracket=bracketed[:20], line=fields["answer"][:20]),
                                  item.start, column=tr("docx.answer_column"))
             fields.setdefault("answer", bracketed)
         if not stem.strip():
