@@ -2,7 +2,8 @@
 their row number and reason and exported; a re-mapped column changes what is imported; Cancel leaves the
 audit as it was; papers ask for the bank first.
 
-Known answers: the defective sample's bank has 3296 items (two rows rejected: 三级 rows 1100 and 1102);
+Known answers: the defective sample's bank has 3296 items (three rows not imported: the repeated header at 四级 row 204,
+三级 rows 1100 and 1102);
 ``manifest.json`` lists its files.
 """
 
