@@ -106,18 +106,20 @@ def unused_names(names: Mapping[str, str | None], headers_seen: set[str]) -> lis
 def present_header(sheet: RawSheet, spec: KindSpec) -> int | None:
     """The position of a header row that a sheet mapped by column order has all the same, or None.
 
-    A row is a header when at least two of its cells, and at least half of its non-empty ones, are exactly a
-    header word of the kind (``题干``, ``答案``, ``考评点代码`` …): item text never is.
+    A row is a header when its cells name at least two fields exactly (``题干``, ``答案``, ``考评点代码`` …) and
+    such cells are at least half of its cells of two characters or more. Single characters are no evidence:
+    an item's options may well be ``A``, ``B``, ``C``, ``D``.
     """
     from qbaudit.analysis.importers.headers import SCAN_ROWS
     from qbaudit.analysis.importers.reading import ROW
 
     for index, row in enumerate(sheet.frame.head(SCAN_ROWS).iter_rows(named=True)):
-        cells = [str(v) for c, v in row.items() if c != ROW and v is not None and str(v).strip()]
-        exact = 0
+        cells = [str(v).strip() for c, v in row.items() if c != ROW and v is not None and len(str(v).strip()) >= 2]
+        named: set[str] = set()
         for text in cells:
             hit = match_header(text, spec)
-            exact += hit is not None and hit.rank < 100
-        if exact >= 2 and exact * 2 >= len(cells):
+            if hit is not None and hit.rank < 100:
+                named.add(hit.field)
+        if len(named) >= 2 and len(named) * 2 >= len(cells):
             return index
     return None
