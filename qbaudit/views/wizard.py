@@ -513,7 +513,10 @@ class FilesPage(QWizardPage):
         self._wizard = wizard
         self.setTitle(tr("wizard.files_title", kind=kind_label(wizard.kind)))
         several = _several(wizard.kind)
-        self.setSubTitle(tr("wizard.files_hint_many") if several else tr("wizard.files_hint_one"))
+        hint = tr("wizard.files_hint_many") if several else tr("wizard.files_hint_one")
+        if wizard.files_model.with_levels:
+            hint += tr("inputfiles.level_hint")
+        self.setSubTitle(hint)
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         self.list = QTableView()
@@ -636,6 +639,19 @@ class MappingPage(QWizardPage):
         split.setStretchFactor(1, 1)
         split.setSizes([200, 800])
         layout.addWidget(split, 1)
+        templates = QHBoxLayout()
+        self.apply_template_button = QPushButton(tr("headernames.apply_template"))
+        self.apply_template_button.setObjectName("applyTemplate")
+        self.apply_template_button.setToolTip(tr("headernames.apply_template_tip"))
+        self.apply_template_button.clicked.connect(wizard.choose_template)
+        self.save_template_button = QPushButton(tr("headernames.save_template"))
+        self.save_template_button.setObjectName("saveTemplate")
+        self.save_template_button.setToolTip(tr("headernames.save_template_tip"))
+        self.save_template_button.clicked.connect(wizard.ask_template_name)
+        templates.addStretch(1)
+        templates.addWidget(self.apply_template_button)
+        templates.addWidget(self.save_template_button)
+        layout.addLayout(templates)
         self.missing = QLabel()
         self.missing.setObjectName("missingFields")
         self.missing.setWordWrap(True)
@@ -1134,6 +1150,90 @@ class ImportWizard(QWizard):
             if changed:
                 fields[key] = changed
         return ImportOptions(sheets=sheets, header_rows=header_rows, fields=fields, file_levels=file_levels)
+
+    # --- templates: the mapping of headers by name, shared with the command line's --map ----------------
+
+    def header_names(self) -> dict[str, str | None]:
+        """The columns the user mapped differently from the header synonyms, as header text → field (None: not
+        imported): what a template keeps and ``--map`` gives on the command line."""
+        options = self.options()
+        names: dict[str, str | None] = {}
+        for key, changed in options.fields.items():
+            sheet = self._sheet_of[key]
+            texts = sheet.header_texts(self._header.get(key))
+            for label, target in changed.items():
+                if texts.get(label):
+                    names.setdefault(texts[label], target)
+        return names
+
+    def save_template(self, name: str) -> Any:
+        """Save the columns mapped by hand as the template ``name`` (for the command line's ``--template`` and
+        this wizard's 套用模板); returns it. Raises TemplateError with the reason."""
+        from qbaudit.analysis.importers.templates import TemplateError, save_template
+
+        names = self.header_names()
+        if not names:
+            raise TemplateError(tr("headernames.nothing_mapped"))
+        return save_template(name, None, None, kind=self.kind, headers=names)
+
+    def apply_template(self, name: str) -> int:
+        """Give the columns whose header a saved template names the template's fields; returns how many."""
+        from qbaudit.analysis.importers.headers import normalise_header
+        from qbaudit.analysis.importers.templates import find_template
+
+        template = find_template(name)
+        given = {normalise_header(h): f for h, f in template.headers.items()}
+        count = 0
+        for key, sheet in self._sheet_of.items():
+            for label, text in sheet.header_texts(self._header.get(key)).items():
+                if normalise_header(text) in given:
+                    self.set_field(key, label, given[normalise_header(text)])
+                    count += 1
+        self.mapping_page.update_missing()
+        return count
+
+    def header_templates(self) -> list[Any]:
+        """The saved templates of this kind that map headers by name."""
+        from qbaudit.analysis.importers.templates import load_templates
+
+        return [t for t in load_templates() if t.kind == self.kind and t.headers]
+
+    def ask_template_name(self) -> None:
+        """保存为模板…: ask a name, then save (the message says what was saved, or why not)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from qbaudit.analysis.importers.templates import TemplateError
+
+        name, ok = QInputDialog.getText(self, tr("headernames.save_template"), tr("headernames.template_name"))
+        if not ok or not name.strip():
+            return
+        try:
+            template = self.save_template(name)
+        except TemplateError as exc:
+            self.ctx.error(str(exc))
+            return
+        self.ctx.status.emit(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
+
+    def choose_template(self) -> None:
+        """套用模板…: choose one of the saved templates that map headers by name, and apply it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from qbaudit.analysis.importers.templates import TemplateError
+
+        templates = self.header_templates()
+        if not templates:
+            self.ctx.error(tr("headernames.no_templates"))
+            return
+        names = [t.name for t in templates]
+        name, ok = QInputDialog.getItem(self, tr("headernames.apply_template"), tr("headernames.template_choice"),
+                                        names, 0, False)
+        if ok and name:
+            try:
+                count = self.apply_template(name)
+            except TemplateError as exc:
+                self.ctx.error(str(exc))
+                return
+            self.ctx.status.emit(tr("headernames.template_applied", name=name, count=count))
 
     # --- import -------------------------------------------------------------------------------------
 
