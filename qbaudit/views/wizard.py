@@ -442,64 +442,64 @@ class IssuesModel(QAbstractTableModel):
         return None
 
 
-class FieldDelegate(QStyledItemDelegate):
-    """A combo box of the kind's fields (and “不导入”) in the field row of the preview."""
+class _ComboDelegate(QStyledItemDelegate):
+    """A combo box of choices (text, value) editing the EditRole of a cell; subclasses say which choices."""
+
+    name = "combo"
+
+    def choices(self) -> list[tuple[str, Any]]:
+        """The (text, value) pairs offered."""
+        raise NotImplementedError
+
+    def createEditor(self, parent: QWidget, option: Any, index: _Index) -> QWidget:  # noqa: N802 - Qt's name
+        """A combo of the choices; a change is committed at once."""
+        combo = QComboBox(parent)
+        combo.setObjectName(self.name)
+        for text, value in self.choices():
+            combo.addItem(text, value)
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802 - Qt's name
+        """Select the cell's value."""
+        assert isinstance(editor, QComboBox)
+        editor.blockSignals(True)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:  # noqa: N802 - Qt's name
+        """Give the cell the chosen value."""
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class FieldDelegate(_ComboDelegate):
+    """A combo box of the kind's fields (and “不导入”) in the field row of the preview; required ones marked."""
+
+    name = "fieldCombo"
 
     def __init__(self, wizard: ImportWizard, parent: Any = None) -> None:
         super().__init__(parent)
         self._wizard = wizard
 
-    def createEditor(self, parent: QWidget, option: Any, index: _Index) -> QWidget:  # noqa: N802 - Qt's name
-        """A combo of the fields; required ones marked."""
-        combo = QComboBox(parent)
-        combo.setObjectName("fieldCombo")
-        combo.addItem(tr("wizard.skip_column"), None)
+    def choices(self) -> list[tuple[str, Any]]:
+        """不导入, then the fields of the kind."""
         preview = self._wizard.current_preview()
-        for choice in preview.fields if preview is not None and not isinstance(preview, str) else []:
-            text = tr("wizard.required_field", label=choice.label) if choice.required else choice.label
-            combo.addItem(text, choice.name)
-        combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Select the column's field."""
-        assert isinstance(editor, QComboBox)
-        editor.blockSignals(True)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-        editor.blockSignals(False)
-
-    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Give the column the chosen field."""
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        fields = preview.fields if preview is not None and not isinstance(preview, str) else []
+        return [(tr("wizard.skip_column"), None)] + [
+            (tr("wizard.required_field", label=c.label) if c.required else c.label, c.name) for c in fields]
 
 
-class LevelDelegate(QStyledItemDelegate):
+class LevelDelegate(_ComboDelegate):
     """A combo of the levels (and “不指定”) in the level column of the files list."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: _Index) -> QWidget:  # noqa: N802 - Qt's name
-        """A combo of 不指定 and 五级 … 一级."""
+    name = "levelCombo"
+
+    def choices(self) -> list[tuple[str, Any]]:
+        """不指定, then 五级 … 一级."""
         from qbaudit.analysis.vocabulary import level_name
 
-        combo = QComboBox(parent)
-        combo.setObjectName("levelCombo")
-        combo.addItem(tr("inputfiles.level_none"), None)
-        for level in range(5, 0, -1):
-            combo.addItem(level_name(level), level)
-        combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Select the file's chosen level."""
-        assert isinstance(editor, QComboBox)
-        editor.blockSignals(True)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-        editor.blockSignals(False)
-
-    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Give the file the chosen level."""
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        return [(tr("inputfiles.level_none"), None)] + [(level_name(level), level) for level in range(5, 0, -1)]
 
 
 # --- pages -------------------------------------------------------------------------------------------
