@@ -172,3 +172,13 @@ def test_import_options_keep_levels_per_file_and_headers_by_name():
     options = ImportOptions(file_levels={"/data/甲.csv": 3}, header_names={"题目序号": "point_code", "备注": None},
                             header_rows={"*": 2})
     assert ImportOptions.from_dict(options.to_dict()) == options
+
+
+def test_an_empty_folder_and_a_blueprint_given_twice_are_refused(tmp_path):
+    (tmp_path / "空").mkdir()
+    (tmp_path / "空" / "说明.pdf").write_bytes(b"%PDF")
+    empty = import_input("bank", [tmp_path / "空"])
+    assert not empty.ok and "文件夹" in empty.error and "没有可以作为题库读取的文件" in empty.error
+    blueprint = FIXTURE / "细目表.xlsx"
+    twice = import_input("blueprint", [blueprint, blueprint])
+    assert not twice.ok and "「细目表.xlsx」作为细目表给了两次" in twice.error
