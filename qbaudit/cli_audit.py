@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
 from qbaudit.i18n import tr
 
 EXIT_OK, EXIT_INPUT = 0, 3
@@ -93,14 +94,18 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
     score = command("score", _cmd_score)
     score.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
     score.add_argument("--by", required=True, metavar=tr("cli_audit.metavar_name"), help=tr("cli_audit.help_by"))
-    score.add_argument("--bank", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_bank"))
-    score.add_argument("--blueprint", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_blueprint"))
-    score.add_argument("--standard", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_standard"))
-    score.add_argument("--papers", type=Path, nargs="+", metavar=tr("cli.metavar_file"), help=tr("cli.help_papers"))
-    score.add_argument("--plan", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
+    add_bank_arguments(score, required=False)
+    score.add_argument("--blueprint", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
+                       help=tr("cli_inputs.help_blueprint"))
+    score.add_argument("--standard", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_standard"))
+    score.add_argument("--papers", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_papers"))
+    score.add_argument("--plan", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
     score.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
     score.add_argument("--as-of", type=date_type, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
-    score.add_argument("--level", type=level_type, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
+    score.add_argument("--level", type=level_type, action=GivenOnce, metavar=tr("cli.metavar_level"),
+                       help=tr("cli_inputs.help_level"))
     score.add_argument("--line", metavar=tr("cli_audit.metavar_line"), help=tr("cli_audit.help_line"))
     score.add_argument("--verdict", metavar=tr("cli_audit.metavar_verdict"), help=tr("cli_audit.help_verdict"))
     score.add_argument("--score", type=_score_value, metavar=tr("cli_audit.metavar_score"), help=tr("cli_audit.help_score_value"))
@@ -153,12 +158,13 @@ def _store(args: argparse.Namespace):  # noqa: ANN202 - AuditStore, imported laz
 
 
 def _expected_errors() -> tuple[type[Exception], ...]:
+    from qbaudit.analysis.importers.headernames import HeaderNameError
     from qbaudit.analysis.profile import ProfileError
     from qbaudit.analysis.sheets import SheetError
     from qbaudit.settings import SettingsError
     from qbaudit.store import StoreError
 
-    return StoreError, SheetError, ProfileError, SettingsError
+    return StoreError, SheetError, ProfileError, SettingsError, HeaderNameError
 
 
 def _guarded(run: Any) -> Any:
@@ -272,16 +278,17 @@ def _cmd_dismiss(args: argparse.Namespace, console: Any) -> int:
 def _score_from_files(args: argparse.Namespace, console: Any, store: Any) -> int:
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.run import run_audit
+    from qbaudit.cli_inputs import bank_options, bank_paths
     from qbaudit.cli_output import print_run
 
-    if args.bank is None or args.blueprint is None:
-        return _failed(console, tr("cli_audit.files_needed"))
+    if not args.bank:
+        return _failed(console, tr("cli_inputs.bank_needed"))
     view = store.load(args.audit_id)
     profile = load_profile(args.profile)
     dismissed = [(d.first_item, d.second_item) for d in store.dismissals(args.audit_id)]
-    run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, as_of=args.as_of,
+    run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard, as_of=args.as_of,
                     default_level=args.level, occupation=view.occupation, papers=args.papers, plan=args.plan,
-                    dismissed=dismissed)
+                    dismissed=dismissed, bank_options=bank_options(args))
     if not run.ok:
         print_run(console, run)
         return EXIT_INPUT
@@ -324,6 +331,7 @@ def _cmd_show(args: argparse.Namespace, console: Any) -> int:
 def _print_header(console: Any, view: Any) -> None:
     from rich.text import Text
 
+    from qbaudit.analysis.inputs import kind_label
     from qbaudit.analysis.vocabulary import level_name
 
     console.print(Text(tr("cli_audit.show_title", id=view.id, sheet=view.sheet.name), style="bold"))
@@ -345,7 +353,7 @@ def _print_header(console: Any, view: Any) -> None:
     if view.run is not None:
         console.print(tr("cli_audit.show_run", profile=view.run.profile_name, as_of=view.run.as_of.isoformat()))
         for f in view.run.inputs:
-            console.print(Text(f"  {tr(f'cli.kind_{f.kind}')}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
+            console.print(Text(f"  {kind_label(f.kind)}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
                                f"SHA-256 {f.sha256[:16]}…", style="dim"))
 
 

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from qbaudit.analysis.importers import Severity
 from qbaudit.analysis.importers.outcome import accounting_line
+from qbaudit.analysis.inputs import kind_label
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.run import AuditRun
@@ -54,6 +55,8 @@ def print_run(console: Console, run: AuditRun, details: bool = False) -> None:
         levels = "、".join(level_name(lv) for lv in waiver.levels) if waiver.levels else tr("cli.all_levels")
         console.print(tr("cli.waiver_line", rule=waiver.rule, levels=levels, reason=waiver.reason))
     _print_inputs(console, run)
+    if not run.errors and "bank" in run.imports and "blueprint" not in run.imports:
+        console.print(Text(tr("cli_inputs.no_blueprint"), style="yellow"))
     _print_issues(console, run)
     if run.errors:
         console.print()
@@ -73,8 +76,7 @@ def _print_inputs(console: Console, run: AuditRun) -> None:
     for header in ("cli.col_file", "cli.col_kind", "cli.col_rows", "cli.col_rejected", "cli.col_encoding", "cli.col_sha"):
         table.add_column(tr(header))
     for f in run.inputs:
-        kind = tr(f"cli_formats.kind_{f.kind}") if f.kind == "responses" else tr(f"cli.kind_{f.kind}")
-        table.add_row(f.name, kind, str(f.rows_taken), str(f.rows_rejected),
+        table.add_row(f.name, kind_label(f.kind), str(f.rows_taken), str(f.rows_rejected),
                       f.encoding or "Excel", f.sha256[:16] + "…")
     console.print(table)
     for f in run.inputs:  # files without rows: their paragraphs (or records) read, taken and unread

@@ -141,11 +141,23 @@ def _missing_message(spec: KindSpec, file: str, sheet: str | None, missing: list
     return tr("import.missing_columns", file=file, where=where, kind=spec.label, columns=described)
 
 
-def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None]) -> HeaderMatch:
-    """A header given by the user for a sheet without one: the field of each column, data from row 1."""
+def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None], header_row: int | None = None) -> HeaderMatch:
+    """A header given by the user as the field of each column in order. The data start below the header row
+    the sheet has all the same (the row numbered ``header_row``, else one found by :func:`present_header`),
+    else at the first row."""
+    from qbaudit.analysis.importers.headernames import present_header
+
     targets = {f"c{index}": name for index, name in enumerate(columns) if name and index < len(sheet.data_columns)}
     headers = {column: _field_label(spec, target) for column, target in targets.items()}
-    return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
+    numbers = sheet.frame.get_column(ROW).to_list()
+    if header_row is not None:
+        index = numbers.index(header_row) if header_row in numbers else sum(1 for n in numbers if n < header_row) - 1
+    else:
+        index = present_header(sheet, spec)
+    if index is None or index < 0:
+        return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
+    return HeaderMatch(row_index=index, row_number=header_row if header_row is not None else numbers[index],
+                       targets=targets, headers=headers)
 
 
 def sheet_key(sheet: RawSheet | str | None) -> str:
@@ -241,16 +253,28 @@ def apply_fields(sheet: RawSheet, spec: KindSpec, match: HeaderMatch, overrides:
     return match
 
 
+def forced_header_row(options: ImportOptions | None, key: str) -> int | None:
+    """The header row the user chose for the sheet ``key`` (or for every sheet), if any."""
+    if options is None:
+        return None
+    forced = options.header_rows.get(key)
+    return forced if forced is not None else options.header_rows.get("*")
+
+
 def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
                  options: ImportOptions | None = None) -> HeaderMatch | None:
     """The header of ``sheet``: detected, or at the row the user chose, with the user's column fields applied."""
     key = sheet_key(sheet)
-    forced = options.header_rows.get(key) if options is not None else None
+    forced = forced_header_row(options, key)
     overrides = options.fields.get(key) if options is not None else None
     if forced is not None:
         match: HeaderMatch | None = header_at(sheet, spec, int(forced), wide_levels)
     else:
         match = detect_header(sheet, spec, wide_levels=wide_levels)
+    if match is not None and options is not None and options.header_names:
+        from qbaudit.analysis.importers.headernames import named_overrides
+
+        overrides = {**named_overrides(sheet, match, options.header_names), **(overrides or {})}
     if overrides:
         if match is None:  # no header found: the user's fields name the columns, data from the first row
             match = HeaderMatch(row_index=-1, row_number=0, targets={}, headers={})
@@ -267,6 +291,11 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
     wizard (which sheets, which header row, which field each column holds).
     """
     spec = kind_spec(kind)
+    names = options.header_names if options is not None else {}
+    if names:
+        from qbaudit.analysis.importers.headernames import named_spec
+
+        spec = named_spec(spec, names)
     if raw is None:
         try:
             raw = read_file(path)
@@ -292,7 +321,12 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
                                    Severity.INFO))
             continue
         if columns is not None:
-            match = fixed_header(sheet, spec, columns)
+            match = fixed_header(sheet, spec, columns, forced_header_row(options, sheet_key(sheet)))
+            if match.row_number > 0:
+                above = _content_rows(sheet) - _content_rows(sheet, start=match.row_index)
+                key = "headernames.header_skipped_above" if above else "headernames.header_skipped"
+                issues.append(RowIssue(raw.name, sheet.name, match.row_number, None, tr(key, above=above),
+                                       Severity.INFO))
         else:
             match = sheet_header(sheet, spec, wide_levels, options)
         if match is None:
@@ -346,6 +380,13 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
         _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
         frames.append(frame)
         used.append(sheet.name)
+    if names and columns is None:
+        from qbaudit.analysis.importers.headernames import unused_names
+
+        seen = {normalise_header(m.header) for m in mapping}
+        for header in unused_names(names, seen):
+            issues.append(RowIssue(raw.name, None, None, None, tr("headernames.not_found", header=header),
+                                   Severity.INFO))
     if not frames:
         if chosen is not None and not missing_by_sheet and not any(s.name in chosen for s in raw.sheets):
             return tr("wizard.no_sheet_chosen", file=raw.name, kind=spec.label)
