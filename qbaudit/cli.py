@@ -27,6 +27,7 @@ from qbaudit import __version__
 from qbaudit.cli_audit import add_audit_commands
 from qbaudit.cli_report import add_check_report_options, add_report_command, wants_documents, write_quick_documents
 from qbaudit.i18n import LANGUAGES, set_language, tr
+from qbaudit.visible import visible
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
 _log = logging.getLogger("qbaudit")
@@ -68,7 +69,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = tr(key, **match.groupdict())
                 break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=message) + "\n")
+        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=visible(message)) + "\n")
 
 
 def _date(text: str) -> dt.date:
@@ -141,10 +142,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                       database=getattr(args, "database", None))
 
 
-def _console():
-    from rich.console import Console
+def _console():  # noqa: ANN202 - a rich Console, imported lazily
+    from qbaudit.visible import console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+    return console()
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
@@ -190,6 +191,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from qbaudit.analysis.importers.templates import TemplateError
     from qbaudit.analysis.profile import ProfileError, load_profile
     from qbaudit.analysis.run import run_audit
+    from qbaudit.visible import styled
 
     console = _console()
     try:
@@ -197,7 +199,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         columns = _bank_columns(args, console)
         dismissed = read_dismissed(args.dismissed) if args.dismissed else []
     except (ProfileError, TemplateError, DismissedError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(styled(exc, "red"))
         return EXIT_INPUT
     run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, responses=args.responses,
                     as_of=args.as_of, default_level=args.level, occupation=args.occupation, bank_columns=columns,
@@ -210,7 +212,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
         except OSError as exc:
-            console.print(f"[red]{tr('cli.json_failed', file=str(args.json), reason=exc.strerror or str(exc))}[/red]")
+            console.print(styled(tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)), "red"))
             return EXIT_INPUT
         console.print(tr("cli.json_written", file=str(args.json)))
     if wants_documents(args) and write_quick_documents(console, run, args) != EXIT_OK:
