@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -148,9 +150,7 @@ def migrate(engine: Engine) -> None:
             heads = set(ScriptDirectory.from_config(_alembic_config(connection)).get_heads())
             if _current_revision(connection) in heads:
                 return
-        with writer(engine).begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        with schema_transaction(engine) as connection:
             _drop_unfinished_schema(connection)
             command.upgrade(_alembic_config(connection), "head")
     except CommandError as exc:  # the database is at a migration this qbaudit does not know: a newer qbaudit made it
@@ -158,6 +158,36 @@ def migrate(engine: Engine) -> None:
         raise StoreError(tr("store.too_new", where=_where(engine.url))) from exc
     except SQLAlchemyError as exc:
         raise StoreError(failure_message(engine.url, exc, opening=True)) from exc
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for changing the schema, committed only when all of it went through.
+
+    PostgreSQL: under an advisory lock, so two programs opening a new database at once do not both
+    create it. SQLite: foreign keys are switched off for the connection before ``BEGIN`` (they cannot be
+    switched inside a transaction) so that a batch migration may rebuild a table others refer to, as
+    SQLite's documentation prescribes; ``PRAGMA foreign_key_check`` must then find nothing before the
+    commit, and the connection gets its foreign keys back afterwards.
+    """
+    with writer(engine).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise IntegrityError("PRAGMA foreign_key_check", None,
+                                             Exception(f"{len(broken)} rows break a foreign key, first {broken[0]}"))
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _current_revision(connection: Connection) -> str | None:

@@ -172,3 +172,24 @@ def test_a_writer_that_waits_too_long_is_told_who_holds_the_store(tmp_path, monk
         assert str(refused.value) == (f"审核记录文件「{tmp_path / 'audits.sqlite3'}」正被另一个 qbaudit（窗口或命令）写入，"
                                       "等了 0.2 秒仍未轮到。请等它完成后重试。")
         assert store.load(audit_id).revision.number == 1  # reading is not blocked, and nothing was written
+
+
+def test_a_migration_may_rebuild_a_referenced_table_and_one_that_breaks_a_reference_is_undone(tmp_path):
+    """SQLite: the schema transaction has foreign keys off (as SQLite prescribes for such changes) and checks them
+    all before committing; the connection has them back afterwards."""
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    with AuditStore(f"sqlite:///{tmp_path / 'audits.sqlite3'}") as store:
+        audit_id = _decided_audit(store)
+        with store_database.schema_transaction(store.engine) as connection, \
+                Operations(MigrationContext.configure(connection)).batch_alter_table("audits", recreate="always") as op:
+            op.add_column(sa.Column("note", sa.String(20), nullable=True))
+        assert store.load(audit_id).institution == "某中心"
+        with pytest.raises(sa.exc.IntegrityError, match="rows break a foreign key, first \\('\\w+', 1, 'audits'"), \
+                store_database.schema_transaction(store.engine) as connection:
+            connection.exec_driver_sql("DELETE FROM audits")
+        assert store.load(audit_id).result.final
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
