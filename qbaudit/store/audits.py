@@ -296,7 +296,7 @@ class AuditStore:
             with (self._writes if write else self._sessions).begin() as session:
                 yield session
         except SQLAlchemyError as exc:
-            raise StoreError(failure_message(self.engine.url, exc)) from exc
+            raise StoreError(failure_message(self.engine.url, exc, action="write" if write else "read")) from exc
 
     # --- opening an audit --------------------------------------------------------------------
 

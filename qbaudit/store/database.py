@@ -157,7 +157,7 @@ def migrate(engine: Engine) -> None:
         _log.warning("store %s: migration refused: %s", describe_url(str(engine.url)), exc)
         raise StoreError(tr("store.too_new", where=_where(engine.url))) from exc
     except SQLAlchemyError as exc:
-        raise StoreError(failure_message(engine.url, exc, opening=True)) from exc
+        raise StoreError(failure_message(engine.url, exc, action="open")) from exc
 
 
 @contextmanager
@@ -246,15 +246,15 @@ _POSTGRES_CAUSES = {"28P01": "login", "28000": "login", "3D000": "no_database", 
                     "53100": "full", "57P03": "unreachable", "40001": "conflict", "40P01": "conflict"}
 
 
-def failure_message(url: str | URL, exc: SQLAlchemyError, *, opening: bool = False) -> str:
-    """What went wrong with the store and what to do, in the UI language (the driver's own English text
-    goes to the log only)."""
+def failure_message(url: str | URL, exc: SQLAlchemyError, *, action: str = "write") -> str:
+    """What went wrong with the store while it was opened, read or written (``action``) and what to do, in the
+    UI language (the driver's own English text goes to the log only)."""
     parsed = make_url(url) if isinstance(url, str) else url
     _log.warning("store %s: %s: %s", parsed.render_as_string(hide_password=True), type(exc).__name__, _reason(exc))
     where = _where(parsed)
     cause = _cause(parsed.get_backend_name(), exc)
     if cause == "unknown":
-        return tr("store.cannot_open" if opening else "store.failed", where=where)
+        return tr({"open": "store.cannot_open", "read": "store.read_failed"}.get(action, "store.failed"), where=where)
     return tr(f"store.cause_{cause}", where=where, database=parsed.database or "", seconds=f"{BUSY_SECONDS:g}")
 
 
