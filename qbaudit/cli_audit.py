@@ -144,9 +144,9 @@ def _console():  # noqa: ANN202
 
 
 def _failed(console: Any, message: str) -> int:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
-    console.print(Text(message, style="red"), soft_wrap=True)
+    console.print(styled(message, style="red"), soft_wrap=True)
     return EXIT_INPUT
 
 
@@ -237,6 +237,7 @@ def _cmd_score(args: argparse.Namespace, console: Any) -> int:
     with _store(args) as store:
         if modes[0]:
             return _score_from_files(args, console, store)
+        before = store.revisions(args.audit_id)[-1]
         if modes[1]:
             if not args.verdict:
                 return _failed(console, tr("cli_audit.verdict_needed"))
@@ -251,7 +252,12 @@ def _cmd_score(args: argparse.Namespace, console: Any) -> int:
         else:
             taken = store.accept_suggestions(args.audit_id, by=args.by)
             console.print(tr("cli_audit.accepted", count=taken))
-        _print_result(console, store.load(args.audit_id))
+        view = store.load(args.audit_id)
+        if view.revision.number != before.number:  # the change opened a new revision: say that the signed one stays
+            signed = view.revisions[before.number - 1]
+            console.print(tr("cli_audit.new_revision", id=args.audit_id, number=signed.number, by=signed.signed_by,
+                             at=_local(signed.signed_at), new=view.revision.number))
+        _print_result(console, view)
     return EXIT_OK
 
 
@@ -329,12 +335,11 @@ def _cmd_show(args: argparse.Namespace, console: Any) -> int:
 
 
 def _print_header(console: Any, view: Any) -> None:
-    from rich.text import Text
-
     from qbaudit.analysis.inputs import kind_label
     from qbaudit.analysis.vocabulary import level_name
+    from qbaudit.visible import styled
 
-    console.print(Text(tr("cli_audit.show_title", id=view.id, sheet=view.sheet.name), style="bold"))
+    console.print(styled(tr("cli_audit.show_title", id=view.id, sheet=view.sheet.name), style="bold"))
     console.print(tr("cli_audit.show_institution", institution=view.institution,
                      number=view.registration_number or tr("cli_audit.not_given")))
     console.print(tr("cli_audit.show_scope", occupation=view.occupation,
@@ -353,15 +358,15 @@ def _print_header(console: Any, view: Any) -> None:
     if view.run is not None:
         console.print(tr("cli_audit.show_run", profile=view.run.profile_name, as_of=view.run.as_of.isoformat()))
         for f in view.run.inputs:
-            console.print(Text(f"  {kind_label(f.kind)}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
+            console.print(styled(f"  {kind_label(f.kind)}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
                                f"SHA-256 {f.sha256[:16]}…", style="dim"))
 
 
 def _print_lines(console: Any, view: Any, details: bool) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     from qbaudit.analysis.sheets import Method
+    from qbaudit.visible import styled
 
     sheet, points = view.sheet, view.sheet.method is Method.POINTS
     table = Table(title=tr("cli_audit.lines_title"), title_justify="left")
@@ -378,17 +383,17 @@ def _print_lines(console: Any, view: Any, details: bool) -> None:
         decided = f"{sheet.label(decision.verdict)} {_number(decision.score)}".strip() if decision else ""
         cells = [line.id, sheet.group(line.group).name, line.name] + ([_number(line.max)] if points else [])
         style = "" if decision else "yellow" if row.state == "suggested" else "dim"
-        table.add_row(*cells, suggested, Text(decided or tr(f"cli_audit.state_{row.state}"), style=style))
+        table.add_row(*cells, suggested, styled(decided or tr(f"cli_audit.state_{row.state}"), style=style))
     console.print(table)
     if not details:
         return
     for row in view.result.lines:
         if row.suggestion is None:
             continue
-        console.print(Text(f"{row.line.id}. {row.line.name}", style="bold"))
+        console.print(styled(f"{row.line.id}. {row.line.name}", style="bold"))
         console.print(f"    {row.suggestion.explanation}")
         for finding in row.suggestion.findings:
-            console.print(Text(f"    · {finding.message}", style="dim"))
+            console.print(styled(f"    · {finding.message}", style="dim"))
         if row.suggestion.verdict is None:
             for point in row.suggestion.checklist:
                 console.print(f"    □ {point}")
@@ -397,12 +402,12 @@ def _print_lines(console: Any, view: Any, details: bool) -> None:
 
 
 def _print_result(console: Any, view: Any) -> None:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
     result, sheet = view.result, view.sheet
     for veto, decision in result.vetoes:
         if decision is not None and decision.occurred:
-            console.print(Text(tr("cli_audit.veto_line", id=veto.id, text=veto.text, description=decision.description),
+            console.print(styled(tr("cli_audit.veto_line", id=veto.id, text=veto.text, description=decision.description),
                                style="bold red"))
     if result.total is not None:
         console.print(tr("cli_audit.total", total=_number(result.total), max=_number(sheet.total)))
@@ -412,7 +417,7 @@ def _print_result(console: Any, view: Any) -> None:
                          limit=f"{float(sheet.no_share_limit) * 100:g}"))
     if result.grade is not None:
         key = "cli_audit.grade_final" if result.final else "cli_audit.grade_provisional"
-        console.print(Text(tr(key, grade=result.grade), style="bold"))
+        console.print(styled(tr(key, grade=result.grade), style="bold"))
     else:
         console.print(tr("cli_audit.grade_open", open=len(result.open_lines), unconfirmed=len(result.unconfirmed)))
 

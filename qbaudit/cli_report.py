@@ -55,11 +55,11 @@ def wants_documents(args: argparse.Namespace) -> bool:
 
 
 def _print_outcome(console: Any, key: str, outcome: Any) -> None:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
     console.print(tr(key, file=str(outcome.path), seconds=f"{outcome.seconds:.1f}", charts=outcome.charts))
     for warning in outcome.warnings:
-        console.print(Text(warning, style="bold yellow"), soft_wrap=True)
+        console.print(styled(warning, style="bold yellow"), soft_wrap=True)
 
 
 def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> list[tuple[str, Path]]:
@@ -81,9 +81,9 @@ def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> l
 
 
 def _failed(console: Any, message: str) -> int:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
-    console.print(Text(message, style="red"), soft_wrap=True)
+    console.print(styled(message, style="red"), soft_wrap=True)
     return EXIT_INPUT
 
 

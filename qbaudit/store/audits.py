@@ -4,6 +4,12 @@ record exports, and read an audit back as plain data.
 Every change of a decision is kept (who, when, old, new, why). A signed revision is frozen: a change
 after signing opens the next revision, which starts from the signed one's decisions, and a flush that
 would touch a signed revision's decisions is refused (:func:`_refuse_changes_to_signed`).
+
+Every change runs in one write transaction that first locks the audit's row (``SELECT … FOR UPDATE``
+on PostgreSQL; on SQLite the transaction holds the database's write lock from its ``BEGIN
+IMMEDIATE``) and only then reads the revisions: a decision and a signature on the same audit, or two
+decisions, are applied one after the other, each seeing what the other wrote. A decision that comes
+after a signature goes into the next revision, as any later change does; the signed one stays as signed.
 """
 
 from __future__ import annotations
@@ -41,7 +47,16 @@ from qbaudit.analysis.sheets import (
     suggest,
 )
 from qbaudit.i18n import tr
-from qbaudit.store.database import StoreError, describe_url, make_engine, migrate, normalise_url, resolve_url
+from qbaudit.store.database import (
+    StoreError,
+    failure_message,
+    make_engine,
+    migrate,
+    normalise_url,
+    reader,
+    resolve_url,
+    writer,
+)
 from qbaudit.store.models import (
     Audit,
     AuditInspector,
@@ -61,6 +76,7 @@ from qbaudit.store.models import (
     VetoRecord,
     now,
 )
+from qbaudit.visible import has_control, visible
 
 if TYPE_CHECKING:  # the run's module pulls in the checks and their libraries; the store needs only its shape
     from qbaudit.analysis.run import AuditRun
@@ -225,6 +241,12 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _typed(text: str | None, field: str) -> None:
+    """Refuse typed text with control characters: no terminal, report or record should carry them."""
+    if text and has_control(text):
+        raise StoreError(tr("store.control_characters", field=tr(f"store.field_{field}"), text=visible(text, 30)))
+
+
 def _refuse_changes_to_signed(session: Session, _context: Any, _instances: Any) -> None:
     """A signed revision is frozen: its decisions, veto decisions and changes cannot be written again."""
     for record in (*session.new, *session.dirty, *session.deleted):
@@ -247,8 +269,10 @@ class AuditStore:
         self.engine = make_engine(self.url)
         if migrate_schema:
             migrate(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        event.listen(self._sessions, "before_flush", _refuse_changes_to_signed)
+        self._sessions = sessionmaker(reader(self.engine), expire_on_commit=False)
+        self._writes = sessionmaker(writer(self.engine), expire_on_commit=False)
+        for sessions in (self._sessions, self._writes):
+            event.listen(sessions, "before_flush", _refuse_changes_to_signed)
 
     @classmethod
     def open(cls, explicit: str | None = None, setting: str | None = None) -> AuditStore:
@@ -266,14 +290,13 @@ class AuditStore:
         self.close()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """A transaction: a snapshot to read, or (``write``) one that holds the write lock from its start."""
         try:
-            with self._sessions.begin() as session:
+            with (self._writes if write else self._sessions).begin() as session:
                 yield session
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-            raise StoreError(tr("store.failed", url=describe_url(self.url),
-                                reason=reason[0] if reason else type(exc).__name__)) from exc
+            raise StoreError(failure_message(self.engine.url, exc, action="write" if write else "read")) from exc
 
     # --- opening an audit --------------------------------------------------------------------
 
@@ -282,6 +305,12 @@ class AuditStore:
         """Open an audit (with its first, unsigned revision) and return its id."""
         institution, occupation = institution.strip(), occupation.strip()
         registration_number = (registration_number or "").strip() or None
+        _typed(institution, "institution")
+        _typed(registration_number, "registration")
+        _typed(occupation, "occupation")
+        for person in inspectors:
+            _typed(person.name, "inspector")
+            _typed(person.role, "inspector")
         if not institution:
             raise StoreError(tr("store.institution_missing"))
         if not occupation:
@@ -297,7 +326,7 @@ class AuditStore:
                 check = check_card_code(person.card_code)
                 if not check.ok:
                     raise StoreError(tr("store.card_refused", name=person.name, problem=check.problem))
-        with self._session() as session:
+        with self._session(write=True) as session:
             audit = Audit(institution=self._institution(session, institution, registration_number),
                           occupation=occupation, sheet_id=sheet.id, sheet_name=sheet.name, sheet_sha256=sheet.sha256,
                           sheet_text=sheet.text, keep_item_text=keep_item_text, created_at=now())
@@ -361,6 +390,13 @@ class AuditStore:
                     grade=signed[-1].signed_grade if signed else None, created_at=audit.created_at))
             return summaries
 
+    def revisions(self, audit_id: int) -> tuple[RevisionInfo, ...]:
+        """The revisions of audit ``audit_id``, oldest first (nothing scored: cheaper than :meth:`load`)."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            numbers = {r.id: r.number for r in audit.revisions}
+            return tuple(_revision_info(r, numbers) for r in audit.revisions)
+
     def load(self, audit_id: int, revision: int | None = None) -> AuditView:
         """Audit ``audit_id`` at ``revision`` (default: the latest), scored."""
         with self._session() as session:
@@ -368,8 +404,13 @@ class AuditStore:
             chosen = self._revision(audit, revision)
             return self._view(session, audit, chosen)
 
-    def _audit(self, session: Session, audit_id: int) -> Audit:
-        audit = session.get(Audit, audit_id)
+    def _audit(self, session: Session, audit_id: int, lock: bool = False) -> Audit:
+        """The audit; ``lock`` (every change) locks its row first, so changes to one audit never interleave.
+
+        Called before anything else of the audit is read in the transaction: its revisions and decisions
+        are then read after the lock, as the previous change left them.
+        """
+        audit = session.get(Audit, audit_id, with_for_update=lock or None)
         if audit is None:
             raise StoreError(tr("store.no_audit", id=audit_id))
         return audit
@@ -451,8 +492,8 @@ class AuditStore:
         """
         if not run.ok or run.report is None:
             raise StoreError(tr("store.run_not_ok"))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             findings = run.report.findings
@@ -476,8 +517,9 @@ class AuditStore:
 
     def decide(self, audit_id: int, line: str, verdict: str, score: float | None, reason: str, by: str) -> int:
         """Decide one line (by id or name); returns the revision number the decision went into."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        _typed(reason, "reason")
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             target = sheet.find_line(line)
@@ -522,8 +564,9 @@ class AuditStore:
 
     def decide_veto(self, audit_id: int, veto: str, occurred: bool, description: str, by: str) -> int:
         """Record whether a veto item occurred; returns the revision number."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        _typed(description, "description")
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             try:
@@ -547,8 +590,8 @@ class AuditStore:
 
     def accept_suggestions(self, audit_id: int, by: str) -> int:
         """Take every data suggestion not yet decided as the decision; returns how many were taken."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             revision = self._editable(session, audit, inspector)
             return self._accept(revision, inspector)
@@ -567,8 +610,8 @@ class AuditStore:
 
     def sign(self, audit_id: int, by: str, accept_suggestions: bool = False) -> RevisionInfo:
         """Sign the latest revision: every line must be decided. The signed revision is frozen from then on."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             revision = audit.revisions[-1]
             if revision.signed:
@@ -597,11 +640,13 @@ class AuditStore:
         """
         if not reason.strip():
             raise StoreError(tr("store.dismiss_needs_reason"))
+        _typed(reason, "reason")
         first, second = sorted((str(first_item), str(second_item)))
+        _typed(first + second, "item")
         if first == second:
             raise StoreError(tr("store.dismiss_same_item", item=first))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             if self._active_dismissal(session, audit.id, first, second) is not None:
                 raise StoreError(tr("store.dismiss_twice", first=first, second=second))
@@ -611,8 +656,8 @@ class AuditStore:
     def undo_dismissal(self, audit_id: int, first_item: str, second_item: str, by: str) -> None:
         """Let a dismissed pair count again (the record keeps who undid it and when)."""
         first, second = sorted((str(first_item), str(second_item)))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             record = self._active_dismissal(session, audit.id, first, second)
             if record is None:
@@ -642,8 +687,8 @@ class AuditStore:
         Paths and import options (sheets, column mapping) only; the window reads the files again when
         the audit is reopened. Allowed on a signed audit: it changes no decision.
         """
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             record = session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
                                                                      InputSourceRecord.kind == kind)).first()
             if record is None:
@@ -656,8 +701,8 @@ class AuditStore:
 
     def remove_source(self, audit_id: int, kind: str) -> None:
         """Forget the ``kind`` input of an audit."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             for record in session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
                                                                           InputSourceRecord.kind == kind)):
                 session.delete(record)
@@ -679,8 +724,8 @@ class AuditStore:
             content = path.read_bytes()
         except OSError as exc:
             raise StoreError(tr("store.export_unreadable", file=str(path), reason=exc.strerror or str(exc))) from exc
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             chosen = self._revision(audit, revision)
             inspector = self._by(audit, by) if by else None
             record = ExportRecord(revision_id=chosen.id, kind=kind, file_name=path.name,

@@ -191,8 +191,10 @@ def test_sqlite_is_the_default_in_the_user_data_folder_in_wal_mode(tmp_path, mon
 
 
 def test_an_unreachable_server_is_said_in_chinese():
-    with pytest.raises(StoreError, match="无法打开审核记录数据库 postgresql\\+psycopg://qbaudit:\\*\\*\\*@127.0.0.1:9/x"):
+    with pytest.raises(StoreError, match="无法连接数据库服务器 postgresql\\+psycopg://qbaudit:\\*\\*\\*@127.0.0.1:9/x。"
+                                         "请确认数据库服务器在运行") as refused:
         AuditStore("postgresql://qbaudit:secret@127.0.0.1:9/x")
+    assert "secret" not in str(refused.value) and "refused" not in str(refused.value)
     with pytest.raises(StoreError, match="只能用 SQLite 或 PostgreSQL"):
         AuditStore("mysql://u@h/db")
 
