@@ -103,6 +103,10 @@ def test_an_audit_on_each_sheet_is_created_by_clicking(window, qtbot, sheets_fol
     assert view.sheet.id == sheet_id
     assert (view.facts.place, view.facts.head_count) == ("历下区某考点", 46)
     assert view.facts.batch_number == ("2026370100123" if view.sheet.layout.batch else None)
+    info = window.pages["info"]
+    assert info.fields["where"].text() == "历下区某考点，督导人数 46"
+    assert info.fields["supervision"].text().startswith("专项督导" if sheet_id in ("proposition-2024", "jinan-bank-visit")
+                                                         else "日常督导")
     hidden = {window.nav.item(r).data(Qt.ItemDataRole.UserRole) for r in range(window.nav.count())
               if window.nav.item(r).isHidden()}
     assert hidden == (set() if sheet_id == "proposition-2024" else {"imports", "findings", "bank", "charts"})
