@@ -17,34 +17,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from tests.unit.test_sheets import CUSTOM  # a sheet composed from the indicator catalogue
+
 SAMPLE_AUDIT = Path(__file__).resolve().parents[2] / "sample_banks" / "sample_audit.py"
 BUNDLED = ["技能人才评价活动现场质量督导评分表", "职业技能等级认定机构命题质量专项督导评分表",
            "山东省技能人才评价日常督导情况记录表（综合评审）", "山东省技能人才评价日常督导情况记录表（技能考核）",
            "山东省技能人才评价日常督导情况记录表（理论考核）"]
-CUSTOM = """schema_version = 1
-id = "jinan-bank-visit"
-name = "济南市题库建设现场核查表"
-method = "points"
-total = 10
-[verdicts]
-meets = "符合"
-partly = "基本符合"
-fails = "不符合"
-[scoring]
-part_step = 0.5
-[grading]
-veto_grade = "不合格"
-bands = [{ grade = "合格", min = 6 }, { grade = "不合格", min = 0 }]
-[[groups]]
-id = "1"
-first_level = 5
-[[lines]]
-id = "1"
-group = "1"
-indicator = 12
-criterion = "题库专用计算机专人管理。"
-max = 10
-"""
 
 
 @pytest.fixture
@@ -52,7 +30,7 @@ def sheets_folder(tmp_path, monkeypatch):
     folder = tmp_path / "my-sheets"
     folder.mkdir()
     (folder / "jinan.toml").write_text(CUSTOM, encoding="utf-8")
-    (folder / "broken.toml").write_text(CUSTOM.replace("total = 10", "total = 12"), encoding="utf-8")
+    (folder / "broken.toml").write_text(CUSTOM.replace("max = 4\n", "max = 5\n"), encoding="utf-8")
     monkeypatch.setenv("QBAUDIT_SHEETS_DIR", str(folder))
     return folder
 
@@ -72,11 +50,11 @@ def test_the_new_audit_dialog_offers_every_sheet(window, qtbot, sheets_folder):
     names = [combo.itemText(i) for i in range(combo.count())]
     assert names[:5] == BUNDLED
     assert names[5] == "broken.toml（无法使用，见提示）"  # a user's file that does not load, with why
-    assert "各行分值合计 10 分，与字段「total」的总分 12 分不一致" in combo.itemData(5, Qt.ItemDataRole.ToolTipRole)
+    assert "各行分值合计 21 分，与字段「total」的总分 20 分不一致" in combo.itemData(5, Qt.ItemDataRole.ToolTipRole)
     assert not combo.model().item(5).isEnabled()
-    assert names[6] == "济南市题库建设现场核查表（自编：jinan.toml）"
+    assert names[6] == "题库专项检查评分表（自编）（自编：jinan.toml）"
     assert dialog.sheet_ids() == ["onsite-2024", "proposition-2024", "shandong-daily-review-2022",
-                                  "shandong-daily-skill-2022", "shandong-daily-theory-2022", "jinan-bank-visit"]
+                                  "shandong-daily-skill-2022", "shandong-daily-theory-2022", "my-bank-review"]
     assert combo.currentData() == "proposition-2024"  # the default stays the proposition sheet
     assert dialog.supervision.currentData() == "special" and not dialog.batch.isEnabled()
     dialog.choose_sheet("shandong-daily-skill-2022")
@@ -86,7 +64,7 @@ def test_the_new_audit_dialog_offers_every_sheet(window, qtbot, sheets_folder):
 
 
 @pytest.mark.parametrize("sheet_id", ["proposition-2024", "onsite-2024", "shandong-daily-theory-2022",
-                                      "shandong-daily-skill-2022", "shandong-daily-review-2022", "jinan-bank-visit"])
+                                      "shandong-daily-skill-2022", "shandong-daily-review-2022", "my-bank-review"])
 def test_an_audit_on_each_sheet_is_created_by_clicking(window, qtbot, sheets_folder, sheet_id):
     dialog = _click_new(window, qtbot)
     dialog.choose_sheet(sheet_id)
@@ -105,7 +83,7 @@ def test_an_audit_on_each_sheet_is_created_by_clicking(window, qtbot, sheets_fol
     assert view.facts.batch_number == ("2026370100123" if view.sheet.layout.batch else None)
     info = window.pages["info"]
     assert info.fields["where"].text() == "历下区某考点，督导人数 46"
-    assert info.fields["supervision"].text().startswith("专项督导" if sheet_id in ("proposition-2024", "jinan-bank-visit")
+    assert info.fields["supervision"].text().startswith("专项督导" if sheet_id in ("proposition-2024", "my-bank-review")
                                                          else "日常督导")
     hidden = {window.nav.item(r).data(Qt.ItemDataRole.UserRole) for r in range(window.nav.count())
               if window.nav.item(r).isHidden()}

@@ -256,24 +256,13 @@ class ReportPage(Page):
             self.notice_state.setText(tr("report.notice_decided", by=decision.by, at=local_time(decision.at),
                                          count=len(decision.grounds), decided=decided))
 
-    def set_notice(self, *, grounds: dict[str, str], suspend_months: int | None, supervision_file: bool,
-                   publish: bool) -> bool:
-        """Tick the grounds (id → note), the consequences, and save (tests and scripts); True when stored."""
-        for ground_id, check in self.ground_boxes.items():
-            check.setChecked(ground_id in grounds)
-            self.ground_notes[ground_id].setText(grounds.get(ground_id, ""))
-        self.suspend_box.setChecked(suspend_months is not None)
-        if suspend_months is not None:
-            self.suspend_months.setValue(suspend_months)
-        self.file_box.setChecked(supervision_file)
-        self.publish_box.setChecked(publish)
-        return self.save_notice()
-
     def save_notice(self) -> bool:
         """Record the ticked grounds and the consequences in the audit; the store's refusal is shown."""
         bench = self.ctx.workbench
         if bench is None:
             return False
+        from qbaudit.views.workers import expected_errors
+
         grounds = [(ground_id, self.ground_notes[ground_id].text()) for ground_id, check in self.ground_boxes.items()
                    if check.isChecked()]
         suspend = self.suspend_box.isChecked()
@@ -281,11 +270,7 @@ class ReportPage(Page):
             bench.decide_notice(grounds=grounds, suspend=suspend,
                                 suspension_months=self.suspend_months.value() if suspend else None,
                                 supervision_file=self.file_box.isChecked(), publish=self.publish_box.isChecked())
-        except Exception as exc:  # noqa: BLE001 - the store's Chinese refusal
-            from qbaudit.views.workers import expected_errors
-
-            if not isinstance(exc, expected_errors()):
-                raise
+        except expected_errors() as exc:  # the store's Chinese refusal
             self.ctx.error(str(exc))
             return False
         self.ctx.status.emit(tr("report.notice_saved"))

@@ -885,11 +885,6 @@ class SheetPage(Page):
         else:
             self.assessment_save.setToolTip("")
 
-    def set_assessment(self, text: str) -> bool:
-        """Type ``text`` as the 总体评价 and save it; True when stored."""
-        self.assessment_edit.setPlainText(text)
-        return self.save_assessment()
-
     def save_assessment(self) -> bool:
         """Store the 总体评价 in the editor (a new revision after signing); the store's refusal is shown."""
         bench = self.ctx.workbench
