@@ -482,7 +482,7 @@ def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, num
             decision = next((d for v, d in result.vetoes if v.id == veto.id), None)
             cells = [veto_label(sheet)] + [""] * (text_columns - 2) + [text]
             cells += [""] * (int(points) + int(checked))
-            cells += [_veto_state(data, veto.id), decision.description if decision is not None and decision.occurred else ""]
+            cells += [_veto_state(data, veto.id), _veto_described(veto, decision)]
             veto_rows.append(add(cells))
 
     if sheet.vetoes and layout.vetoes_first:  # above the lines, as a table of its own (Shandong's tables)
@@ -550,12 +550,18 @@ def _veto_table(doc: OfficialDocument, data: ReportData, columns: Sequence[Colum
                      Column(result_column.heading, 21, CENTER), Column(remarks_column.heading, 40)]
     rows = []
     for veto, decision in data.result.vetoes:
-        rows.append([label, veto.text, _veto_state(data, veto.id),
-                     decision.description if decision is not None and decision.occurred else ""])
+        rows.append([label, veto.text, _veto_state(data, veto.id), _veto_described(veto, decision)])
     table = doc.table(table_columns, rows, small=True, header=False, styles=[doc.small_head_style, None, None, None])
     doc.paragraph(style=doc.note_style)  # apart, or Word and LibreOffice join it to the next table
     if len(rows) > 1:  # the form writes the label once, over all the items
         merge_text(table.rows[0].cells[0].merge(table.rows[len(rows) - 1].cells[0]), label, doc.small_head_style)
+
+
+def _veto_described(veto: Any, decision: Any) -> str:
+    """What the inspector wrote of a veto item that occurred, under the form's label (行为描述) where it has one."""
+    if decision is None or not decision.occurred:
+        return ""
+    return f"{veto.describe}：{decision.description}" if veto.describe else decision.description
 
 
 def _no_count_text(data: ReportData) -> str:

@@ -321,3 +321,11 @@ def test_no_suspension_decided_leaves_it_out(tmp_path, sample_audit_module):
     requirement = next(p for p in _paragraphs(Document(str(write_notice(data, tmp_path / "n.docx").path)))
                        if p.startswith("针对上述问题"))
     assert "整改期间不得组织" not in requirement and requirement.endswith("上述情况将对社会公布。")
+
+
+def test_the_onsite_veto_is_described_under_the_forms_label(documents):
+    table = next(t for t in documents["onsite-2024"]["report"].tables if t.rows[0].cells[0].text == "环节")
+    veto = _rows(table)[-1]
+    assert veto[0] == "不合格项" and veto[5] == "发生"
+    assert veto[6] == "行为描述：考评员代替考生完成操作技能考核，属人社厅发〔2024〕27号明确的严重违纪违规行为"
+    assert _rows(table)[-2][:1] == ["总分"] and _rows(table)[-2][4:6] == ["100", "90"]
