@@ -329,3 +329,23 @@ def test_the_onsite_veto_is_described_under_the_forms_label(documents):
     assert veto[0] == "不合格项" and veto[5] == "发生"
     assert veto[6] == "行为描述：考评员代替考生完成操作技能考核，属人社厅发〔2024〕27号明确的严重违纪违规行为"
     assert _rows(table)[-2][:1] == ["总分"] and _rows(table)[-2][4:6] == ["100", "90"]
+
+
+def test_every_kind_of_audit_has_all_its_wording():
+    """A kind added to kinds.toml without a sentence, or with a placeholder no report fills, fails here."""
+    from qbaudit.bundled import load_toml
+    from qbaudit.report.word import _FIELD_LABELS
+
+    data = load_toml("report/kinds.toml")
+    values = dict(occupation="焊工", levels="四级", institution="某中心", scene="理论考核", supervision="日常督导",
+                  sheet="某表", batch="B1", date="2026年1月1日", authority="某局")
+    keys = ("name", "report_title", "subject", "activity", "lead", "problems_title", "problems_indicator",
+            "notice_opening", "notice_measures")
+    for kind, entry in data["kinds"].items():
+        for key in keys:
+            assert entry[key].format(**values), (kind, key)
+            if f"{key}_en" in entry or key in ("report_title", "subject", "activity", "lead", "name"):
+                assert entry[f"{key}_en"].format(**values), (kind, key)
+        assert set(entry["header"]) <= set(_FIELD_LABELS) and set(entry["header_wide"]) <= set(_FIELD_LABELS), kind
+    assert set(data["header_fields"].values()) <= set(_FIELD_LABELS)
+    assert {load_sheet(sheet_id).layout.kind for sheet_id in SHEETS} | {"custom"} == set(data["kinds"])
