@@ -245,7 +245,7 @@ class Workbench:
         Returns the :class:`~qbaudit.report.ReportOutcome`. Raises :class:`WorkbenchError` when the
         document does not apply (a notice for an audit that is not 不合格) or the file cannot be written.
         """
-        from qbaudit.report import DOCUMENTS, notice_refusal, write_document
+        from qbaudit.report import DOCUMENTS, document_refusal, write_document
 
         if kind not in DOCUMENTS:
             raise ValueError(f"unknown export kind {kind!r}")
@@ -255,10 +255,9 @@ class Workbench:
         checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
         data = self.report_data()
         path = Path(path)
-        if kind == "notice":
-            refusal = notice_refusal(data)
-            if refusal:
-                raise WorkbenchError(refusal)
+        refusal = document_refusal(kind, data)
+        if refusal:
+            raise WorkbenchError(refusal)
         try:
             outcome = write_document(kind, data, path, authority=authority)
         except OSError as exc:

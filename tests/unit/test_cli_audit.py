@@ -76,7 +76,7 @@ def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_pat
     assert "未签署" in out and "合格" in out
 
 
-def test_a_shandong_record_from_the_terminal(db, capsys):
+def test_a_shandong_record_from_the_terminal(db, capsys, tmp_path):
     assert _audit("new", *db, "--institution", "某培训学校", "--occupation", "电工", "--levels", "五级",
                   "--inspector", "王强:外督员:R37240015", "--sheet", "shandong-daily-theory-2022",
                   "--batch", "2026370100123", "--place", "济南市历下区某考点", "--head-count", "46",
@@ -105,6 +105,16 @@ def test_a_shandong_record_from_the_terminal(db, capsys):
     assert "督导类型：日常督导　批次编号：2026370100123　督导日期：2026-11-20　时间：9:00—11:00" in out
     assert "督导地点：济南市历下区某考点　督导人数：46" in out
     assert "总体评价：考前准备不足" in out
+    report, findings = str(tmp_path / "r.docx"), str(tmp_path / "f.xlsx")
+    assert cli.main(["report", "1", *db, "--out", report, "--findings", findings]) == 3  # no checks, no findings
+    assert "不审核题库数据，没有检查结论可以导出" in capsys.readouterr().out
+    assert cli.main(["report", "1", *db, "--out", report, "--problems", str(tmp_path / "p.xlsx"),
+                     "--notice", str(tmp_path / "n.docx"), "--by", "王强"]) == 0
+    assert "已将 3 个文件记入审核记录第 1 号第 1 版的导出记录。" in capsys.readouterr().out
+    from docx import Document
+
+    notice = [p.text for p in Document(str(tmp_path / "n.docx")).paragraphs]
+    assert any("（七）项所列行为" in p for p in notice) and any("限期3个月" in p for p in notice)
 
 
 def test_the_supervision_facts_are_refused_where_the_sheet_has_no_place_for_them(db, capsys):

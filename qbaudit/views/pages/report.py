@@ -329,15 +329,12 @@ class ReportPage(Page):
             return {kind: tr("report.page_no_audit") for kind in KINDS}
         if bench.view.run is None and bench.needs_run:
             return {kind: tr("report.page_no_run") for kind in KINDS}
-        from qbaudit.report import notice_refusal
+        from qbaudit.report import document_refusal
 
         data = bench.report_data()
-        refusal = notice_refusal(data)
-        if refusal and not bench.view.revision.signed:
-            refusal = tr("report.notice_unsigned", number=bench.view.revision.number)  # the core's names the CLI
-        refusals = {"notice": refusal} if refusal else {}
-        if not bench.needs_run:
-            refusals["findings"] = tr("report.no_findings_export")
+        refusals = {kind: refusal for kind in KINDS if (refusal := document_refusal(kind, data))}
+        if "notice" in refusals and not bench.view.revision.signed:  # the core's names the command line
+            refusals["notice"] = tr("report.notice_unsigned", number=bench.view.revision.number)
         return refusals
 
     # --- exporting -----------------------------------------------------------------------------
