@@ -107,15 +107,15 @@ def write_quick_documents(console: Any, run: Any, args: argparse.Namespace) -> i
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from qbaudit.cli_audit import _console, _expected_errors, _store
-    from qbaudit.report import notice_refusal, report_from_view
+    from qbaudit.report import document_refusal, report_from_view
 
     console = _console()
     try:
         with _store(args) as store:
             view = store.load(args.audit_id, args.revision)
             data = report_from_view(view)
-            if args.notice is not None:
-                refusal = notice_refusal(data)
+            for kind, path in (("notice", args.notice), ("findings", args.findings)):
+                refusal = document_refusal(kind, data) if path is not None else None
                 if refusal:
                     return _failed(console, refusal)
             try:
