@@ -41,3 +41,20 @@ def test_without_an_audit_it_quits_once_the_audit_list_is_shown(tmp_path):
     result, ready = _gui(tmp_path, "--quit-after-load")
     assert result.returncode == 0, result.stderr
     assert ready["audit"] is None and ready["title"] == "题库质量审核工作台"
+
+
+def test_kernel_notices_from_a_worker_thread_reach_the_status_bar(window, qtbot):
+    import threading
+
+    from qbaudit.analysis import kernel_cache
+    from qbaudit.views.app import _show_kernel_notices
+
+    old = kernel_cache.set_reporter(None)
+    try:
+        _show_kernel_notices(window)
+        worker = threading.Thread(target=kernel_cache._say, args=("首次使用相似题查找，正在编译计算内核",))
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "首次使用相似题查找，正在编译计算内核")
+    finally:
+        kernel_cache.set_reporter(old)

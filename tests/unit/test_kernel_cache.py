@@ -142,3 +142,14 @@ def test_an_app_bundle_uses_its_precompiled_kernels_without_compiling(tmp_path):
         assert folder == str(tmp_path / "cache" / "qbaudit" / "kernels" / "x86-64-v2")
         assert COMPILING not in run.stderr and COMPILED not in run.stderr
 
+
+
+def test_commands_that_do_not_search_never_load_the_kernels(tmp_path):
+    code = ("import sys\nfrom qbaudit.cli import main\n"
+            "main(['profiles']); main(['audit', 'list', '--database', sys.argv[1]])\n"
+            "print(sorted(m for m in ('numba', 'llvmlite', 'qbaudit.analysis.kernels') if m in sys.modules))")
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    result = subprocess.run([sys.executable, "-c", code, f"sqlite:///{(tmp_path / 'a.db').as_posix()}"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
