@@ -318,20 +318,22 @@ def _seed_from_bundle(plan: CachePlan) -> bool:
 
 
 def _warm_up(kernels: ModuleType) -> None:
-    """Compile (or load) every kernel once, with the argument types the searches pass."""
+    """Compile (or load from the cache) every kernel for the argument types the searches pass, without
+    running them (the build may compile for a processor level it does not have itself)."""
     import numpy as np
+    from numba import typeof
 
-    codes = np.frombuffer("甲乙丙丁甲乙丙".encode("utf-32-le"), dtype=np.uint32)  # read-only, as code_points makes
-    offsets = np.array([0, 3, 7], dtype=np.int64)
-    a = np.arange(1, 13, dtype=np.uint32)
-    b = np.arange(12, dtype=np.uint32)
-    signatures = kernels.minhash_bigrams(codes, offsets, a, b)
-    keys = kernels.band_keys(signatures, 2, 6)
-    low = np.zeros((2, 16), dtype=np.uint8)
-    np.copyto(low[:, :12], signatures, casting="unsafe")
-    orders = np.argsort(keys, axis=1).astype(np.int32)
-    kernels.band_candidates(low.view(np.uint64), keys, orders, np.diff(offsets), 1, 0.5)
-    kernels.set_similarity_join(np.array([0, 1, 2, 0, 1, 2], dtype=np.int32), np.array([0, 3, 6], dtype=np.int64), 0.8)
+    codes = np.frombuffer("甲乙".encode("utf-32-le"), dtype=np.uint32)  # read-only, as code_points makes it
+    offsets, ratio = np.zeros(3, dtype=np.int64), 0.5
+    words = np.zeros((2, 2), dtype=np.uint64)
+    calls = {
+        "minhash_bigrams": (codes, offsets, np.zeros(6, np.uint32), np.zeros(6, np.uint32)),
+        "band_keys": (np.zeros((2, 6), np.uint32), 2, 3),
+        "band_candidates": (words, words, np.zeros((2, 2), np.int32), offsets, 1, ratio),
+        "set_similarity_join": (np.zeros(6, np.int32), offsets, ratio),
+    }
+    for name, args in calls.items():
+        getattr(kernels, name).compile(tuple(typeof(arg) for arg in args))
 
 
 def _compiled_any(kernels: ModuleType) -> bool:
