@@ -4,20 +4,25 @@ built and run by ``./dev package``, which CI runs after the tests)."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "bundle"))
 
-import build  # noqa: E402
-import contents  # noqa: E402
-import smoke  # noqa: E402
+def _load(name: str):
+    """A script of bundle/ as a module (not put on sys.path: its names are common ones)."""
+    spec = importlib.util.spec_from_file_location(f"qbaudit_bundle_{name}", ROOT / "bundle" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build, contents, smoke = _load("build"), _load("contents"), _load("smoke")
 
 
 @pytest.mark.parametrize("path", [
