@@ -88,11 +88,12 @@ def _band_orders(keys: np.ndarray) -> np.ndarray:
 def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN_JACCARD,
                     bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
-    from qbaudit.analysis import kernels
+    from qbaudit.analysis.kernel_cache import load_kernels
 
     if len(texts) < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    kernels = load_kernels()  # compiled once, announced; then from the cache
     codes, offsets = code_points(texts)
     a, b = _permutations(bands * rows)
     signatures = kernels.minhash_bigrams(codes, offsets, a, b)

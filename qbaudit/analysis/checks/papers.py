@@ -165,10 +165,11 @@ class Overlaps:
 def overlapping_papers(papers: list[PaperItems], min_jaccard: float) -> Overlaps:
     """Every pair of papers with Jaccard ≥ ``min_jaccard`` (exact), and the identical ones among them
     (the pairs whose shared items are all the items of both)."""
-    from qbaudit.analysis import kernels
+    from qbaudit.analysis.kernel_cache import load_kernels
 
     if len(papers) < 2:
         return Overlaps([], [])
+    kernels = load_kernels()  # compiled once, announced; then from the cache
     members, offsets = item_sets(papers)
     first, second, shared = kernels.set_similarity_join(members, offsets, float(min_jaccard))
     pairs = sorted(zip(first.tolist(), second.tolist(), shared.tolist(), strict=True))
