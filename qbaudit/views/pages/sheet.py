@@ -412,7 +412,7 @@ class SheetPage(Page):
         return None
 
     def total_text(self) -> str:
-        """The running total as shown (``58.5``); empty when no audit is open."""
+        """The running total as shown (``59.5``); empty when no audit is open."""
         view = self._view()
         return number_text(view.result.total) if view is not None else ""
 
