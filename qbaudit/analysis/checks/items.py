@@ -34,7 +34,7 @@ def _problems_table(title: str, items: pd.DataFrame, problems: dict[int, list[st
     for item, reasons in zip(picked, problems.values(), strict=True):
         row = {
             "item_id": item[C.ITEM_ID],
-            "type": item[C.ITEM_TYPE_RAW] if pd.notna(item[C.ITEM_TYPE_RAW]) else "",
+            "type": excerpt(item[C.ITEM_TYPE_RAW]) if pd.notna(item[C.ITEM_TYPE_RAW]) else "",
             "problem": "；".join(reasons),
             "sheet": item[C.SOURCE_SHEET] if pd.notna(item[C.SOURCE_SHEET]) else "",
             "row": int(item[C.SOURCE_ROW]),
