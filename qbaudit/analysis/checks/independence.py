@@ -381,9 +381,9 @@ def _key_text(item: dict[str, Any]) -> str:
     """The correct answer of an item as written: the options its letters name, else the answer."""
     answer = item[C.ANSWER] if isinstance(item[C.ANSWER], str) else ""
     letters = [letter for letter in answer if letter in OPTION_LETTERS]
-    options = [item[column] for column in C.OPTIONS]
-    if answer and len(letters) == len(answer) and any(isinstance(o, str) for o in options):
-        return "；".join(f"{letter}.{options[OPTION_LETTERS.index(letter)] or ''}" for letter in letters)
+    options = [item[column] if isinstance(item[column], str) else "" for column in C.OPTIONS]
+    if answer and len(letters) == len(answer) and any(options):
+        return "；".join(f"{letter}.{options[OPTION_LETTERS.index(letter)]}" for letter in letters)
     return answer
 
 

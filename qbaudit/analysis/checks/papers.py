@@ -98,6 +98,10 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
             findings.append(absent)
             continue
         index = ctx.point_index(level)
+        if not index:
+            findings.append(ctx.cannot_judge("R5", level, tr("checks.na.no_theory_points", level=label),
+                                             tr("checks.supply.theory_blueprint", level=label), **limits))
+            continue
         if not any(p.importance is not None for p in index.values()):
             findings.append(ctx.cannot_judge("R5", level, tr("checks.na.no_importance", level=label,
                                                              points=len(index)),
