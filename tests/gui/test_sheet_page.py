@@ -150,7 +150,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
     assert latest.revision.number == 2 and not latest.revision.signed
     assert checked_bench.store.load(checked_bench.audit_id, 1).revision.signed
     assert "第 2 版" in page.revision_text() and "草稿" in page.revision_text()
-    assert page.total_text() == "57.5"
+    assert page.total_text() == "58.5"  # 59.5 signed, line 1 lowered from 5 to 4
 
 
 def test_signing_asks_first_naming_inspector_total_and_grade(page, checked_bench, known, monkeypatch):
