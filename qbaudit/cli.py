@@ -1,7 +1,9 @@
 """The command line: the same flow as the window, from a terminal.
 
-    qbaudit check --bank 题库.xlsx --blueprint 细目表.xlsx [--standard 权重表.xlsx] [--responses 作答.xlsx]
-                  [--columns 列… | --template 名称] [--save-template 名称] [--json 结果.json]
+    qbaudit check --bank 题库.xlsx 电工_三级.csv 文件夹/ 甲.csv::三级 … [--blueprint 细目表.xlsx …]
+                  [--standard 权重表.xlsx] [--responses 作答.xlsx] [--level 三级]
+                  [--columns 列… | --template 名称] [--map 表头=字段,…] [--header-row N] [--save-template 名称]
+                  [--json 结果.json]
                   [--report 报告.docx] [--problems 问题清单.xlsx] [--findings 结论.xlsx]
     qbaudit templates
     qbaudit audit new|list|show|score|sign …     (the audit record: see qbaudit.cli_audit)
@@ -25,8 +27,10 @@ from typing import Any, NoReturn
 
 from qbaudit import __version__
 from qbaudit.cli_audit import add_audit_commands
+from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
 from qbaudit.cli_report import add_check_report_options, add_report_command, wants_documents, write_quick_documents
 from qbaudit.i18n import LANGUAGES, set_language, tr
+from qbaudit.visible import visible
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
 _log = logging.getLogger("qbaudit")
@@ -68,7 +72,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = tr(key, **match.groupdict())
                 break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=message) + "\n")
+        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=visible(message)) + "\n")
 
 
 def _date(text: str) -> dt.date:
@@ -95,21 +99,26 @@ def build_parser() -> ChineseArgumentParser:
     commands = parser.add_subparsers(dest="command", title=tr("cli.commands"), metavar=tr("cli.command_metavar"),
                                      parser_class=ChineseArgumentParser)
     check = commands.add_parser("check", help=tr("cli.help_check"), description=tr("cli.description_check"))
-    check.add_argument("--bank", required=True, type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_bank"))
-    check.add_argument("--blueprint", required=True, type=Path, nargs="+", metavar=tr("cli.metavar_file"),
-                       help=tr("cli_formats.help_blueprint_many"))
-    check.add_argument("--standard", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_standard"))
-    check.add_argument("--responses", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli_formats.help_responses"))
+    add_bank_arguments(check, required=True)
+    check.add_argument("--blueprint", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
+                       help=tr("cli_inputs.help_blueprint"))
+    check.add_argument("--standard", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_standard"))
+    check.add_argument("--responses", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
+                       help=tr("cli_formats.help_responses"))
     headerless = check.add_mutually_exclusive_group()
     headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
     headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_template"))
     check.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_save_template"))
-    check.add_argument("--papers", type=Path, nargs="+", metavar=tr("cli.metavar_file"), help=tr("cli.help_papers"))
-    check.add_argument("--plan", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
-    check.add_argument("--dismissed", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_dismissed"))
+    check.add_argument("--papers", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_papers"))
+    check.add_argument("--plan", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
+    check.add_argument("--dismissed", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
+                       help=tr("cli.help_dismissed"))
     check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
-    check.add_argument("--level", type=_level, metavar=tr("cli.metavar_level"), help=tr("cli.help_level"))
+    check.add_argument("--level", type=_level, action=GivenOnce, metavar=tr("cli.metavar_level"),
+                       help=tr("cli_inputs.help_level"))
     check.add_argument("--occupation", metavar=tr("cli.metavar_occupation"), help=tr("cli.help_occupation"))
     check.add_argument("--json", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_json"))
     check.add_argument("--details", action="store_true", help=tr("cli.help_details"))
@@ -141,10 +150,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                       database=getattr(args, "database", None))
 
 
-def _console():
-    from rich.console import Console
+def _console():  # noqa: ANN202 - a rich Console, imported lazily
+    from qbaudit.visible import console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+    return console()
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
@@ -170,38 +179,48 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bank_columns(args: argparse.Namespace, console) -> list[str | None] | None:
-    """The columns of a headerless bank from --columns or --template; saved with --save-template."""
-    from qbaudit.analysis.importers.templates import find_template, parse_columns, save_template
+def _bank_mapping(args: argparse.Namespace, console) -> tuple[list[str | None] | None, dict[str, str | None]]:
+    """The columns of a headerless bank (--columns or a template's) and the headers mapped by name (--map or a
+    template's); saved under a name with --save-template."""
+    from qbaudit.analysis.importers.headernames import parse_header_names
+    from qbaudit.analysis.importers.templates import TemplateError, find_template, parse_columns, save_template
+    from qbaudit.cli_inputs import bank_paths
 
+    names = parse_header_names(args.map) if args.map else {}
     if args.template:
-        return list(find_template(args.template).columns)
-    if not args.columns:
-        return None
-    columns = parse_columns(args.columns)
+        template = find_template(args.template)
+        return (list(template.columns) or None), {**template.headers, **names}
+    columns = parse_columns(args.columns) if args.columns else None
     if args.save_template:
-        template = save_template(args.save_template, columns, args.bank)
+        if columns is None and not names:
+            raise TemplateError(tr("headernames.template_empty"))
+        sample = next((p for p in bank_paths(args) if p.is_file()), None)
+        template = save_template(args.save_template, columns, sample, headers=names)
         console.print(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
-    return columns
+    return columns, names
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from qbaudit.analysis.importers.dismissed import DismissedError, read_dismissed
+    from qbaudit.analysis.importers.headernames import HeaderNameError
     from qbaudit.analysis.importers.templates import TemplateError
     from qbaudit.analysis.profile import ProfileError, load_profile
     from qbaudit.analysis.run import run_audit
+    from qbaudit.cli_inputs import bank_options, bank_paths
+    from qbaudit.visible import styled
 
     console = _console()
     try:
         profile = load_profile(args.profile)
-        columns = _bank_columns(args, console)
+        columns, names = _bank_mapping(args, console)
+        options = bank_options(args, columns, names)
         dismissed = read_dismissed(args.dismissed) if args.dismissed else []
-    except (ProfileError, TemplateError, DismissedError) as exc:
-        console.print(f"[red]{exc}[/red]")
+    except (ProfileError, TemplateError, DismissedError, HeaderNameError) as exc:
+        console.print(styled(exc, "red"))
         return EXIT_INPUT
-    run = run_audit(args.bank, args.blueprint, profile, standard=args.standard, responses=args.responses,
-                    as_of=args.as_of, default_level=args.level, occupation=args.occupation, bank_columns=columns,
-                    papers=args.papers, plan=args.plan, dismissed=dismissed)
+    run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
+                    responses=args.responses, as_of=args.as_of, default_level=args.level, occupation=args.occupation,
+                    bank_options=options, papers=args.papers, plan=args.plan, dismissed=dismissed)
     from qbaudit.cli_output import print_run
 
     print_run(console, run, details=args.details)
@@ -210,7 +229,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
         except OSError as exc:
-            console.print(f"[red]{tr('cli.json_failed', file=str(args.json), reason=exc.strerror or str(exc))}[/red]")
+            console.print(styled(tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)), "red"))
             return EXIT_INPUT
         console.print(tr("cli.json_written", file=str(args.json)))
     if wants_documents(args) and write_quick_documents(console, run, args) != EXIT_OK:

@@ -841,6 +841,7 @@ def write_defective_bank(sample: Sample, path: Path) -> list[dict]:
         for index, item in enumerate(items):
             if level == 4 and index == 200:
                 sheet.write_row(row, 0, headers, fmt["header"])  # a pasted block repeats the header
+                rejected.append({"sheet": LEVEL_SHEETS[level], "row": row + 1, "kind": "repeated_header"})
                 row += 1
             _write_item(sheet, row, item, LEVEL_SHORT[level], fmt, level_column=True)
             row += 1

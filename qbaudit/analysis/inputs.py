@@ -14,13 +14,14 @@ from typing import Any
 
 from qbaudit.analysis.importers.outcome import ImportResult
 from qbaudit.analysis.model import Bank
-from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.i18n import tr
 
 KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
-MULTIPLE = frozenset({"blueprint", "papers"})  # kinds that may come as several files
+MULTIPLE = frozenset({"bank", "blueprint", "papers"})  # kinds that may come as several files (or folders)
 NEEDS_BANK = frozenset({"papers"})  # kinds whose import matches items against the bank
-REQUIRED = ("bank", "blueprint")  # the checks cannot run without these
+REQUIRED = ("bank",)  # the checks cannot run without these (without a blueprint, its rules are 无法判断)
+EVERY_SHEET = "*"  # the key of ``ImportOptions.header_rows`` that holds for every sheet
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,16 @@ class ImportOptions:
         header_rows: sheet name → the row number (as the user sees it, from 1) of the header row.
         fields: sheet name → {column letter or number as shown: canonical field or None to skip it};
             the columns not named keep the field the header gave them.
-        columns: for a file without a header row, the field of each column in order.
+            (key ``"*"``: every sheet that has no row of its own; with ``columns``, the header row to skip).
+        fields: sheet name → {column letter or number as shown: canonical field or None to skip it};
+            the columns not named keep the field the header gave them.
+        columns: for a file without a header row, the field of each column in order (a header row that is
+            present all the same is found and skipped).
         default_level: the level of rows that name none.
+        header_names: header text as written → canonical field (None: the column is not imported), for
+            every sheet of every file: how headers the synonyms do not know are mapped by name.
+        file_levels: path as given (a file, or a folder for its files) → the level of that file's rows that
+            name none in their cells, sheet names or file name (a bank split across files).
     """
 
     sheets: tuple[str, ...] | None = None
@@ -41,6 +50,8 @@ class ImportOptions:
     fields: dict[str, dict[str, str | None]] = field(default_factory=dict)
     columns: tuple[str | None, ...] | None = None
     default_level: int | None = None
+    header_names: dict[str, str | None] = field(default_factory=dict)
+    file_levels: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_default(self) -> bool:
@@ -66,6 +77,8 @@ class ImportOptions:
             fields={str(s): dict(m) for s, m in (data.get("fields") or {}).items()},
             columns=tuple(columns) if columns is not None else None,
             default_level=data.get("default_level"),
+            header_names={str(k): v for k, v in (data.get("header_names") or {}).items()},
+            file_levels={str(k): int(v) for k, v in (data.get("file_levels") or {}).items()},
         )
 
 
@@ -77,12 +90,14 @@ def kind_label(kind: str) -> str:
 def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptions | None = None,
                  bank: Bank | None = None, occupation: str | None = None,
                  state: TaskState | None = None) -> ImportResult:
-    """Import the ``kind`` input from ``paths`` (one file, or several for blueprints and papers).
+    """Import the ``kind`` input from ``paths`` (one file, or several files and folders for a bank, blueprints
+    and papers; the same file given twice is refused).
 
     Never raises for a bad file: the result carries the Chinese error and every row not taken.
     Raises :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop.
     """
     from qbaudit.analysis import importers as imp
+    from qbaudit.analysis.importers.inputfiles import SHEET_SUFFIXES, import_bank_files, list_files
     from qbaudit.analysis.importers.papers import import_papers, import_plan
     from qbaudit.analysis.importers.responses import import_responses
 
@@ -98,9 +113,16 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
     checkpoint(state, 0.0, tr("inputs.reading", kind=kind_label(kind)))
     level = options.default_level
     tables = {"options": options} if not options.is_default else {}
+    if kind in MULTIPLE - {"bank"}:  # the bank lists its own files (with the level given for each)
+        listed = list_files(paths, kind_label=kind_label(kind),
+                            suffixes=SHEET_SUFFIXES | ({".docx"} if kind == "papers" else set()))
+        if isinstance(listed, str):
+            return ImportResult.failure(listed)
+        paths = [entry.path for entry in listed[0]]
     if kind == "bank":
-        result = imp.import_bank(paths[0], default_level=level, occupation=occupation,
-                                 columns=list(options.columns) if options.columns is not None else None, **tables)
+        result = import_bank_files(paths, default_level=level, file_levels=options.file_levels,
+                                   occupation=occupation, options=options if tables else None,
+                                   state=ScaledState(state, 0.0, 0.95))
     elif kind == "blueprint":
         result = imp.import_blueprints(paths, default_level=level, **tables)
     elif kind == "standard":
@@ -113,3 +135,4 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         result = import_responses(paths[0])
     checkpoint(state, 1.0, tr("inputs.read", kind=kind_label(kind)))
     return result
+

@@ -34,6 +34,27 @@ class RowRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Accounting:
+    """How a file without rows (a Word document, a JSON export) was read, part by part: every part with
+    content is taken (part of an item or a heading) or unread, and each unread part is listed by its number.
+
+    ``unit`` says what is counted: ``paragraph`` (Word), ``record`` (the n-th object of a JSON array) or
+    ``line`` (JSON Lines). Blank parts are counted apart and belong to neither side.
+    """
+
+    unit: str
+    read: int
+    taken: int
+    unread: tuple[int, ...]
+    blank: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        """True when read = taken + unread."""
+        return self.read == self.taken + len(self.unread)
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """An input identified by its SHA-256 fingerprint, with what the importer made of it."""
 
@@ -45,6 +66,7 @@ class InputFile:
     rows_rejected: int
     encoding: str | None = None
     sheets: tuple[str, ...] = ()
+    accounting: Accounting | None = None  # parts read / taken / unread, for files without rows
 
 
 # --- bank ------------------------------------------------------------------------------------

@@ -40,3 +40,18 @@ def checkpoint(state: TaskState, fraction: float, text: str = "") -> None:
     if state.is_cancelled():
         raise Cancelled
     state.set_progress(fraction, text)
+
+
+class ScaledState:
+    """A state that maps the 0–1 progress of one step onto a span of the whole (cancelling as the whole does)."""
+
+    def __init__(self, state: TaskState, start: float, span: float) -> None:
+        self.state, self.start, self.span = state, start, span
+
+    def set_progress(self, fraction: float, text: str = "") -> None:
+        """Report the step's progress as progress of the whole."""
+        self.state.set_progress(self.start + self.span * fraction, text)
+
+    def is_cancelled(self) -> bool:
+        """True when the whole is cancelled."""
+        return self.state.is_cancelled()

@@ -15,12 +15,13 @@ from qbaudit import __version__
 from qbaudit.analysis.checks import CheckReport, run_checks
 from qbaudit.analysis.checks.context import AuditInput, excerpt
 from qbaudit.analysis.checks.independence import pair_key
-from qbaudit.analysis.importers import ImportResult, import_bank, import_blueprints, import_standard
-from qbaudit.analysis.importers.papers import import_papers, import_plan
+from qbaudit.analysis.importers import ImportResult, import_standard
+from qbaudit.analysis.importers.papers import import_plan
 from qbaudit.analysis.importers.responses import import_responses
-from qbaudit.analysis.model import Evidence, Finding, InputFile
-from qbaudit.analysis.profile import Profile
-from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.inputs import ImportOptions, import_input
+from qbaudit.analysis.model import Blueprint, Evidence, Finding, InputFile
+from qbaudit.analysis.profile import Profile, load_profile
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
@@ -93,8 +94,11 @@ class AuditRun:
 
 
 def _input(f: InputFile) -> dict[str, Any]:
+    parts = f.accounting
     return {"name": f.name, "kind": f.kind, "sha256": f.sha256, "size": f.size, "rows_taken": f.rows_taken,
-            "rows_rejected": f.rows_rejected, "encoding": f.encoding, "sheets": list(f.sheets)}
+            "rows_rejected": f.rows_rejected, "encoding": f.encoding, "sheets": list(f.sheets),
+            **({"parts": {"unit": parts.unit, "read": parts.read, "taken": parts.taken, "unread": list(parts.unread),
+                          "blank": parts.blank}} if parts is not None else {})}
 
 
 def _jsonable(value: Any) -> Any:
@@ -136,9 +140,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def run_audit(
-    bank: str | Path,
-    blueprint: str | Path | Sequence[str | Path],
-    profile: Profile,
+    bank: str | Path | Sequence[str | Path],
+    blueprint: str | Path | Sequence[str | Path] | None = None,
+    profile: Profile | None = None,
     *,
     standard: str | Path | None = None,
     responses: str | Path | None = None,
@@ -146,32 +150,43 @@ def run_audit(
     default_level: int | None = None,
     occupation: str | None = None,
     bank_columns: Sequence[str | None] | None = None,
+    bank_options: ImportOptions | None = None,
     papers: Sequence[str | Path] | None = None,
     plan: str | Path | None = None,
     dismissed: Iterable[tuple[str, str]] = (),
     state: TaskState | None = None,
 ) -> AuditRun:
-    """Import the bank, the blueprint (one file, or one per level), and optionally the standard, the
-    answer data, the papers and the paper plan, then run the checks.
+    """Import the bank (one file, or several files and folders), the blueprint if given (one file, or one per
+    level), and optionally the standard, the answer data, the papers and the paper plan, then run the checks.
 
-    ``bank_columns`` maps the columns of a bank without a header row (see
-    :func:`~qbaudit.analysis.importers.import_bank`); ``dismissed`` lists similar item pairs the
-    inspector dismissed (R11). Inputs that cannot be imported are reported in
-    :attr:`AuditRun.errors`; the checks then do not run.
+    Without a blueprint the checks run on an empty one: the rules that need it say 无法判断 and what to supply.
+    ``bank_options`` are the import options of the bank (levels per file, header row, columns mapped by header
+    name; see :class:`~qbaudit.analysis.inputs.ImportOptions`); ``bank_columns`` maps the columns of a bank
+    without a header row; ``dismissed`` lists similar item pairs the inspector dismissed (R11). Inputs that
+    cannot be imported are reported in :attr:`AuditRun.errors`; the checks then do not run.
     """
+    from dataclasses import replace
+
     state = state or NullState()
-    run = AuditRun(profile=profile, as_of=as_of or dt.date.today())
-    blueprints = [blueprint] if isinstance(blueprint, str | Path) else list(blueprint)
+    run = AuditRun(profile=profile or load_profile(None), as_of=as_of or dt.date.today())
+    options = bank_options or ImportOptions()
+    if bank_columns is not None:
+        options = replace(options, columns=tuple(bank_columns))
+    if default_level is not None and options.default_level is None:
+        options = replace(options, default_level=default_level)
+    banks = [bank] if isinstance(bank, str | Path) else list(bank)
+    blueprints = [blueprint] if isinstance(blueprint, str | Path) else list(blueprint or [])
+    checkpoint(state, 0.0, tr("progress.import_bank"))
+    run.imports["bank"] = import_input("bank", banks, options=options, occupation=occupation,
+                                       state=ScaledState(state, 0.0, 0.15))
     steps: list[tuple[str, Any, Any, str]] = [
-        ("bank", lambda p: import_bank(p, default_level=default_level, occupation=occupation, columns=bank_columns),
-         bank, tr("progress.import_bank")),
-        ("blueprint", lambda p: import_blueprints(p, default_level=default_level), blueprints,
-         tr("progress.import_blueprint")),
+        ("blueprint", lambda p: import_input("blueprint", p, options=ImportOptions(default_level=default_level)),
+         blueprints or None, tr("progress.import_blueprint")),
         ("standard", lambda p: import_standard(p, default_level=default_level), standard,
          tr("progress.import_standard")),
         ("responses", import_responses, responses, tr("responses.progress")),
     ]
-    for index, (kind, importer, path, text) in enumerate(steps):
+    for index, (kind, importer, path, text) in enumerate(steps, start=1):
         if path is None:
             continue
         checkpoint(state, index * 0.15, text)
@@ -183,19 +198,21 @@ def run_audit(
         run.imports["plan"] = import_plan(plan, default_level=default_level)
     if papers:
         checkpoint(state, 0.7, tr("progress.import_papers"))
-        run.imports["papers"] = import_papers(list(papers), bank=run.imports["bank"].data, default_level=default_level)
+        run.imports["papers"] = import_input("papers", list(papers), bank=run.imports["bank"].data,
+                                             options=ImportOptions(default_level=default_level))
     if run.errors:
         return run
-    return check_imports(run, dismissed, _Scaled(state, 0.8, 0.2))
+    return check_imports(run, dismissed, ScaledState(state, 0.8, 0.2))
 
 
 def check_imports(run: AuditRun, dismissed: Iterable[tuple[str, str]] = (), state: TaskState | None = None) -> AuditRun:
-    """Run the checks on the inputs already imported into ``run`` (a bank and a blueprint at least) and
-    set its report; the window imports each input through its wizard and then calls this."""
+    """Run the checks on the inputs already imported into ``run`` (a bank at least) and set its report; the
+    window imports each input through its wizard and then calls this. Without a blueprint the checks get an
+    empty one (the rules that need it say 无法判断)."""
     imports = run.imports
     data = AuditInput(
         bank=imports["bank"].data,
-        blueprint=imports["blueprint"].data,
+        blueprint=imports["blueprint"].data if "blueprint" in imports else Blueprint(scopes=[], points=[]),
         standard=imports["standard"].data if "standard" in imports else None,
         as_of=run.as_of,
         responses=imports["responses"].data if "responses" in imports else None,
@@ -206,15 +223,3 @@ def check_imports(run: AuditRun, dismissed: Iterable[tuple[str, str]] = (), stat
     run.report = run_checks(data, profile=run.profile, state=state or NullState())
     return run
 
-
-class _Scaled:
-    """A state that maps the 0–1 progress of a step onto a part of the whole."""
-
-    def __init__(self, state: TaskState, start: float, span: float) -> None:
-        self.state, self.start, self.span = state, start, span
-
-    def set_progress(self, fraction: float, text: str = "") -> None:
-        self.state.set_progress(self.start + self.span * fraction, text)
-
-    def is_cancelled(self) -> bool:
-        return self.state.is_cancelled()

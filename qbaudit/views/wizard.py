@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 FILES, MAPPING, RESULT = 0, 1, 2
 _CELL_CHARS = 40  # characters of a cell shown in the preview (the tooltip has all)
 _SUFFIXES = {
-    "bank": "*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.docx *.xml *.gift *.aiken *.zip",
+    "bank": "*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.docx *.xml *.gift *.aiken *.zip *.json *.jsonl",
     "papers": "*.xlsx *.xlsm *.xls *.ods *.csv *.docx",
 }
 _SHEET_SUFFIXES = "*.xlsx *.xlsm *.xls *.ods *.csv *.txt"
@@ -74,29 +74,57 @@ def _severity_text(severity: Any) -> str:
 # --- models ------------------------------------------------------------------------------------------
 
 
-class FilesModel(QAbstractListModel):
-    """The files chosen for the input, each with its format or the reason it cannot be read."""
+class FilesModel(QAbstractTableModel):
+    """The files chosen for the input, each with its format (or the reason it cannot be read) and, for a bank,
+    the level of its rows that name none: from the file itself, its name, or chosen here (column 1, editable)."""
 
-    def __init__(self, parent: Any = None) -> None:
+    level_changed = Signal()
+
+    def __init__(self, parent: Any = None, with_levels: bool = False) -> None:
         super().__init__(parent)
+        self.with_levels = with_levels
         self._paths: list[Path] = []
         self._previews: dict[Path, Any] = {}
+        self._levels: dict[Path, int] = {}  # the wizard's levels chosen per file, shared and updated
+        self._own: dict[Path, tuple[str, int | None]] = {}  # where a file's own level comes from
 
-    def set_files(self, paths: Sequence[Path], previews: dict[Path, Any]) -> None:
-        """Show ``paths`` with what is known of them."""
+    def set_files(self, paths: Sequence[Path], previews: dict[Path, Any], levels: dict[Path, int] | None = None,
+                  own: dict[Path, tuple[str, int | None]] | None = None) -> None:
+        """Show ``paths`` with what is known of them; ``levels`` (shared) are the levels chosen per file and
+        ``own`` says where each file's own level comes from (see :meth:`ImportWizard.own_level`)."""
         self.beginResetModel()
         self._paths, self._previews = list(paths), dict(previews)
+        if levels is not None:
+            self._levels = levels
+        self._own = dict(own or {})
         self.endResetModel()
+
+    def path(self, row: int) -> Path | None:
+        """The file of ``row``."""
+        return self._paths[row] if 0 <= row < len(self._paths) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
         """One row per file."""
         return 0 if parent.isValid() else len(self._paths)
 
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
+        """The file, and for a bank its level."""
+        return 0 if parent.isValid() else (2 if self.with_levels else 1)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """The level of a bank file can be chosen."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 1 else base
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """The file name and its format (or the reason it cannot be read)."""
+        """The file name and its format (or the reason it cannot be read); the level and where it comes from."""
         if not index.isValid() or not 0 <= index.row() < len(self._paths):
             return None
         path = self._paths[index.row()]
+        if index.column() == 1:
+            return self._level_data(path, role)
         preview = self._previews.get(path)
         if role == Qt.ItemDataRole.DisplayRole:
             if preview is None:
@@ -108,6 +136,53 @@ class FilesModel(QAbstractListModel):
             return preview if isinstance(preview, str) else str(path)
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(preview, str):
             return QBrush(QColor("#b00020"))
+        return None
+
+    def _level_data(self, path: Path, role: int) -> Any:
+        from qbaudit.analysis.vocabulary import level_name
+
+        chosen = self._levels.get(path)
+        source, level = self._own.get(path, ("unknown", None))
+        if role == Qt.ItemDataRole.EditRole:
+            return chosen
+        if role == Qt.ItemDataRole.DisplayRole:
+            if source == "file_name" and level is not None:
+                return tr("inputfiles.level_by_name", level=level_name(level))
+            if chosen is not None:
+                key = "inputfiles.level_rest_chosen" if source in ("file", "document") else "inputfiles.level_chosen"
+                return tr(key, level=level_name(chosen))
+            if source == "file":
+                return tr("inputfiles.level_in_file")
+            if source == "document":
+                return tr("inputfiles.level_in_document")
+            return tr("inputfiles.level_needed") if source == "none" else ""
+        if role == Qt.ItemDataRole.ForegroundRole and source == "none" and chosen is None:
+            return QBrush(QColor("#b00020"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tr("inputfiles.level_tooltip")
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        """Choose the level of a file's rows that name none (None: not given)."""
+        if not index.isValid() or index.column() != 1 or role != Qt.ItemDataRole.EditRole:
+            return False
+        path = self._paths[index.row()]
+        level = int(value) if value not in (None, "") else None
+        if self._levels.get(path) == level:
+            return False
+        if level is None:
+            self._levels.pop(path, None)
+        else:
+            self._levels[path] = level
+        self.dataChanged.emit(index, index)
+        self.level_changed.emit()
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's name
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """文件, 等级."""
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and section in (0, 1):
+            return tr("inputfiles.column_file") if section == 0 else tr("inputfiles.column_level")
         return None
 
 
@@ -367,36 +442,64 @@ class IssuesModel(QAbstractTableModel):
         return None
 
 
-class FieldDelegate(QStyledItemDelegate):
-    """A combo box of the kind's fields (and “不导入”) in the field row of the preview."""
+class _ComboDelegate(QStyledItemDelegate):
+    """A combo box of choices (text, value) editing the EditRole of a cell; subclasses say which choices."""
 
-    def __init__(self, wizard: ImportWizard, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._wizard = wizard
+    name = "combo"
+
+    def choices(self) -> list[tuple[str, Any]]:
+        """The (text, value) pairs offered."""
+        raise NotImplementedError
 
     def createEditor(self, parent: QWidget, option: Any, index: _Index) -> QWidget:  # noqa: N802 - Qt's name
-        """A combo of the fields; required ones marked."""
+        """A combo of the choices; a change is committed at once."""
         combo = QComboBox(parent)
-        combo.setObjectName("fieldCombo")
-        combo.addItem(tr("wizard.skip_column"), None)
-        preview = self._wizard.current_preview()
-        for choice in preview.fields if preview is not None and not isinstance(preview, str) else []:
-            text = tr("wizard.required_field", label=choice.label) if choice.required else choice.label
-            combo.addItem(text, choice.name)
+        combo.setObjectName(self.name)
+        for text, value in self.choices():
+            combo.addItem(text, value)
         combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Select the column's field."""
+        """Select the cell's value."""
         assert isinstance(editor, QComboBox)
         editor.blockSignals(True)
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
         editor.blockSignals(False)
 
     def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:  # noqa: N802 - Qt's name
-        """Give the column the chosen field."""
+        """Give the cell the chosen value."""
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class FieldDelegate(_ComboDelegate):
+    """A combo box of the kind's fields (and “不导入”) in the field row of the preview; required ones marked."""
+
+    name = "fieldCombo"
+
+    def __init__(self, wizard: ImportWizard, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._wizard = wizard
+
+    def choices(self) -> list[tuple[str, Any]]:
+        """不导入, then the fields of the kind."""
+        preview = self._wizard.current_preview()
+        fields = preview.fields if preview is not None and not isinstance(preview, str) else []
+        return [(tr("wizard.skip_column"), None)] + [
+            (tr("wizard.required_field", label=c.label) if c.required else c.label, c.name) for c in fields]
+
+
+class LevelDelegate(_ComboDelegate):
+    """A combo of the levels (and “不指定”) in the level column of the files list."""
+
+    name = "levelCombo"
+
+    def choices(self) -> list[tuple[str, Any]]:
+        """不指定, then 五级 … 一级."""
+        from qbaudit.analysis.vocabulary import level_name
+
+        return [(tr("inputfiles.level_none"), None)] + [(level_name(level), level) for level in range(5, 0, -1)]
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -410,22 +513,39 @@ class FilesPage(QWizardPage):
         self._wizard = wizard
         self.setTitle(tr("wizard.files_title", kind=kind_label(wizard.kind)))
         several = _several(wizard.kind)
-        self.setSubTitle(tr("wizard.files_hint_many") if several else tr("wizard.files_hint_one"))
+        hint = tr("wizard.files_hint_many") if several else tr("wizard.files_hint_one")
+        if wizard.files_model.with_levels:
+            hint += tr("inputfiles.level_hint")
+        self.setSubTitle(hint)
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
-        self.list = QListView()
+        self.list = QTableView()
         self.list.setObjectName("filesList")
         self.list.setModel(wizard.files_model)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.list.verticalHeader().setVisible(False)
+        self.list.setShowGrid(False)
+        header = self.list.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setVisible(wizard.files_model.with_levels)
+        self.list.setItemDelegateForColumn(1, LevelDelegate(self.list))
+        wizard.files_model.modelReset.connect(self._resize)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("wizard.add_files"))
         self.add_button.setObjectName("addFiles")
         self.add_button.clicked.connect(wizard.choose_files)
+        self.folder_button = QPushButton(tr("inputfiles.add_folder"))
+        self.folder_button.setObjectName("addFolder")
+        self.folder_button.clicked.connect(wizard.choose_folder)
+        self.folder_button.setVisible(several)
         self.remove_button = QPushButton(tr("wizard.remove_file"))
         self.remove_button.setObjectName("removeFile")
         self.remove_button.clicked.connect(self._remove_selected)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.folder_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -438,6 +558,11 @@ class FilesPage(QWizardPage):
         self.drop_hint.setStyleSheet("color: #666;")
         layout.addWidget(self.drop_hint)
 
+    def _resize(self) -> None:
+        if self._wizard.files_model.with_levels:
+            self.list.resizeColumnToContents(0)
+            self.list.setColumnWidth(0, max(320, min(self.list.columnWidth(0), 560)))
+
     def _remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.list.selectionModel().selectedIndexes()}, reverse=True)
         for row in rows:
@@ -449,7 +574,7 @@ class FilesPage(QWizardPage):
             event.acceptProposedAction()
 
     def dropEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        """Add the dropped files."""
+        """Add the dropped files (and the files of dropped folders)."""
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self._wizard.add_files(paths)
@@ -514,6 +639,19 @@ class MappingPage(QWizardPage):
         split.setStretchFactor(1, 1)
         split.setSizes([200, 800])
         layout.addWidget(split, 1)
+        templates = QHBoxLayout()
+        self.apply_template_button = QPushButton(tr("headernames.apply_template"))
+        self.apply_template_button.setObjectName("applyTemplate")
+        self.apply_template_button.setToolTip(tr("headernames.apply_template_tip"))
+        self.apply_template_button.clicked.connect(wizard.choose_template)
+        self.save_template_button = QPushButton(tr("headernames.save_template"))
+        self.save_template_button.setObjectName("saveTemplate")
+        self.save_template_button.setToolTip(tr("headernames.save_template_tip"))
+        self.save_template_button.clicked.connect(wizard.ask_template_name)
+        templates.addStretch(1)
+        templates.addWidget(self.apply_template_button)
+        templates.addWidget(self.save_template_button)
+        layout.addLayout(templates)
         self.missing = QLabel()
         self.missing.setObjectName("missingFields")
         self.missing.setWordWrap(True)
@@ -698,7 +836,10 @@ class ImportWizard(QWizard):
         self._sheet_of: dict[str, Any] = {}  # sheet key → SheetPreview (the first file that has it)
         self._current_file: Path | None = None
         self._current_sheet: Any = None
-        self.files_model = FilesModel(self)
+        self.levels: dict[Path, int] = {}  # file → the level chosen for its rows that name none (a bank)
+        self._sha: dict[Path, str | None] = {}  # file → SHA-256 of its content (read with its preview)
+        self._file_notes: list[str] = []  # files not added (given twice), folder contents not read
+        self.files_model = FilesModel(self, with_levels=kind == "bank")
         self.sheets_model = SheetsModel(self)
         self.preview_model = PreviewModel(self)
         self.issues_model = IssuesModel(self)
@@ -716,26 +857,90 @@ class ImportWizard(QWizard):
     # --- files ----------------------------------------------------------------------------------
 
     def set_files(self, paths: Sequence[str | Path]) -> None:
-        """Use ``paths`` as the input's files (only the first for a kind that comes as one file)."""
-        paths = [Path(p) for p in paths]
+        """Use ``paths`` as the input's files (only the first for a kind that comes as one file). A folder stands
+        for its files; a file listed twice is listed once and the message says so (it is never dropped silently)."""
+        self._file_notes = []
+        expanded = self._expand([Path(p) for p in paths])
         if not _several(self.kind):
-            paths = paths[:1]
-        self.paths = list(dict.fromkeys(paths))
+            expanded = expanded[:1]
+        unique: list[Path] = []
+        seen: set[str] = set()
+        for path in expanded:
+            key = _resolved(path)
+            if key in seen:
+                self._file_notes.append(tr("inputfiles.already_listed", file=path.name))
+                continue
+            seen.add(key)
+            unique.append(path)
+        self.paths = unique
+        self.levels = {p: lv for p, lv in self.levels.items() if p in unique}
         self._files_changed()
 
+    def _expand(self, paths: list[Path]) -> list[Path]:
+        """Folders replaced by their files (a kind that comes as several files only)."""
+        if not _several(self.kind):
+            return [p for p in paths if not p.is_dir()]
+        from qbaudit.analysis.importers.inputfiles import BANK_SUFFIXES, SHEET_SUFFIXES, folder_files
+
+        suffixes = BANK_SUFFIXES if self.kind == "bank" else SHEET_SUFFIXES | (
+            {".docx"} if self.kind == "papers" else set())
+        out: list[Path] = []
+        for path in paths:
+            if not path.is_dir():
+                out.append(path)
+                continue
+            found, skipped = folder_files(path, suffixes)
+            if not found:
+                self._file_notes.append(tr("inputfiles.empty_folder", folder=str(path), kind=kind_label(self.kind)))
+            elif skipped:
+                self._file_notes.append(tr("inputfiles.folder_skipped", count=len(skipped),
+                                           files="、".join(skipped[:10]) + ("……" if len(skipped) > 10 else "")))
+            out += found
+        return out
+
     def add_files(self, paths: Sequence[str | Path]) -> None:
-        """Add files (a kind that comes as one file keeps only the new one)."""
+        """Add files or folders (a kind that comes as one file keeps only the new one)."""
         added = [Path(p) for p in paths]
         self.set_files([*self.paths, *added] if _several(self.kind) else added)
 
     def remove_file(self, row: int) -> None:
         """Remove the ``row``-th file."""
         if 0 <= row < len(self.paths):
+            self.levels.pop(self.paths[row], None)
             del self.paths[row]
+            self._file_notes = []
             self._files_changed()
 
+    def set_level(self, path: str | Path, level: int | None) -> None:
+        """Give the rows of ``path`` that name no level (in a column, a sheet name or the file name) ``level``."""
+        path = Path(path)
+        if path not in self.paths:
+            raise KeyError(tr("inputfiles.no_such_file", file=path.name))
+        self.files_model.setData(self.files_model.index(self.paths.index(path), 1), level)
+
+    def own_level(self, path: Path) -> tuple[str, int | None]:
+        """Where the level of ``path``'s rows comes from before the user's choice: ``("file_name", level)``,
+        ``("file", None)`` (a level column or sheets named by level), ``("document", None)`` (a document or
+        exchange format: its headings may name it), ``("none", None)``, or ``("unknown", None)`` while it is read."""
+        from qbaudit.analysis.importers.inputfiles import level_from_name
+        from qbaudit.analysis.vocabulary import parse_level
+
+        named = level_from_name(path)
+        if named is not None:
+            return "file_name", named
+        preview = self.previews.get(path)
+        if preview is None or isinstance(preview, str):
+            return "unknown", None
+        if not preview.has_columns:
+            return "document", None
+        sheets = [s for s in preview.sheets if s.header_row is not None and self._chosen.get(s.key, True)]
+        if sheets and all((s.name is not None and parse_level(s.name) is not None)
+                          or "level" in self._mapping.get(s.key, s.detected).values() for s in sheets):
+            return "file", None
+        return "none", None
+
     def choose_files(self) -> None:
-        """添加文件…: the file dialog (never opened by tests: they call :meth:`add_files`)."""
+        """添加文件…: the file dialog (tests replace it, or call :meth:`add_files`)."""
         pattern = _SUFFIXES.get(self.kind, _SHEET_SUFFIXES)
         filters = f"{tr('wizard.filter_inputs', kind=kind_label(self.kind))} ({pattern});;{tr('wizard.filter_all')} (*)"
         title = tr("wizard.choose_title", kind=kind_label(self.kind))
@@ -747,10 +952,16 @@ class ImportWizard(QWizard):
         if chosen:
             self.add_files(chosen)
 
+    def choose_folder(self) -> None:
+        """添加文件夹…: every file of a folder (a kind that comes as several files)."""
+        folder = QFileDialog.getExistingDirectory(self, tr("inputfiles.choose_folder", kind=kind_label(self.kind)))
+        if folder:
+            self.add_files([folder])
+
     def _files_changed(self) -> None:
         missing = [p for p in self.paths if p not in self.previews]
-        self.files_model.set_files(self.paths, self.previews)
-        self.files_page.message.setText("")
+        self.files_model.set_files(self.paths, self.previews, self.levels, {p: self.own_level(p) for p in self.paths})
+        self.files_page.message.setText("\n".join(self._file_notes))
         self.files_page.completeChanged.emit()
         if not missing:
             self._previews_ready({})
@@ -764,7 +975,7 @@ class ImportWizard(QWizard):
             out = {}
             for index, path in enumerate(missing):
                 checkpoint(state, index / len(missing), tr("wizard.previewing", file=path.name))
-                out[path] = preview_file(path, kind)
+                out[path] = (preview_file(path, kind), _file_sha256(path))
             return out
 
         self.ctx.tasks.start(tr("wizard.preview_task", kind=kind_label(kind)), read_previews,
@@ -773,7 +984,9 @@ class ImportWizard(QWizard):
     def _previews_ready(self, previews: dict[Path, Any]) -> None:
         if self._closed:
             return
-        self.previews.update(previews)
+        for path, (preview, sha) in previews.items():
+            self.previews[path] = preview
+            self._sha[path] = sha
         for path in self.paths:
             preview = self.previews.get(path)
             if preview is None or isinstance(preview, str) or not preview.needs_mapping:
@@ -788,15 +1001,29 @@ class ImportWizard(QWizard):
                 self._header[sheet.key] = sheet.header_row
                 self._detected_header[sheet.key] = sheet.header_row
                 self._mapping[sheet.key] = dict(sheet.detected)
-        self.files_model.set_files(self.paths, self.previews)
+        self.files_model.set_files(self.paths, self.previews, self.levels, {p: self.own_level(p) for p in self.paths})
         errors = [self.previews[p] for p in self.paths if isinstance(self.previews.get(p), str)]
-        self.files_page.message.setText("\n".join(errors))
+        same = self.same_content()
+        self.files_page.message.setText("\n".join([*self._file_notes, *errors, *([same] if same else [])]))
         self.files_page.completeChanged.emit()
 
+    def same_content(self) -> str:
+        """A message naming two listed files with the same content (the same input given twice), or ""."""
+        seen: dict[str, Path] = {}
+        for path in self.paths:
+            sha = self._sha.get(path)
+            if sha is None:
+                continue
+            if sha in seen:
+                return tr("inputfiles.same_content", first=seen[sha].name, second=path.name, kind=kind_label(self.kind),
+                          sha=sha[:16])
+            seen[sha] = path
+        return ""
+
     def files_ready(self) -> bool:
-        """True when there are files and each has been read and is usable."""
+        """True when there are files, each has been read and is usable, and no two hold the same content."""
         return bool(self.paths) and all(p in self.previews and not isinstance(self.previews[p], str)
-                                        for p in self.paths)
+                                        for p in self.paths) and not self.same_content()
 
     def column_files(self) -> list[Path]:
         """The files that have columns (spreadsheets and CSV)."""
@@ -903,8 +1130,9 @@ class ImportWizard(QWizard):
         """The user's choices as import options (only what differs from the importer's own reading)."""
         from qbaudit.analysis.inputs import ImportOptions
 
+        file_levels = {str(p): level for p, level in self.levels.items() if p in self.paths}
         if not self._sheet_of:
-            return ImportOptions()
+            return ImportOptions(file_levels=file_levels)
         named = [k for k, s in self._sheet_of.items() if s.name is not None]
         sheets = None
         if any(not self._chosen.get(k, True) for k in named):
@@ -921,7 +1149,91 @@ class ImportWizard(QWizard):
                        if baseline.get(label) != target}
             if changed:
                 fields[key] = changed
-        return ImportOptions(sheets=sheets, header_rows=header_rows, fields=fields)
+        return ImportOptions(sheets=sheets, header_rows=header_rows, fields=fields, file_levels=file_levels)
+
+    # --- templates: the mapping of headers by name, shared with the command line's --map ----------------
+
+    def header_names(self) -> dict[str, str | None]:
+        """The columns the user mapped differently from the header synonyms, as header text → field (None: not
+        imported): what a template keeps and ``--map`` gives on the command line."""
+        options = self.options()
+        names: dict[str, str | None] = {}
+        for key, changed in options.fields.items():
+            sheet = self._sheet_of[key]
+            texts = sheet.header_texts(self._header.get(key))
+            for label, target in changed.items():
+                if texts.get(label):
+                    names.setdefault(texts[label], target)
+        return names
+
+    def save_template(self, name: str) -> Any:
+        """Save the columns mapped by hand as the template ``name`` (for the command line's ``--template`` and
+        this wizard's 套用模板); returns it. Raises TemplateError with the reason."""
+        from qbaudit.analysis.importers.templates import TemplateError, save_template
+
+        names = self.header_names()
+        if not names:
+            raise TemplateError(tr("headernames.nothing_mapped"))
+        return save_template(name, None, None, kind=self.kind, headers=names)
+
+    def apply_template(self, name: str) -> int:
+        """Give the columns whose header a saved template names the template's fields; returns how many."""
+        from qbaudit.analysis.importers.headers import normalise_header
+        from qbaudit.analysis.importers.templates import find_template
+
+        template = find_template(name)
+        given = {normalise_header(h): f for h, f in template.headers.items()}
+        count = 0
+        for key, sheet in self._sheet_of.items():
+            for label, text in sheet.header_texts(self._header.get(key)).items():
+                if normalise_header(text) in given:
+                    self.set_field(key, label, given[normalise_header(text)])
+                    count += 1
+        self.mapping_page.update_missing()
+        return count
+
+    def header_templates(self) -> list[Any]:
+        """The saved templates of this kind that map headers by name."""
+        from qbaudit.analysis.importers.templates import load_templates
+
+        return [t for t in load_templates() if t.kind == self.kind and t.headers]
+
+    def ask_template_name(self) -> None:
+        """保存为模板…: ask a name, then save (the message says what was saved, or why not)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from qbaudit.analysis.importers.templates import TemplateError
+
+        name, ok = QInputDialog.getText(self, tr("headernames.save_template"), tr("headernames.template_name"))
+        if not ok or not name.strip():
+            return
+        try:
+            template = self.save_template(name)
+        except TemplateError as exc:
+            self.ctx.error(str(exc))
+            return
+        self.ctx.status.emit(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
+
+    def choose_template(self) -> None:
+        """套用模板…: choose one of the saved templates that map headers by name, and apply it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from qbaudit.analysis.importers.templates import TemplateError
+
+        templates = self.header_templates()
+        if not templates:
+            self.ctx.error(tr("headernames.no_templates"))
+            return
+        names = [t.name for t in templates]
+        name, ok = QInputDialog.getItem(self, tr("headernames.apply_template"), tr("headernames.template_choice"),
+                                        names, 0, False)
+        if ok and name:
+            try:
+                count = self.apply_template(name)
+            except TemplateError as exc:
+                self.ctx.error(str(exc))
+                return
+            self.ctx.status.emit(tr("headernames.template_applied", name=name, count=count))
 
     # --- import -------------------------------------------------------------------------------------
 
@@ -967,15 +1279,38 @@ class ImportWizard(QWizard):
         self.result_page.table.horizontalHeader().setStretchLastSection(True)
         rejected = sum(f.rows_rejected for f in result.inputs) or len(result.rejected)
         if result.ok:
+            from qbaudit.analysis.importers.outcome import accounting_line
+
             text = tr("wizard.summary", taken=result.rows_taken, rejected=rejected, warnings=len(result.warnings))
             if result.rejected:
                 text += tr("wizard.summary_rejected_hint")
+            text += "".join("\n" + line for line in self.file_lines(result))
+            text += "".join("\n" + accounting_line(name, parts) for name, parts in result.accounting)
             self.result_page.summary.setStyleSheet("")
             self.result_page.summary.setText(text)
         else:
             self._show_error(result.error or tr("wizard.not_imported"))
         self.result_page.show_running(False)
         self.result_page.completeChanged.emit()
+
+    def file_lines(self, result: Any) -> list[str]:
+        """One line per file of an import of several files (a bank: with the items of each level)."""
+        if len(result.inputs) < 2:
+            return []
+        levels: dict[str, dict[int, int]] = {}
+        if self.kind == "bank" and result.data is not None:
+            from qbaudit.analysis.importers.inputfiles import levels_by_file
+
+            levels = levels_by_file(result.data)
+        from qbaudit.analysis.importers.inputfiles import describe_levels
+
+        lines = []
+        for f in result.inputs:
+            line = tr("inputfiles.result_file", file=f.name, taken=f.rows_taken, rejected=f.rows_rejected)
+            if levels.get(f.name):
+                line += tr("inputfiles.result_levels", levels=describe_levels(levels[f.name]))
+            lines.append(line)
+        return lines
 
     def _show_error(self, message: str) -> None:
         self.result_page.summary.setStyleSheet("color: #b00020;")
@@ -1078,6 +1413,18 @@ class ImportWizard(QWizard):
         if not self._closed:
             self._closed = True
             self.ctx.tasks.progress.disconnect(self._progress)
+
+
+def _resolved(path: Path) -> str:
+    from qbaudit.analysis.importers.inputfiles import path_key
+
+    return path_key(path)
+
+
+def _file_sha256(path: Path) -> str | None:
+    from qbaudit.analysis.importers.inputfiles import file_sha256
+
+    return file_sha256(path)
 
 
 def _row_cells(preview: Any, sheet: str | None, row: int | None) -> list[str]:

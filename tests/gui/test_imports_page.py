@@ -59,7 +59,23 @@ def test_run_checks_names_the_missing_inputs(qtbot, ctx, fresh):
     assert "题库" in page.state_label.text()
     with qtbot.assertNotEmitted(ctx.changed):
         page.run_checks()
-    assert ctx.errors_shown and "题库、细目表" in ctx.errors_shown[-1][0]
+    assert ctx.errors_shown and "题库" in ctx.errors_shown[-1][0]
+    assert "细目表" not in ctx.errors_shown[-1][0]  # a bank alone can be checked
+
+
+def test_a_bank_alone_is_checked(qtbot, ctx, fresh):
+    page = _page(qtbot, ctx)
+    ctx.set_workbench(fresh)
+    result = fresh.read("bank", [sample_path("defective", "bank")])
+    fresh.accept("bank", [sample_path("defective", "bank")], None, result)
+    ctx.changed.emit("inputs")
+    assert _cells(page, "blueprint")[0] == "细目表"  # no longer marked 必需
+    with qtbot.waitSignal(ctx.changed) as changed:
+        page.run_checks()
+    assert changed.args == ["run"]
+    statuses = {(f.rule, f.level): f.status.value for f in fresh.run.report.findings}
+    assert statuses[("R11", 4)] == "fail" and statuses[("R3", 4)] == "pass"  # found without a blueprint
+    assert statuses[("R2", 4)] == "na"  # needs the blueprint: cannot judge
 
 
 def test_import_through_the_page_then_run_checks(qtbot, ctx, fresh, sample_imports, manifests):

@@ -2,7 +2,8 @@
 their row number and reason and exported; a re-mapped column changes what is imported; Cancel leaves the
 audit as it was; papers ask for the bank first.
 
-Known answers: the defective sample's bank has 3296 items (two rows rejected: 三级 rows 1100 and 1102);
+Known answers: the defective sample's bank has 3296 items (three rows not imported: the repeated header at 四级 row 204,
+三级 rows 1100 and 1102);
 ``manifest.json`` lists its files.
 """
 
@@ -254,3 +255,141 @@ def test_an_unusable_file_is_named_on_the_first_step(qtbot, ctx, fresh, tmp_path
     wizard.remove_file(0)
     wizard.add_files([sample_path("defective", "blueprint")])
     assert wizard.files_ready()
+
+
+@pytest.mark.parametrize(("name", "unit"), [("维修电工_括号选项与答案.docx", "段"), ("考试系统导出.json", "条")])
+def test_a_word_or_json_bank_shows_its_accounting_in_the_result(qtbot, ctx, fresh, name, unit):
+    from tests.unit.test_real_shapes import FOLDER, KNOWN
+
+    wizard = _wizard(qtbot, ctx, "bank", [FOLDER / name])
+    _run_to_result(wizard)
+    parts = KNOWN[name]["parts"]
+    assert wizard.result.rows_taken == KNOWN[name]["items"]
+    text = wizard.result_page.summary.text()
+    assert (f"有内容的 {parts['read']} {unit}中，{parts['taken']} {unit}计入试题或标题，"
+            f"{len(parts['unread'])} {unit}未读") in text
+    assert f"未读的是第 {'、'.join(map(str, parts['unread']))} {unit}" in text
+
+SPLIT = SAMPLES.parent / "tests" / "fixtures" / "split_bank"
+
+
+def test_two_bank_files_added_with_the_button_are_imported_as_one_bank(qtbot, ctx, fresh, monkeypatch, tmp_path):
+    """The bank split across a workbook of level sheets and a CSV named by level (known counts in
+    tests/fixtures/split_bank/expected.toml): both files through the 添加文件… button, each with its level."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    files = [SPLIT / "题库.xlsx", SPLIT / "电工_理论题库_三级.csv"]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(f) for f in files], ""))
+    wizard = _wizard(qtbot, ctx, "bank")
+    qtbot.mouseClick(wizard.files_page.add_button, Qt.MouseButton.LeftButton)
+    assert wizard.paths == files and wizard.files_ready()
+    model = wizard.files_page.list.model()
+    assert model.columnCount() == 2 and model.rowCount() == 2
+    assert model.index(0, 1).data() == "按文件中的等级"  # sheets 四级 and 二级
+    assert model.index(1, 1).data() == "三级/高级工（按文件名）"
+
+    qtbot.mouseClick(wizard.files_page.add_button, Qt.MouseButton.LeftButton)  # the same two again
+    assert wizard.paths == files
+    assert "已经在列表中" in wizard.files_page.message.text()  # said, not dropped silently
+
+    _run_to_result(wizard)
+    result = wizard.result
+    assert result.ok and result.rows_taken == 35 and len(result.inputs) == 2
+    summary = wizard.result_page.summary.text()
+    assert "「题库.xlsx」：导入 20 行，未导入 0 行（四级/中级工 12 道、二级/技师 8 道）" in summary
+    assert "「电工_理论题库_三级.csv」：导入 15 行，未导入 1 行（三级/高级工 15 道）" in summary
+    with qtbot.waitSignal(ctx.changed):
+        qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert len(fresh.bank) == 35 and sorted(fresh.bank.levels) == [2, 3, 4]
+    assert ctx.store.sources(fresh.audit_id)["bank"].paths == tuple(str(f) for f in files)
+
+
+def test_a_file_naming_no_level_gets_one_in_the_files_list(qtbot, ctx, fresh, tmp_path):
+    import shutil
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    bank = tmp_path / "电工题库.csv"
+    shutil.copy(SPLIT / "电工_理论题库_三级.csv", bank)
+    wizard = _wizard(qtbot, ctx, "bank", [bank])
+    view = wizard.files_page.list
+    level = view.model().index(0, 1)
+    assert level.data() == "未写明，请选择"
+    view.edit(level)
+    combo = view.findChild(QComboBox, "levelCombo")
+    assert combo is not None
+    combo.setCurrentIndex(combo.findText("二级/技师"))
+    view.commitData(combo)
+    assert level.data() == "二级/技师（指定）" and wizard.levels == {bank: 2}
+    _run_to_result(wizard)
+    assert wizard.result.ok and set(wizard.result.data.items["level"]) == {2}
+    with qtbot.waitSignal(ctx.changed):
+        qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert ctx.store.sources(fresh.audit_id)["bank"].options["file_levels"] == {str(bank): 2}
+    reopened = fresh.reopen()
+    assert not reopened and set(fresh.bank.items["level"]) == {2}  # read again with the level chosen
+
+
+def test_a_copy_of_a_listed_file_stops_the_wizard_with_a_message(qtbot, ctx, fresh, tmp_path):
+    import shutil
+
+    copy = tmp_path / "题库（副本）.xlsx"
+    shutil.copy(SPLIT / "题库.xlsx", copy)
+    wizard = _wizard(qtbot, ctx, "bank", [SPLIT / "题库.xlsx", copy])
+    assert not wizard.files_ready() and not wizard.files_page.isComplete()
+    assert "内容完全相同" in wizard.files_page.message.text()
+    wizard.remove_file(1)
+    assert wizard.files_ready()
+
+
+def test_a_folder_adds_its_bank_files(qtbot, ctx, fresh, tmp_path):
+    import shutil
+
+    folder = tmp_path / "题库"
+    folder.mkdir()
+    for name in ("题库.xlsx", "电工_理论题库_三级.csv"):
+        shutil.copy(SPLIT / name, folder / name)
+    (folder / "说明.pdf").write_bytes(b"%PDF")
+    wizard = _wizard(qtbot, ctx, "bank")
+    wizard.add_files([folder])
+    assert [p.name for p in wizard.paths] == sorted(["题库.xlsx", "电工_理论题库_三级.csv"])  # in name order
+    assert "说明.pdf" in wizard.files_page.message.text() and wizard.files_ready()
+
+
+def test_columns_mapped_by_hand_are_saved_as_a_template_the_command_line_uses(qtbot, ctx, fresh, monkeypatch,
+                                                                               tmp_path, capsys):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    from qbaudit import cli
+    from qbaudit.analysis.importers.templates import find_template
+
+    csv_path = SPLIT / "电工_理论题库_三级.csv"  # 题目序号 holds the point code, 难易程度 the difficulty
+    wizard = _wizard(qtbot, ctx, "bank", [csv_path])
+    wizard.next()
+    assert wizard.mapping("")["2"] is None and wizard.mapping("")["4"] is None  # headers nobody planned for
+    wizard.set_field("", "2", "point_code")
+    wizard.set_field("", "4", "difficulty")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("电工导出", True))
+    qtbot.mouseClick(wizard.mapping_page.save_template_button, Qt.MouseButton.LeftButton)
+    assert find_template("电工导出").headers == {"题目序号": "point_code", "难易程度": "difficulty"}
+
+    out_json = tmp_path / "r.json"
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the command line's log file
+    assert cli.main(["check", "--bank", str(csv_path), "--template", "电工导出", "--json", str(out_json)]) == 0
+    capsys.readouterr()
+    import json
+
+    mapping = {m["header"]: m["field"] for m in json.loads(out_json.read_text(encoding="utf-8"))["column_mapping"]}
+    assert mapping["题目序号"] == "point_code" and mapping["难易程度"] == "difficulty"
+
+    again = _wizard(qtbot, ctx, "bank", [csv_path])
+    again.next()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("电工导出", True))
+    qtbot.mouseClick(again.mapping_page.apply_template_button, Qt.MouseButton.LeftButton)
+    assert again.mapping("")["2"] == "point_code" and again.mapping("")["4"] == "difficulty"
+    again.next()
+    items = again.result.data.items.set_index("item_id")
+    assert items.loc["1", "point_code"] == "A-A-001" and items.loc["2", "difficulty"] == 1

@@ -131,12 +131,14 @@ def test_level_column_values_and_unreadable_level(tmp_path):
     assert "六级" in rejected.reason
 
 
-def test_no_level_anywhere_rejects_rows_unless_a_default_is_given(tmp_path):
+def test_no_level_anywhere_is_one_message_for_the_file_unless_a_default_is_given(tmp_path):
     header = [h for h in BANK_HEADER if h != "等级"]
     rows = [[c for i, c in enumerate(r) if i != 1] for r in bank_rows(2)]
     path = write_xlsx(tmp_path / "bank.xlsx", {"Sheet1": [header, *rows]})
     result = import_bank(path)
-    assert len(result.rejected) == 2 and "无法确定这一行的等级" in result.rejected[0].reason
+    assert not result.ok and "「bank.xlsx」的 2 行都无法确定等级" in result.error
+    assert not any("无法确定这一行的等级" in i.reason for i in result.issues)  # not one message per row
+    assert result.inputs[0].rows_rejected == 2
     assert _items(import_bank(path, default_level=3))[C.LEVEL].tolist() == [3, 3]
 
 

@@ -8,6 +8,7 @@ footnote, a row with no level) are rejected and reported with sheet, row, column
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +27,16 @@ from qbaudit.analysis.importers.cells import (
 )
 from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
-from qbaudit.analysis.importers.table import SHEET, Table
+from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
 from qbaudit.analysis.model import Bank
-from qbaudit.analysis.vocabulary import code_key, normalise_answer, normalise_code, parse_difficulty, parse_item_type
+from qbaudit.analysis.vocabulary import (
+    code_key,
+    level_name,
+    normalise_answer,
+    normalise_code,
+    parse_difficulty,
+    parse_item_type,
+)
 from qbaudit.i18n import tr
 
 if TYPE_CHECKING:
@@ -38,8 +46,14 @@ _FIELDS = [
     "item_id", "level", "occupation", "scope_code", "point_code", "item_type", "difficulty", "stem", "options",
     *C.OPTIONS, "answer", "explanation", "revised", "attachments",
 ]
-# Markers of options written in one cell: "A.…  B、…  C：…"
-_OPTION_MARK = re.compile(r"(?:^|(?<=\s)|(?<=[;；]))([A-H])\s*[.．、:：)）]\s*")
+# Markers of options written in one cell or on one line: "A.…  B、…  C：…  (D)…  （Ｅ）…", letters full width
+# too. A dotted marker starts the text or follows a space or a semicolon; a bracketed one may also follow the
+# previous option's text directly ("（A）伏特（B）安培"), tried when the first reading finds fewer than two.
+_LETTER = "[A-HＡ-Ｈ]"
+_OPTION_MARK = re.compile(
+    rf"(?:(?:^|(?<=\s)|(?<=[;；]))[(（]\s*({_LETTER})\s*[)）]|(?:^|(?<=\s)|(?<=[;；]))({_LETTER})\s*[.．、:：)）])\s*")
+_OPTION_MARK_LOOSE = re.compile(
+    rf"(?:[(（]\s*({_LETTER})\s*[)）]|(?:^|(?<=\s)|(?<=[;；]))({_LETTER})\s*[.．、:：)）])\s*")
 _OWN_CODE = re.compile(r"^[0-9]+$")
 
 
@@ -50,7 +64,8 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
     Args:
         path: an Excel workbook (one sheet per level, or a level column), a CSV file, a Word document,
             a Moodle XML, GIFT or Aiken file, or a QTI 2.1 item or content package.
-        default_level: the level of rows that name none (no level column, sheet not named by level).
+        default_level: the level of rows that name none (no level column, sheet not named by level) when
+            the file's name names none either (``电工_理论题库_三级.csv``: the name wins).
         occupation: the occupation, when the file does not carry a column for it.
         columns: for a spreadsheet without a header row, the field of each column in order
             (canonical names such as ``"stem"``; None for a column not used).
@@ -58,11 +73,13 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
             exchange formats have no columns and ignore them.
     """
     from qbaudit.analysis.importers.formats import bank_table
+    from qbaudit.analysis.importers.inputfiles import InputEntry, file_level
 
     table = _options_table(path, columns, options) if options is not None else bank_table(path, columns=columns)
     if isinstance(table, str):
         return ImportResult.failure(table)
-    return build_bank(table, default_level=default_level, occupation=occupation)
+    level, source, _ = file_level(InputEntry(Path(path)), default_level)
+    return build_bank(table, default_level=level, occupation=occupation, level_source=source)
 
 
 def _options_table(path: str | Path, columns: Sequence[str | None] | None, options: ImportOptions) -> Table | str:
@@ -80,10 +97,23 @@ def _options_table(path: str | Path, columns: Sequence[str | None] | None, optio
     return load_table(path, "bank", columns=list(columns) if columns is not None else None, options=options)
 
 
-def build_bank(table: Table, *, default_level: int | None = None, occupation: str | None = None) -> ImportResult[Bank]:
-    """Normalise and validate the mapped rows of ``table`` into a :class:`Bank` (shared by every format)."""
+def build_bank(table: Table, *, default_level: int | None = None, occupation: str | None = None,
+               level_source: str | None = None) -> ImportResult[Bank]:
+    """Normalise and validate the mapped rows of ``table`` into a :class:`Bank` (shared by every format).
+
+    ``level_source`` says where ``default_level`` comes from (``"file_name"`` or ``"given"``), for the note
+    on the rows that take it. A file none of whose rows can be given a level fails with one message."""
     frame = ensure_columns(table.frame, _FIELDS)
     frame = _reject_non_items(table, frame)
+    no_own_level = pl.col("level").is_null() & pl.col(SHEET_LEVEL).is_null()
+    taking_default = frame.filter(no_own_level).height
+    if default_level is None and frame.height and taking_default == frame.height:
+        table.rows_rejected += frame.height
+        return ImportResult(error=tr("inputfiles.no_level", file=table.file, rows=frame.height),
+                            issues=table.sorted_issues(), mapping=table.mapping, inputs=[table.input_file(0)])
+    if default_level is not None and taking_default and level_source is not None:
+        table.issue(Severity.INFO, tr(f"inputfiles.level_from_{level_source}", rows=taking_default,
+                                      level=level_name(default_level)))
     frame = resolve_levels(table, frame, default_level)
     frame = _item_ids(table, frame)
     frame = _point_codes(table, frame)
@@ -191,17 +221,26 @@ def _point_codes(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def option_letter(mark: re.Match[str]) -> str:
+    """The letter of an option marker matched by :data:`_OPTION_MARK`, half width (``Ａ`` → ``A``)."""
+    return unicodedata.normalize("NFKC", mark.group(1) or mark.group(2))
+
+
 def split_options(text: str) -> dict[str, str]:
-    """Options written in one cell (``A.钢 B.铁 C.铜``) as ``{letter: text}``; empty if none found."""
-    marks = list(_OPTION_MARK.finditer(text))
-    letters = [m.group(1) for m in marks]
-    if len(marks) < 2 or letters != sorted(letters) or len(set(letters)) != len(letters):
-        return {}
-    options: dict[str, str] = {}
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        end = following.start() if following else len(text)
-        options[mark.group(1)] = text[mark.end() : end].strip(" ;；\n\t")
-    return options
+    """Options written in one cell or line (``A.钢 B.铁 C.铜``, ``（A）钢（B）铁``) as ``{letter: text}``;
+    empty unless the text starts with a marker and at least two are found, in order and each letter once."""
+    text = text.strip()
+    for pattern in (_OPTION_MARK, _OPTION_MARK_LOOSE):
+        marks = list(pattern.finditer(text))
+        letters = [option_letter(m) for m in marks]
+        if len(marks) < 2 or letters != sorted(letters) or len(set(letters)) != len(letters) or marks[0].start():
+            continue  # text before the first marker would be lost: not a run of options
+        options: dict[str, str] = {}
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following else len(text)
+            options[option_letter(mark)] = text[mark.end() : end].strip(" ;；\n\t")
+        return options
+    return {}
 
 
 def _split_combined_options(frame: pl.DataFrame) -> pl.DataFrame:

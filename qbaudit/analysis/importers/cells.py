@@ -70,7 +70,16 @@ def resolve_levels(table: Table, frame: pl.DataFrame, default_level: int | None)
         table.issue(Severity.REJECTED, tr("import.level_unknown", value=value), sheet, row, "level")
     table.rows_rejected += unknown.height
     undetermined = frame.filter(pl.col("level").is_null() & pl.col("__level").is_null())
-    table.reject_rows(undetermined, tr("import.level_missing"), "level")
+    # A sheet none of whose rows names a level is one problem of the sheet, not one per row.
+    sizes = frame.group_by(SHEET).len()
+    lacking = undetermined.group_by(SHEET).len().join(sizes, on=SHEET, how="left", nulls_equal=True, suffix="_all")
+    whole = [sheet for sheet, count, total in lacking.iter_rows() if count == total]
+    for sheet in whole:
+        count = undetermined.filter(pl.col(SHEET).eq_missing(sheet)).height
+        table.issue(Severity.REJECTED, tr("inputfiles.sheet_no_level", rows=count), sheet, None, "level")
+    table.rows_rejected += undetermined.filter(pl.col(SHEET).is_in(whole, nulls_equal=True)).height
+    table.reject_rows(undetermined.filter(~pl.col(SHEET).is_in(whole, nulls_equal=True)), tr("import.level_missing"),
+                      "level")
     conflicting = frame.filter(
         pl.col("__level_cell").is_not_null() & pl.col(SHEET_LEVEL).is_not_null()
         & (pl.col("__level_cell") != pl.col(SHEET_LEVEL))

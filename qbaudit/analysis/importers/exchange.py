@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from qbaudit.analysis.columns import OPTION_LETTERS, option_column
 from qbaudit.analysis.importers.headers import kind_spec, match_header
-from qbaudit.analysis.vocabulary import parse_level
+from qbaudit.analysis.vocabulary import fold, parse_level, vocabulary
 from qbaudit.i18n import tr
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
@@ -123,3 +123,34 @@ def joined(values: list[str]) -> str | None:
     """Several accepted answers of a fill-in item, in one cell."""
     values = [v for v in values if v]
     return "；".join(values) if values else None
+
+
+_KEY_LETTERS = re.compile(r"^[A-H](?:[,，、;；/|和及与]?[A-H]){0,7}$")
+_JUDGEMENT_TAIL = re.compile(r"^[\s，,。.；;：:、!！(（\[【]")
+
+
+def infer_item_type(has_options: bool, answer: str | None) -> str | None:
+    """The type an item's shape shows when nothing names it: options and a letter key give 单选 (one letter)
+    or 多选 (several); no options and a true/false key (√, ×, 对, 错 …) give 判断; anything else None."""
+    if not answer:
+        return None
+    folded = fold(answer)
+    if has_options and _KEY_LETTERS.match(folded):
+        return "单选" if len(re.sub(r"[^A-H]", "", folded)) == 1 else "多选"
+    vocab = vocabulary()
+    if not has_options and (folded in vocab.true_answers or folded in vocab.false_answers):
+        return "判断"
+    return None
+
+
+def split_judgement(text: str) -> tuple[str | None, str | None]:
+    """A true/false answer line that says more than √/× (``×。改正：电流……``): the mark, and the rest
+    (the corrected statement); ``(None, None)`` when the text does not start with a mark."""
+    stripped = text.strip()
+    vocab = vocabulary()
+    for mark in sorted({*vocab.true_answers, *vocab.false_answers}, key=len, reverse=True):
+        head, rest = stripped[: len(mark)], stripped[len(mark) :]
+        if fold(head) != mark or (rest and not _JUDGEMENT_TAIL.match(rest)):
+            continue  # "错误的做法是……" is a sentence, not a mark
+        return head, rest.lstrip(" \t，,。.；;：:、").strip() or None
+    return None, None

@@ -3,7 +3,8 @@ road from any kind to the mapped :class:`~qbaudit.analysis.importers.table.Table
 
 Kinds: spreadsheets (``.xlsx``/``.xlsm``/``.xls``/``.ods``/``.csv``, through the header mapping),
 Word (``.docx``), Moodle XML, QTI 2.1 (a loose item ``.xml`` or a content package ``.zip``), GIFT and
-Aiken (``.gift``/``.aiken``, or ``.txt`` recognised by its content).
+Aiken (``.gift``/``.aiken``, or ``.txt`` recognised by its content), JSON and JSON Lines exports of web exam
+systems (``.json``/``.jsonl``, or recognised by their content).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _xml_root(content: bytes) -> str | None:
 
 def detect_format(path: Path, content: bytes) -> str:
     """The kind of bank file ``content`` is: ``sheet``, ``docx``, ``moodle``, ``qti``, ``qti_package``,
-    ``gift`` or ``aiken`` — or ``doc``/``xml`` for the files refused with a reason."""
+    ``gift``, ``aiken``, ``json`` or ``jsonl`` — or ``doc``/``xml`` for the files refused with a reason."""
     suffix = path.suffix.lower()
     if content.startswith(_ZIP):
         try:
@@ -59,11 +60,20 @@ def detect_format(path: Path, content: bytes) -> str:
         return "gift"
     if suffix == ".aiken":
         return "aiken"
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        from qbaudit.analysis.importers.jsonbank import is_json
+
+        return "jsonl" if suffix != ".json" else (is_json(content) or "json")
     stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<") or suffix == ".xml":
         root = _xml_root(stripped)
         return {"quiz": "moodle", "assessmentItem": "qti"}.get(root or "", "xml")
     if suffix in CSV_SUFFIXES - {".csv"} or not suffix:
+        from qbaudit.analysis.importers.jsonbank import is_json
+
+        json_kind = is_json(content)
+        if json_kind:
+            return json_kind
         text = content[:65536].decode("utf-8", "replace")
         if _AIKEN_LINE.search(text) and _OPTION_LINE.search(text):
             return "aiken"
@@ -74,6 +84,7 @@ def detect_format(path: Path, content: bytes) -> str:
 
 def _parsers() -> dict[str, Callable[[Path, bytes], Parsed]]:
     from qbaudit.analysis.importers.docx import parse_docx
+    from qbaudit.analysis.importers.jsonbank import parse_json, parse_jsonl
     from qbaudit.analysis.importers.moodle import parse_moodle
     from qbaudit.analysis.importers.qti import parse_qti_item, parse_qti_package
     from qbaudit.analysis.importers.textformats import parse_aiken, parse_gift
@@ -85,6 +96,8 @@ def _parsers() -> dict[str, Callable[[Path, bytes], Parsed]]:
         "qti_package": lambda path, content: parse_qti_package(path.name, path),
         "gift": lambda path, content: parse_gift(path.name, content),
         "aiken": lambda path, content: parse_aiken(path.name, content),
+        "json": lambda path, content: parse_json(path.name, content),
+        "jsonl": lambda path, content: parse_jsonl(path.name, content),
     }
 
 

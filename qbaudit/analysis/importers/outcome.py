@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from qbaudit.analysis.excerpts import clip_quoted
-from qbaudit.analysis.model import InputFile
+from qbaudit.analysis.model import Accounting, InputFile
 from qbaudit.i18n import tr
 
 T = TypeVar("T")
@@ -99,7 +99,23 @@ class ImportResult(Generic[T]):
         """The issues of rows imported with a problem."""
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
+    @property
+    def accounting(self) -> list[tuple[str, Accounting]]:
+        """Parts read / taken / unread of each file that has them (Word paragraphs, JSON objects)."""
+        return [(f.name, f.accounting) for f in self.inputs if f.accounting is not None]
+
     @classmethod
     def failure(cls, message: str, inputs: list[InputFile] | None = None) -> ImportResult[T]:
         """A result for a file that could not be imported at all."""
         return cls(error=message, inputs=inputs or [])
+
+
+def accounting_line(name: str, accounting: Accounting, limit: int = 12) -> str:
+    """One sentence for the user: how many parts of file ``name`` were read, taken and left unread, and where."""
+    unit = tr(f"formats.unit_{accounting.unit}")
+    where = "、".join(str(n) for n in accounting.unread[:limit])
+    if len(accounting.unread) > limit:
+        where += tr("formats.accounting_more", count=len(accounting.unread) - limit)
+    line = tr("formats.accounting", file=name, read=accounting.read, taken=accounting.taken,
+              unread=len(accounting.unread), unit=unit)
+    return line + (tr("formats.accounting_where", where=where, unit=unit) if accounting.unread else "")

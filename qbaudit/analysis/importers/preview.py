@@ -67,6 +67,19 @@ class SheetPreview:
         match = header_at(self._raw, self._spec, row_number, self._wide)
         return _fields_of(self._raw, match.targets, match.level_columns)
 
+    def header_texts(self, row_number: int | None) -> dict[str, str]:
+        """Column label → the text of its cell in the row numbered ``row_number`` (the header), where not empty."""
+        if self._raw is None or row_number is None:
+            return {}
+        frame = self._raw.frame
+        numbers = frame.get_column(ROW).to_list()
+        if row_number not in numbers:
+            return {}
+        row = frame.row(numbers.index(row_number), named=True)
+        cells = [row[c] for c in self._raw.data_columns]
+        return {label: str(value).strip() for label, value in zip(self.column_labels, cells, strict=False)
+                if value is not None and str(value).strip()}
+
     def rows_from(self, row_number: int, count: int = PREVIEW_ROWS) -> tuple[list[int], list[list[str]]]:
         """Rows of the sheet from ``row_number`` on (to show a header chosen below the first rows)."""
         if self._raw is None:

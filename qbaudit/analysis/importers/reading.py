@@ -60,6 +60,7 @@ class RawFile:
     size: int
     sheets: list[RawSheet]
     encoding: str | None = None  # for CSV: the detected encoding
+    encoding_guessed: bool = False  # detection was unsure: the encoding is the first that decodes strictly
 
     @property
     def name(self) -> str:
@@ -106,12 +107,16 @@ def read_file(path: str | Path) -> RawFile:
     if suffix in EXCEL_SUFFIXES or content.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         sheets = _read_excel(path.name, content)
         encoding = None
+        guessed = False
     elif suffix in CSV_SUFFIXES or not suffix:
-        sheet, encoding = _read_csv(path.name, content)
+        sheet, decoding = _read_csv(path.name, content)
         sheets = [sheet]
+        encoding = encoding_label(decoding.encoding or "")
+        guessed = decoding.guessed
     else:
         raise ReadError(tr("read.unsupported", file=path.name, suffix=suffix))
-    return RawFile(path=path, sha256=sha256, size=len(content), sheets=sheets, encoding=encoding)
+    return RawFile(path=path, sha256=sha256, size=len(content), sheets=sheets, encoding=encoding,
+                   encoding_guessed=guessed)
 
 
 def _is_encrypted_ooxml(content: bytes) -> bool:
@@ -185,33 +190,72 @@ def _read_excel(name: str, content: bytes) -> list[RawSheet]:
     return sheets
 
 
-def detect_encoding(content: bytes) -> str | None:
-    """The text encoding of ``content``, detected rather than assumed.
+@dataclass(frozen=True)
+class Decoding:
+    """The text encoding chosen for a file, and how: ``bom`` (a byte-order mark), ``utf8`` (strict UTF-8),
+    ``detected`` (charset_normalizer was sure), ``strict`` (detection unsure: the first encoding of the
+    fallback chain that decodes every byte), or ``none`` (nothing fits)."""
 
-    A byte-order mark decides at once; then strict UTF-8; otherwise ``charset_normalizer`` chooses
-    among the encodings Chinese offices use. GBK and GB2312 are read as GB18030, their superset.
-    Returns None when no candidate fits.
+    encoding: str | None
+    method: str
+
+    @property
+    def guessed(self) -> bool:
+        """True when detection was unsure and the fallback chain chose the encoding."""
+        return self.method == "strict"
+
+
+def _strict(content: bytes, encoding: str) -> bool:
+    try:
+        content.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def guess_encoding(content: bytes) -> Decoding:
+    """The text encoding of ``content``, detected rather than assumed, and how it was chosen.
+
+    A byte-order mark decides at once; then strict UTF-8; then ``charset_normalizer`` among the encodings
+    Chinese offices use, GBK and GB2312 read as GB18030 (their superset), which also wins a tie. When the
+    detector is unsure (no candidate under its noise limit, or a UTF-16/32 guess without a byte-order mark),
+    the fallback chain is strict UTF-8, strict GB18030, UTF-16 with its byte-order mark: a file that decodes
+    strictly as GB18030 is never refused.
     """
     if content.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return Decoding("utf-8-sig", "bom")
+    if content.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return Decoding("utf-32", "bom")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        content.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return Decoding("utf-16", "bom")
+    if _strict(content, "utf-8"):
+        return Decoding("utf-8", "utf8")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(content[:200_000], cp_isolation=_CSV_ENCODINGS).best()
-    if best is None:
-        return None
-    encoding = best.encoding.lower()
-    return "gb18030" if encoding in _CHINESE_FAMILY else encoding
+    results = from_bytes(content[:200_000], cp_isolation=_CSV_ENCODINGS)
+    best = results.best()
+    chinese = next((r for r in results if r.encoding.lower() in _CHINESE_FAMILY), None)
+    if best is not None and chinese is not None and chinese.chaos <= best.chaos and _strict(content, "gb18030"):
+        return Decoding("gb18030", "detected")
+    if best is not None and not best.encoding.lower().startswith("utf_"):
+        encoding = best.encoding.lower()
+        return Decoding("gb18030" if encoding in _CHINESE_FAMILY else encoding, "detected")
+    # The detector is unsure: the fallback chain (UTF-8 and a byte-order mark were tried above).
+    if _strict(content, "gb18030"):
+        return Decoding("gb18030", "strict")
+    if best is not None:  # a UTF-16/32 guess without a byte-order mark, nothing else fits
+        return Decoding(best.encoding.lower(), "detected")
+    return Decoding(None, "none")
 
 
-def _read_csv(name: str, content: bytes) -> tuple[RawSheet, str]:
-    encoding = detect_encoding(content)
+def detect_encoding(content: bytes) -> str | None:
+    """The text encoding of ``content`` (see :func:`guess_encoding`), or None when no candidate fits."""
+    return guess_encoding(content).encoding
+
+
+def _read_csv(name: str, content: bytes) -> tuple[RawSheet, Decoding]:
+    decoding = guess_encoding(content)
+    encoding = decoding.encoding
     if encoding is None:
         raise ReadError(tr("read.encoding_unknown", file=name))
     try:
@@ -246,11 +290,12 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, str]:
     frame = frame.with_columns(pl.Series(ROW, lines, dtype=pl.Int64))
     frame = frame.select([ROW, *schema])
     labels = [str(i + 1) for i in range(width)]
-    return RawSheet(name=None, frame=frame, column_labels=labels), encoding_label(encoding)
+    return RawSheet(name=None, frame=frame, column_labels=labels), decoding
 
 
 def encoding_label(encoding: str) -> str:
     """How an encoding is shown to the user (``gb18030`` → ``GBK/GB18030``)."""
-    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}.get(
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16",
+            "utf-32": "UTF-32"}.get(
         encoding, encoding.upper()
     )

@@ -14,6 +14,7 @@ from qbaudit.analysis.importers.headers import kind_spec
 from qbaudit.analysis.importers.outcome import RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, RawFile, fingerprint
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
+from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.vocabulary import parse_level
 
 
@@ -40,6 +41,7 @@ class Parsed:
     rows_rejected: int = 0
     encoding: str | None = None
     file: str = ""
+    accounting: Accounting | None = None  # parts read / taken / unread (Word paragraphs, JSON objects)
 
     def note(self, severity: Severity, reason: str, row: int | None = None, part: str | None = None,
              column: str | None = None) -> None:
@@ -74,5 +76,5 @@ def records_table(path: str | Path, content: bytes, parsed: Parsed, kind: str = 
     labels = {name: entry.label for name, entry in spec.fields.items()}
     return Table(raw=raw, spec=spec, frame=frame, labels={}, issues=list(parsed.issues), mapping=[],
                  sheets_used=sorted({p for p in parts if p}), rows_rejected=parsed.rows_rejected,
-                 unit=parsed.unit, field_labels=labels)
+                 unit=parsed.unit, field_labels=labels, accounting=parsed.accounting)
 

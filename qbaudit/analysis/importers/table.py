@@ -17,11 +17,13 @@ from qbaudit.analysis.importers.headers import (
     detect_header,
     header_preview,
     kind_spec,
+    match_header,
+    normalise_header,
     selected_frame,
 )
 from qbaudit.analysis.importers.outcome import ColumnMapping, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
-from qbaudit.analysis.model import InputFile
+from qbaudit.analysis.model import Accounting, InputFile
 from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.i18n import tr
 
@@ -49,6 +51,7 @@ class Table:
     rows_rejected: int = 0
     unit: str = "row"  # what ROW counts (see RowIssue.unit)
     field_labels: dict[str, str] = field(default_factory=dict)  # target → label, for files without columns
+    accounting: Accounting | None = None  # parts read / taken / unread, for files without rows
 
     @property
     def file(self) -> str:
@@ -95,6 +98,7 @@ class Table:
             rows_rejected=self.rows_rejected,
             encoding=self.raw.encoding,
             sheets=tuple(s for s in self.sheets_used if s),
+            accounting=self.accounting,
         )
 
 
@@ -137,11 +141,23 @@ def _missing_message(spec: KindSpec, file: str, sheet: str | None, missing: list
     return tr("import.missing_columns", file=file, where=where, kind=spec.label, columns=described)
 
 
-def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None]) -> HeaderMatch:
-    """A header given by the user for a sheet without one: the field of each column, data from row 1."""
+def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None], header_row: int | None = None) -> HeaderMatch:
+    """A header given by the user as the field of each column in order. The data start below the header row
+    the sheet has all the same (the row numbered ``header_row``, else one found by :func:`present_header`),
+    else at the first row."""
+    from qbaudit.analysis.importers.headernames import present_header
+
     targets = {f"c{index}": name for index, name in enumerate(columns) if name and index < len(sheet.data_columns)}
     headers = {column: _field_label(spec, target) for column, target in targets.items()}
-    return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
+    numbers = sheet.frame.get_column(ROW).to_list()
+    if header_row is not None:
+        index = numbers.index(header_row) if header_row in numbers else sum(1 for n in numbers if n < header_row) - 1
+    else:
+        index = present_header(sheet, spec)
+    if index is None or index < 0:
+        return HeaderMatch(row_index=-1, row_number=0, targets=targets, headers=headers)
+    return HeaderMatch(row_index=index, row_number=header_row if header_row is not None else numbers[index],
+                       targets=targets, headers=headers)
 
 
 def sheet_key(sheet: RawSheet | str | None) -> str:
@@ -237,16 +253,28 @@ def apply_fields(sheet: RawSheet, spec: KindSpec, match: HeaderMatch, overrides:
     return match
 
 
+def forced_header_row(options: ImportOptions | None, key: str) -> int | None:
+    """The header row the user chose for the sheet ``key`` (or for every sheet), if any."""
+    if options is None:
+        return None
+    forced = options.header_rows.get(key)
+    return forced if forced is not None else options.header_rows.get("*")
+
+
 def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
                  options: ImportOptions | None = None) -> HeaderMatch | None:
     """The header of ``sheet``: detected, or at the row the user chose, with the user's column fields applied."""
     key = sheet_key(sheet)
-    forced = options.header_rows.get(key) if options is not None else None
+    forced = forced_header_row(options, key)
     overrides = options.fields.get(key) if options is not None else None
     if forced is not None:
         match: HeaderMatch | None = header_at(sheet, spec, int(forced), wide_levels)
     else:
         match = detect_header(sheet, spec, wide_levels=wide_levels)
+    if match is not None and options is not None and options.header_names:
+        from qbaudit.analysis.importers.headernames import named_overrides
+
+        overrides = {**named_overrides(sheet, match, options.header_names), **(overrides or {})}
     if overrides:
         if match is None:  # no header found: the user's fields name the columns, data from the first row
             match = HeaderMatch(row_index=-1, row_number=0, targets={}, headers={})
@@ -263,12 +291,20 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
     wizard (which sheets, which header row, which field each column holds).
     """
     spec = kind_spec(kind)
+    names = options.header_names if options is not None else {}
+    if names:
+        from qbaudit.analysis.importers.headernames import named_spec
+
+        spec = named_spec(spec, names)
     if raw is None:
         try:
             raw = read_file(path)
         except ReadError as exc:
             return str(exc)
     issues: list[RowIssue] = []
+    if raw.encoding_guessed:
+        issues.append(RowIssue(raw.name, None, None, None, tr("read.encoding_guessed", encoding=raw.encoding),
+                               Severity.INFO))
     frames: list[pl.DataFrame] = []
     labels: dict[str | None, dict[str, str]] = {}
     mapping: list[ColumnMapping] = []
@@ -285,7 +321,12 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
                                    Severity.INFO))
             continue
         if columns is not None:
-            match = fixed_header(sheet, spec, columns)
+            match = fixed_header(sheet, spec, columns, forced_header_row(options, sheet_key(sheet)))
+            if match.row_number > 0:
+                above = _content_rows(sheet) - _content_rows(sheet, start=match.row_index)
+                key = "headernames.header_skipped_above" if above else "headernames.header_skipped"
+                issues.append(RowIssue(raw.name, sheet.name, match.row_number, None, tr(key, above=above),
+                                       Severity.INFO))
         else:
             match = sheet_header(sheet, spec, wide_levels, options)
         if match is None:
@@ -327,12 +368,25 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             pl.lit(sheet.name, dtype=pl.String).alias(SHEET),
             pl.lit(parse_level(sheet.name) if sheet.name else None, dtype=pl.Int64).alias(SHEET_LEVEL),
         )
-        frame, repeated = _drop_repeated_headers(frame, match)
+        for row, filled in _unmapped_rows(sheet, match, frame):
+            issues.append(RowIssue(raw.name, sheet.name, row, None,
+                                   tr("import.row_unmapped_only", columns="、".join(filled), kind=spec.label),
+                                   Severity.REJECTED))
+            rows_rejected += 1
+        frame, repeated = _drop_repeated_headers(frame, match, spec)
         for row in repeated:
-            issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.INFO))
+            issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.REJECTED))
+        rows_rejected += len(repeated)
         _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
         frames.append(frame)
         used.append(sheet.name)
+    if names and columns is None:
+        from qbaudit.analysis.importers.headernames import unused_names
+
+        seen = {normalise_header(m.header) for m in mapping}
+        for header in unused_names(names, seen):
+            issues.append(RowIssue(raw.name, None, None, None, tr("headernames.not_found", header=header),
+                                   Severity.INFO))
     if not frames:
         if chosen is not None and not missing_by_sheet and not any(s.name in chosen for s in raw.sheets):
             return tr("wizard.no_sheet_chosen", file=raw.name, kind=spec.label)
@@ -374,19 +428,56 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in cells]))
 
 
-def _drop_repeated_headers(frame: pl.DataFrame, match: HeaderMatch) -> tuple[pl.DataFrame, list[int]]:
+def _repeats_header(cell: str, header: str, target: str, spec: KindSpec) -> bool:
+    """True when ``cell`` says what the header of its column says: the same words, or an exact synonym of its field."""
+    words = normalise_header(cell)
+    if words == normalise_header(header):
+        return True
+    hit = match_header(cell, spec)
+    base = target.rsplit("_", 1)[0] if target[-1].isdigit() and target.rsplit("_", 1)[0] in spec.fields else target
+    return hit is not None and hit.rank < 100 and hit.field == base
+
+
+def _drop_repeated_headers(frame: pl.DataFrame, match: HeaderMatch, spec: KindSpec) -> tuple[pl.DataFrame, list[int]]:
     """Rows that repeat the header (pasted blocks, one per page) are not data.
 
-    A row repeats the header when at least two of its cells equal their own column's header text.
+    A row repeats the header only when every cell it has in the mapped columns repeats the header's words of
+    its column (at least two such cells), and, where a stem column is mapped, its stem cell is one of them:
+    a row whose stem is not the stem header is an item, even when its options are literally A/B/C/D.
     """
     if len(match.targets) < 2:
         return frame, []
     same = [(pl.col(target) == match.headers[column].strip()).fill_null(False).cast(pl.Int32)
             for column, target in match.targets.items()]
-    repeated = frame.filter(pl.sum_horizontal(same) >= 2).get_column(ROW).to_list()
+    candidates = frame.filter(pl.sum_horizontal(same) >= 2)
+    repeated: list[int] = []
+    for row in candidates.iter_rows(named=True):
+        cells = {target: row[target] for target in match.targets.values() if row[target] is not None}
+        if "stem" in match.targets.values() and "stem" not in cells:
+            continue
+        headers = {target: match.headers[column] for column, target in match.targets.items()}
+        if all(_repeats_header(str(value), headers[target], target, spec) for target, value in cells.items()):
+            repeated.append(row[ROW])
     if not repeated:
         return frame, []
     return frame.filter(~pl.col(ROW).is_in(repeated)), repeated
+
+
+def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> list[tuple[int, list[str]]]:
+    """Rows below the header with content only in columns no field takes (they vanish when the mapped
+    columns are selected): each row with the labels of its filled columns."""
+    below = sheet.frame.slice(match.row_index + 1)
+    cells = sheet.data_columns
+    if below.height == 0 or not cells:
+        return []
+    filled = below.filter(pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells]))
+    lost = filled.filter(~pl.col(ROW).is_in(kept.get_column(ROW).to_list()))
+    found = []
+    for row in lost.iter_rows(named=True):
+        labels = [_column_label(sheet, c, match.headers.get(c, "")) for c in cells
+                  if row[c] is not None and str(row[c]).strip()]
+        found.append((row[ROW], labels))
+    return found
 
 
 def _report_cell_errors(

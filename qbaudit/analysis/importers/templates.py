@@ -1,11 +1,13 @@
-"""Column templates for spreadsheets without a header row (a CSV exported from an exam system).
+"""Column templates: how the columns of a kind of file map onto fields, saved under a name.
 
-The user maps the columns once (``试题编号,等级,考评点代码,题型,难度,题干,A,B,C,D,答案``; any header
-synonym of ``columns.toml`` will do, ``-`` or nothing for a column not used) and saves the mapping
-under a name. Templates are JSON in the user's config folder
+A template holds the field of each column in order, for spreadsheets without a header row (a CSV exported
+from an exam system: ``试题编号,等级,考评点代码,题型,难度,题干,A,B,C,D,答案``; any header synonym of
+``columns.toml`` will do, ``-`` or nothing for a column not used), and/or the fields of headers mapped by
+name (``题目序号=考评点代码``, see :mod:`~qbaudit.analysis.importers.headernames`) — the mapping the command
+line's ``--columns``/``--map`` and the import wizard give. Templates are JSON in the user's config folder
 (``platformdirs.user_config_dir("qbaudit")``; ``QBAUDIT_CONFIG_DIR`` or the ``folder`` argument
-overrides it). A template remembers the shape of the file it was made on — the column count and a
-signature of what each column holds — and is offered next time for a file of the same shape.
+overrides it). A template of columns remembers the shape of the file it was made on — the column count and
+a signature of what each column holds — and is offered next time for a file of the same shape.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qbaudit.analysis.importers.headers import kind_spec, match_header
+from qbaudit.analysis.importers.headers import kind_spec
 from qbaudit.analysis.importers.reading import ROW, ReadError, read_file
 from qbaudit.analysis.vocabulary import fold, parse_item_type, parse_level, vocabulary
 from qbaudit.i18n import tr
@@ -44,10 +46,11 @@ class ColumnTemplate:
     """A named mapping of the columns of headerless files of one shape."""
 
     name: str
-    columns: tuple[str | None, ...]  # canonical field of each column, None for a column not used
+    columns: tuple[str | None, ...]  # canonical field of each column, None for a column not used (may be empty)
     signature: str  # one letter per column, see :func:`cell_class`
     kind: str = "bank"
     created: str = ""
+    headers: dict[str, str | None] = field(default_factory=dict)  # header text → field (None: not imported)
 
     @property
     def column_count(self) -> int:
@@ -61,9 +64,14 @@ class ColumnTemplate:
         return sum(a == b for a, b in zip(signature, self.signature, strict=True)) / len(signature)
 
     def describe(self) -> str:
-        """The mapping as the user wrote it: the field labels in column order."""
+        """The mapping as the user wrote it: the field labels in column order, and the headers mapped by name."""
+        from qbaudit.analysis.importers.headernames import describe
+
         spec = kind_spec(self.kind)
-        return ",".join(spec.fields[c].label if c else "-" for c in self.columns)
+        parts = [",".join(spec.fields[c].label if c else "-" for c in self.columns)] if self.columns else []
+        if self.headers:
+            parts.append(tr("headernames.template_by_name", mapping=describe(self.headers, self.kind)))
+        return "；".join(parts)
 
 
 def config_folder(folder: str | Path | None = None) -> Path:
@@ -79,6 +87,8 @@ def config_folder(folder: str | Path | None = None) -> Path:
 
 def parse_columns(text: str | Sequence[str], kind: str = "bank") -> list[str | None]:
     """The fields of a column list written by the user; raises :class:`TemplateError` naming an unknown one."""
+    from qbaudit.analysis.importers.headernames import field_of
+
     spec = kind_spec(kind)
     names = re.split(r"[,，、]", text) if isinstance(text, str) else list(text)
     fields: list[str | None] = []
@@ -86,10 +96,7 @@ def parse_columns(text: str | Sequence[str], kind: str = "bank") -> list[str | N
         if name.strip() in _SKIP:
             fields.append(None)
             continue
-        stripped = name.strip()
-        hit = match_header(stripped, spec)
-        # Exact names only: a partial match ("题目难易" holding "题目") would map a column by accident.
-        field = stripped if stripped in spec.fields else (hit.field if hit is not None and hit.rank < 100 else None)
+        field = field_of(name, spec)
         if field is None:
             known = "、".join(f.label for f in spec.fields.values())
             raise TemplateError(tr("templates.unknown_column", name=name.strip(), known=known))
@@ -153,21 +160,32 @@ def load_templates(folder: str | Path | None = None) -> list[ColumnTemplate]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [ColumnTemplate(name=t["name"], columns=tuple(t["columns"]), signature=t["signature"],
-                               kind=t.get("kind", "bank"), created=t.get("created", ""))
+                               kind=t.get("kind", "bank"), created=t.get("created", ""),
+                               headers=dict(t.get("headers") or {}))
                 for t in data.get("templates", [])]
     except (OSError, ValueError, KeyError, TypeError):
         return []
 
 
-def save_template(name: str, columns: Sequence[str | None], sample: str | Path, *, kind: str = "bank",
-                  folder: str | Path | None = None) -> ColumnTemplate:
-    """Save ``columns`` under ``name`` (replacing a template of that name), with the shape of ``sample``."""
+def save_template(name: str, columns: Sequence[str | None] | None, sample: str | Path | None, *,
+                  kind: str = "bank", folder: str | Path | None = None,
+                  headers: Mapping[str, str | None] | None = None) -> ColumnTemplate:
+    """Save ``columns`` (with the shape of ``sample``) and/or ``headers`` mapped by name under ``name``
+    (replacing a template of that name)."""
     if not name.strip():
         raise TemplateError(tr("templates.no_name"))
-    signature = shape(sample)
-    if len(signature) != len(columns):
-        raise TemplateError(tr("templates.count_mismatch", given=len(columns), found=len(signature)))
-    template = ColumnTemplate(name.strip(), tuple(columns), signature, kind, dt.date.today().isoformat())
+    columns = tuple(columns or ())
+    if not columns and not headers:
+        raise TemplateError(tr("headernames.template_empty"))
+    signature = ""
+    if columns:
+        if sample is None:
+            raise TemplateError(tr("headernames.template_no_sample"))
+        signature = shape(sample)
+        if len(signature) != len(columns):
+            raise TemplateError(tr("templates.count_mismatch", given=len(columns), found=len(signature)))
+    template = ColumnTemplate(name.strip(), columns, signature, kind, dt.date.today().isoformat(),
+                              dict(headers or {}))
     templates = [t for t in load_templates(folder) if t.name != template.name] + [template]
     path = _store(folder)
     try:
@@ -195,7 +213,7 @@ def matching(path: str | Path, folder: str | Path | None = None, kind: str = "ba
         signature = shape(path)
     except TemplateError:
         return []
-    scored = [(t.agreement(signature), t) for t in load_templates(folder) if t.kind == kind]
+    scored = [(t.agreement(signature), t) for t in load_templates(folder) if t.kind == kind and t.columns]
     return [t for score, t in sorted(scored, key=lambda st: -st[0]) if score >= MATCH_SHARE]
 
 

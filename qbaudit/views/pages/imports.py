@@ -27,7 +27,7 @@ from qbaudit.views.wizard import kind_label
 
 # As in qbaudit.analysis.inputs (not imported here: it loads polars, and the window must start fast).
 KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
-REQUIRED = ("bank", "blueprint")
+REQUIRED = ("bank",)
 
 _Index = QModelIndex | QPersistentModelIndex
 NOT_IMPORTED, IMPORTED, STALE = "none", "imported", "stale"
