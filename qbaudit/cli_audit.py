@@ -239,7 +239,6 @@ def _cmd_new(args: argparse.Namespace, console: Any) -> int:
     from qbaudit.analysis.sheets import load_sheet
     from qbaudit.analysis.vocabulary import level_name
     from qbaudit.settings import load_settings
-
     from qbaudit.store import SupervisionFacts
 
     sheet = load_sheet(args.sheet)
@@ -531,7 +530,7 @@ def _print_result(console: Any, view: Any) -> None:
     if view.assessment:
         console.print(tr("cli_audit.show_assessment", label=label, text=view.assessment))
     elif sheet.layout.assessment:
-        console.print(Text(tr("cli_audit.assessment_missing", label=label), style="yellow"))
+        console.print(styled(tr("cli_audit.assessment_missing", label=label), "yellow"))
     _print_notice(console, view.notice)
 
 
@@ -555,9 +554,12 @@ def _print_history(console: Any, view: Any) -> None:
         return f"{sheet.label(Verdict(change_verdict))} {_number(score)}".strip()
 
     for c in view.changes:
-        what = {"line": lambda: sheet.line_text(sheet.line(c.target_id)),
-                "assessment": lambda: sheet.layout.assessment or tr("cli_audit.assessment")}.get(
-            c.target, lambda: c.target_id)()
+        if c.target == "line":
+            what = sheet.line_text(sheet.line(c.target_id))
+        elif c.target == "assessment":
+            what = sheet.layout.assessment or tr("cli_audit.assessment")
+        else:
+            what = c.target_id
         table.add_row(_local(c.at), c.by, what, verdict(c.old_verdict, c.old_score, c.target),
                       verdict(c.new_verdict, c.new_score, c.target), c.reason)
     console.print(table)

@@ -198,6 +198,8 @@ def race_sign_against_decide(url: str, rounds: int, racers: str = "processes", b
                     inspectors=[InspectorInput(*LEADER), InspectorInput(*MEMBER)], sheet=sheet)
                 for line in sheet.lines:
                     store.decide(audit_id, line.id, "是", None, "", by=LEADER[0])
+                if sheet.layout.assessment:  # the form asks for an overall assessment before signing
+                    store.set_assessment(audit_id, "督导过程规范。", by=LEADER[0])
                 outcomes = pool.race(audit_id)
                 figures.rounds += 1
                 _judge(store, audit_id, outcomes, figures, index, racers)

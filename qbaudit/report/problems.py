@@ -123,7 +123,8 @@ def problems_of(data: ReportData) -> list[Problem]:
         rows.append(dict(indicator=veto_label(sheet), rule="", level=tr("report.all_levels"),
                          kind=tr("problems.kind_veto"), description=f"{veto.id} {veto.text}：{decision.description}",
                          basis=sheet.source, evidence="", finding=None))
-    from qbaudit.report.notice import grounds_catalogue, wording as notice_wording
+    from qbaudit.report.notice import grounds_catalogue
+    from qbaudit.report.notice import wording as notice_wording
 
     known = {g["id"]: g for g in grounds_catalogue()}
     for ground_id, note in data.grounds:

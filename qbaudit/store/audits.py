@@ -667,8 +667,8 @@ class AuditStore:
         The change is kept in the history like a decision's (who, when, the text).
         """
         text = text.strip()
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             current = audit.revisions[-1]
             if (current.assessment or "") == text:
@@ -705,8 +705,8 @@ class AuditStore:
             raise StoreError(tr("store.suspension_months_needed"))
         if suspension_months is not None and suspension_months <= 0:
             raise StoreError(tr("store.bad_suspension_months", value=suspension_months))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             record = session.scalars(select(NoticeDecisionRecord)
                                      .where(NoticeDecisionRecord.audit_id == audit.id)).first()

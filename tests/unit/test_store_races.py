@@ -35,6 +35,7 @@ def _decided_audit(store: AuditStore) -> int:
                                   inspectors=[LEADER, MEMBER], sheet=load_sheet("shandong-daily-review-2022"))
     for line in range(1, 17):
         store.decide(audit_id, str(line), "是", None, "", by=LEADER.name)
+    store.set_assessment(audit_id, "督导过程规范。", by=LEADER.name)  # the form asks for a 总体评价
     return audit_id
 
 

@@ -67,11 +67,12 @@ def test_an_institution_named_with_markup_is_stored_listed_shown_and_reported_as
     for line in range(1, 17):
         assert cli.main(["audit", "score", "1", *db, "--line", str(line), "--verdict", "是", "--by", "张建国",
                          "--reason", "[link=file:///etc]核对[/link]"]) == 0
+    assert cli.main(["audit", "score", "1", *db, "--assessment", "过程规范[/red]", "--by", "张建国"]) == 0
     assert cli.main(["audit", "sign", "1", *db, "--by", "张建国"]) == 0
     capsys.readouterr()
     assert cli.main(["audit", "show", "1", *db, "--history"]) == 0
     shown = capsys.readouterr().out
-    assert f"被督导机构：{INSTITUTION}" in shown and "[link=file:///etc]核对[/link]" in shown and "（与签署时一致）" in shown
+    assert f"被督导机构：{INSTITUTION}" in shown and "[link=file:///etc]核对[/link]" in shown and "过程规范[/red]" in shown and "（与签署时一致）" in shown
     report = tmp_path / "报告.docx"
     assert cli.main(["report", "1", *db, "--out", str(report)]) == 0
     text = "\n".join(p.text for p in Document(str(report)).paragraphs) + "\n".join(
