@@ -140,3 +140,20 @@ def test_answer_keys_compare_option_texts_and_true_false_spellings():
     judged = _bank(["钢是金属。"] * 3, answers=["√", "正确", "T"])
     keys = similarity_analysis(CheckContext(AuditInput(judged, NO_BLUEPRINT), load_profile())).keys
     assert list(keys) == ["√", "√", "√"] and isinstance(keys, np.ndarray)
+
+
+def test_a_bank_alone_on_the_command_line_reports_duplicates_answer_conflicts_and_malformed_items(
+        tmp_path, monkeypatch, capsys):
+    import json
+
+    from qbaudit import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    out_json = tmp_path / "a.json"
+    assert cli.main(["check", "--bank", str(FIXTURES / "大小写与同题异答.csv"), "--json", str(out_json)]) == 0
+    console = capsys.readouterr().out
+    assert "同题异答" in console and "无法判断" in console
+    statuses = {(f["rule"], f["level"]): f["status"] for f in json.loads(out_json.read_text(encoding="utf-8"))["findings"]}
+    assert statuses[("R11", 4)] == "fail" and statuses[("R21", 4)] == "fail" and statuses[("R21", None)] == "fail"
+    assert statuses[("R13", 4)] == "fail"
+    assert {statuses[(rule_id, 4)] for rule_id in ("R1", "R2", "R4", "R8", "R9", "R17", "R19", "R20")} == {"na"}

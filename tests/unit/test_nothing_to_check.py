@@ -27,7 +27,7 @@ BLUEPRINT_RULES = ("R1", "R2", "R4", "R8", "R9", "R17", "R19", "R20")
 @pytest.fixture(scope="module")
 def untyped():
     result = import_bank(FIXTURES / "电工_无题型.csv", default_level=4)
-    assert result.ok and result.rows_taken == 20 and not result.issues
+    assert result.ok and result.rows_taken == 20 and not result.rejected and not result.warnings
     assert result.data.items["item_type"].isna().all()
     return result
 
