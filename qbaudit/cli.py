@@ -249,7 +249,9 @@ def _setup_logging() -> Path | None:
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from qbaudit.analysis.excerpts import ExcerptFormatter
+
+    handler.setFormatter(ExcerptFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
