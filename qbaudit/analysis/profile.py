@@ -182,10 +182,18 @@ def setting_value_text(name: str, value: Any) -> str:
     if isinstance(value, dict | bool | str):
         return ""
     if isinstance(value, list | tuple):
-        return "、".join(map(str, value))
+        return "、".join(map(value_label, value))
     if name.rsplit(".", 1)[-1] in _PERCENT_SETTINGS:
         return f"{value * 100:g}%"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def value_label(value: Any) -> str:
+    """One value of a list setting as a user reads it (``institution`` → 机构名称; a level 2 stays 2)."""
+    from qbaudit.i18n import catalogue, language
+
+    key = f"thresholds.value.{value}"
+    return tr(key) if isinstance(value, str) and key in catalogue(language()) else str(value)
 
 
 # Settings kept as shares (0–1) in a profile and read as percentages.
@@ -341,6 +349,9 @@ def _waiver_problems(data: dict[str, Any]) -> list[str]:
                                quote=entry.binding_quote, allowed=waivable_rules()))
             continue
         setting = waiver.get("setting")
+        if setting is not None and setting not in data["rules"].get(entry.id, {}):
+            problems.append(tr("profile.unknown_field", field=f"{where}.setting = {setting}"))
+            continue
         if setting is not None and not terms.covered(setting):
             stated = entry.numbers.get(setting)
             quote = stated.quote if stated is not None else entry.clause.rstrip("。")

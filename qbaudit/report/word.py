@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qbaudit.analysis.model import Evidence, Finding, Status
-from qbaudit.analysis.profile import setting_label, setting_value_text
+from qbaudit.analysis.profile import setting_label, setting_value_text, value_label
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
@@ -357,7 +357,8 @@ def _breached_numbers(findings: Sequence[Finding]) -> str:
         for use in finding.practice_breaches:
             uses.setdefault(use.setting, use)
     return "；".join(tr("thresholds.report_number", setting=setting_label(u.setting),
-                        value=_value_text(u.setting, u.value), clause=u.clause.rstrip("。")) for u in uses.values())
+                        value=setting_value_text(u.setting, u.value), clause=u.clause.rstrip("。"))
+                     for u in uses.values())
 
 
 def _waiver_values_text(values: Sequence[tuple[str, Any]]) -> str:
@@ -371,6 +372,8 @@ def _value_text(name: str, value: Any) -> str:
         return tr("report.yes") if value else tr("report.no")
     if isinstance(value, dict):
         return "、".join(f"{k} {number_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(map(value_label, value))
     if isinstance(value, str):
         return value
     return setting_value_text(name, value)
@@ -742,15 +745,16 @@ def _rule_thresholds(doc: OfficialDocument, findings: Sequence[Finding]) -> None
     uses = next((f.thresholds for f in findings if f.thresholds), ())
     if not uses:
         return
-    parts = []
+    groups: dict[tuple[str, bool, str], list[str]] = {}  # the settings of one basis and clause said together
     for use in uses:
         value = _value_text(use.setting, use.value)
         shown = f"{setting_label(use.setting)} {value}".strip() if len(value) <= 24 else setting_label(use.setting)
-        if use.basis == "regulation":
-            parts.append(tr("thresholds.report_use_regulation", setting=shown, clause=use.clause.rstrip("。")))
-        else:
-            parts.append(tr("thresholds.report_use_binding" if use.binding else "thresholds.report_use_practice",
-                            setting=shown, clause=use.clause.rstrip("。")))
+        groups.setdefault((use.basis, use.binding, use.clause.rstrip("。")), []).append(shown)
+    parts = []
+    for (basis, binding, clause), settings in groups.items():
+        key = ("thresholds.report_use_regulation" if basis == "regulation" else
+               "thresholds.report_use_binding" if binding else "thresholds.report_use_practice")
+        parts.append(tr(key, settings="、".join(settings), clause=clause))
     doc.runs([(tr("thresholds.report_thresholds_label"), True), ("；".join(parts) + "。", False)])
 
 
@@ -830,8 +834,8 @@ def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
     doc.paragraph(tr("report.sheet_used", name=data.sheet.name, source=data.sheet.source, sha=data.sheet.sha256))
     if checked and data.waivers:
         doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.waivers_caption")))
-        columns = [Column(tr("report.c_rule"), 30), Column(tr("report.c_levels"), 22),
-                   Column(tr("thresholds.report_c_waiver_scope"), 34), Column(tr("report.c_reason"), 48),
+        columns = [Column(tr("report.c_rule"), 28), Column(tr("report.c_levels"), 20),
+                   Column(tr("thresholds.report_c_waiver_scope"), 46), Column(tr("report.c_reason"), 40),
                    Column(tr("report.c_applied"), 22)]
         rows = []
         catalogue = rule_catalogue()

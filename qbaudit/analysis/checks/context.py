@@ -194,10 +194,6 @@ class CheckContext:
                 notes.insert(0, self._practice_sentence(rule_id, soft, "thresholds.advisory_note"))
             else:
                 status, waiver_reason = Status.WAIVED, waiver.reason if waiver is not None else None
-        if waiver_values and status in (Status.FAIL, Status.WAIVED):
-            notes.append(tr("thresholds.waiver_values", values="、".join(
-                f"{setting_label(name)} {value}" for name, value in waiver_values),
-                reason=waiver.reason if waiver is not None else ""))
         return Finding(
             rule=rule_id,
             level=level,

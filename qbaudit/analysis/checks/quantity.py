@@ -42,7 +42,9 @@ def check_point_count(ctx: CheckContext) -> list[Finding]:
         required = minimum
         if not ok and lowered is not None:
             required = lowered
+            waiver = ctx.profile.waiver("R1", level)
             message += tr("thresholds.R1_waived_count", count=count, lowered=lowered,
+                          reason=waiver.reason if waiver is not None else "",
                           verdict=tr("thresholds.reached") if count >= lowered else
                           tr("thresholds.not_reached", gap=lowered - count))
         findings.append(
