@@ -721,7 +721,8 @@ def _findings(doc: OfficialDocument, data: ReportData, counter: _Counter, max_ro
             key = "report.clause" if entry.sheet_line in entry.source else "report.clause_line"
             doc.runs([(tr("report.clause_label"), True),
                       (tr(key, source=entry.source, line=entry.sheet_line, clause=entry.clause), False)])
-            if entry.advisory:
+            uses = [u for f in findings for u in f.thresholds]
+            if entry.advisory and not any(u.binding for u in uses):  # a profile may make the convention count
                 doc.paragraph(tr("report.advisory"))
             _rule_thresholds(doc, findings)
         columns = [Column(tr("report.c_level"), 20, CENTER), Column(tr("report.c_status"), 13, CENTER),

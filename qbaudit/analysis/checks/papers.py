@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -77,6 +78,17 @@ def paper_analysis(ctx: CheckContext) -> PaperAnalysis:
 
 def _no_papers(ctx: CheckContext, rule_id: str, level: int) -> Finding:
     return ctx.finding(rule_id, level, Status.NA, tr("papers.no_papers", level=level_name(level)))
+
+
+def _papers_by_level(ctx: CheckContext, rule_id: str, findings: list[Finding]) -> Iterator[tuple[int, list[PaperItems]]]:
+    """Each level with its papers; a level without papers gets its 无法判断 finding of ``rule_id`` instead."""
+    analysis = paper_analysis(ctx)
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        if papers:
+            yield level, papers
+        else:
+            findings.append(_no_papers(ctx, rule_id, level))
 
 
 def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
@@ -336,13 +348,8 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
 def check_paper_fields(ctx: CheckContext) -> list[Finding]:
     """R22: each paper's header names the institution, occupation, level and duration (「试卷说明应体现……」)."""
     required = ctx.profile.rule("R22")["required_fields"]
-    analysis = paper_analysis(ctx)
-    findings = []
-    for level in analysis.levels:
-        papers = analysis.of(level)
-        if not papers:
-            findings.append(_no_papers(ctx, "R22", level))
-            continue
+    findings: list[Finding] = []
+    for level, papers in _papers_by_level(ctx, "R22", findings):
         rows, bad = [], 0
         for item in papers:
             paper = item.paper
@@ -373,15 +380,10 @@ def check_paper_length(ctx: CheckContext) -> list[Finding]:
     seconds = settings["seconds_per_item"]
     tolerance = settings["duration_tolerance"]
     fallback = float(np.median(list(seconds.values())))
-    analysis = paper_analysis(ctx)
     types = ctx.bank.items[C.ITEM_TYPE].tolist()
-    findings = []
+    findings: list[Finding] = []
     limits = {"threshold": 0, "comparator": "=", "unit": tr("R6.unit")}
-    for level in analysis.levels:
-        papers = analysis.of(level)
-        if not papers:
-            findings.append(_no_papers(ctx, "R15", level))
-            continue
+    for level, papers in _papers_by_level(ctx, "R15", findings):
         rows, bad, timed = [], 0, 0
         for item in papers:
             paper = item.paper
@@ -428,16 +430,11 @@ def check_difficulty_equivalence(ctx: CheckContext) -> list[Finding]:
     settings = ctx.profile.rule("R16")
     limits = {"grade": settings["max_mean_difficulty_spread"], "proportion": settings["max_mean_proportion_spread"]}
     setting_of = {"grade": "max_mean_difficulty_spread", "proportion": "max_mean_proportion_spread"}
-    analysis = paper_analysis(ctx)
     items = ctx.bank.items
     difficulty = items[C.DIFFICULTY].astype("float64").to_numpy(na_value=np.nan)
     kinds = {kind: (items[C.DIFFICULTY_KIND] == kind).fillna(False).astype(bool).to_numpy() for kind in _KINDS}
-    findings = []
-    for level in analysis.levels:
-        papers = analysis.of(level)
-        if not papers:
-            findings.append(_no_papers(ctx, "R16", level))
-            continue
+    findings: list[Finding] = []
+    for level, papers in _papers_by_level(ctx, "R16", findings):
         if len(papers) < 2:
             findings.append(ctx.finding("R16", level, Status.NA, tr("R16.too_few", level=level_name(level),
                                                                     papers=len(papers))))
