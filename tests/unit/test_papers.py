@@ -81,8 +81,30 @@ def test_r6_capacity_names_the_scopes_that_cannot_fill_a_paper(sample_reports, m
     short = sorted({r["name"] for r in cells if r["status"] == "不够组一份试卷"})
     assert short == planted
     assert all(r["available"] == 0 for r in cells if r["status"] == "不够组一份试卷")
+    # Not a paper of the institution's own plan can be filled: short of the text itself, not of the tool's 12 sessions.
+    assert "连一份完整的试卷都组不成" in finding.message and not finding.advisory
     compliant = sample_reports["compliant"].get("R6", 2)
     assert compliant.status is Status.PASS
+
+
+def test_r6_a_capacity_short_of_the_tools_cycle_is_a_prompt(tmp_path):
+    """The bank fills the plan's papers but 12 random ones would likely repeat: the 12 sessions of an update cycle are
+    the tool's number (「一个更新周期」 says no how many), so it is a 提示 that says so."""
+    from qbaudit.analysis.checks import run_checks
+    from qbaudit.analysis.checks.context import AuditInput
+    from qbaudit.analysis.profile import load_profile
+
+    header = ["等级", "一级考评范围代码", "一级考评范围名称", "一级比重", "二级考评范围代码", "二级考评范围名称", "二级比重",
+              "考评点代码", "考评点名称", "重要程度"]
+    blueprint = import_blueprint(write_xlsx(tmp_path / "bp.xlsx", {"S": [
+        header, ["四级", "A", "基本要求", 100, "A", "职业道德", 100, "001", "道德", "X"]]})).data
+    rows = [["试题编号", "等级", "考评点代码", "题型", "难度", "题干"]]
+    rows += [[f"A{n}", "四级", "A-A-001", "判断", 3, f"职业道德第{n}题（　　）"] for n in range(6)]
+    bank = import_bank(write_xlsx(tmp_path / "bank.xlsx", {"S": rows})).data
+    plan = PaperPlan([PlanEntry(4, 3, scope_code="A-A")])  # C(6, 3) = 20 papers: 12 random ones likely repeat
+    finding = run_checks(AuditInput(bank, blueprint, plan=plan), load_profile(), rules=["R6"]).get("R6", 4)
+    assert finding.status is Status.WARN and finding.advisory
+    assert "一个更新周期的考试场次（12）是本工具的参考值" in finding.message
 
 
 def test_r5_key_points_per_paper(sample_reports, manifests):

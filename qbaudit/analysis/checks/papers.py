@@ -310,13 +310,16 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
             problems.append(tr("R6.identical", groups=len(repeats), papers=sum(len(r) for r in repeats)))
         if capacity is not None and not capacity.can_avoid_repeats():
             names = "、".join(c.scope_name or c.scope_code for c in capacity.limiting[:5]) or tr("capacity.none")
-            problems.append(tr("R6.capacity_short", sessions=capacity.sessions, scopes=names))
-            if not capacity.from_plan:
-                breached.append("paper_items")  # the papers' length is the tool's guess without a plan
-            if capacity.feasible or not capacity.from_plan:
-                breached.append("update_cycle_sessions")  # how many papers a cycle takes is the tool's guess
+            if not capacity.feasible and capacity.from_plan:
+                # The bank cannot fill even one paper of the institution's own plan: short of the text's
+                # 「试题数量能够满足开展评价工作需要」 whatever the cycle.
+                problems.append(tr("thresholds.R6_plan_unfilled", scopes=names))
+                breached.append(None)
             else:
-                breached.append(None)  # the bank cannot fill even one paper of the institution's own plan
+                problems.append(tr("R6.capacity_short", sessions=capacity.sessions, scopes=names))
+                breached.append("update_cycle_sessions")  # how many papers a cycle takes is the tool's guess
+                if not capacity.from_plan:
+                    breached.append("paper_items")  # so is a paper's length without a plan
         overlapping = len(overlap_rows) - sum(len(r) * (len(r) - 1) // 2 for r in repeats)
         if overlapping > 0:
             problems.append(tr("R6.overlap", pairs=overlapping, threshold=f"{threshold:g}"))
