@@ -236,8 +236,8 @@ class CheckContext:
     def _practice_sentence(self, rule_id: str, names: list[str], key: str) -> str:
         """Says that these numbers are the tool's (or this profile's), which clause they interpret, and why."""
         bases = [self.profile.basis(rule_id, name) for name in names]
-        settings = "、".join(_setting_text(setting_label(name), name, self.profile.value(rule_id, name))
-                             for name in names)
+        settings = tr("thresholds.list_separator").join(
+            _setting_text(setting_label(name), name, self.profile.value(rule_id, name)) for name in names)
         clauses = "；".join(dict.fromkeys(b.clause.rstrip("。") for b in bases))
         notes = "".join(dict.fromkeys(b.note for b in bases if b.note))
         return tr(key, settings=settings, clause=clauses, note=notes)
@@ -261,7 +261,7 @@ class CheckContext:
 def _setting_text(label: str, name: str, value: Any) -> str:
     """``label（value）``, or the label alone where the value says nothing in a sentence."""
     shown = setting_value_text(name, value)
-    return f"{label}（{shown}）" if shown else label
+    return tr("thresholds.setting_with_value", label=label, value=shown) if shown else label
 
 
 def item_evidence_columns() -> list[tuple[str, str]]:
