@@ -109,7 +109,7 @@ def bank_table(path: str | Path, *, columns: Sequence[str | None] | None = None)
         return str(exc)
     kind = detect_format(path, content)
     if kind == "sheet":
-        table = load_table(path, "bank", columns=list(columns) if columns is not None else None)
+        table = load_table(path, "bank", columns=list(columns) if columns is not None else None, content=content)
         if isinstance(table, str) and columns is None and path.suffix.lower() in CSV_SUFFIXES | {""}:
             from qbaudit.analysis.importers.templates import offer
 

@@ -32,7 +32,7 @@ from qbaudit.analysis.importers.exchange import html_text, infer_item_type
 from qbaudit.analysis.importers.headers import kind_spec, match_header
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import guess_encoding
-from qbaudit.analysis.importers.records import Parsed, Record
+from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.vocabulary import parse_item_type
 from qbaudit.bundled import load_toml
@@ -268,11 +268,14 @@ def _objects(data: Any, depth: int = 0) -> list[Any] | None:
 def _decode(name: str, content: bytes) -> tuple[str, str, bool]:
     limit = _limits()["max_bytes"]
     if len(content) > limit:
-        raise ValueError(tr("jsonbank.too_large", file=name, limit=f"{limit // 1048576} MiB"))
+        raise FormatError(tr("jsonbank.too_large", file=name, limit=f"{limit // 1048576} MiB"))
     decoding = guess_encoding(content)
     if decoding.encoding is None:
-        raise ValueError(tr("read.encoding_unknown", file=name))
-    return content.decode(decoding.encoding), decoding.encoding, decoding.guessed
+        raise FormatError(tr("read.encoding_unknown", file=name))
+    try:
+        return content.decode(decoding.encoding), decoding.encoding, decoding.guessed
+    except (UnicodeDecodeError, LookupError) as exc:  # detection looks at the start of the file only
+        raise FormatError(tr("read.encoding_unknown", file=name)) from exc
 
 
 def parse_json(name: str, content: bytes) -> Parsed:
@@ -281,12 +284,12 @@ def parse_json(name: str, content: bytes) -> Parsed:
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise ValueError(tr("jsonbank.broken", file=name, line=exc.lineno, column=exc.colno)) from exc
+        raise FormatError(tr("jsonbank.broken", file=name, line=exc.lineno, column=exc.colno)) from exc
     except RecursionError as exc:
-        raise ValueError(tr("jsonbank.too_deep", file=name)) from exc
+        raise FormatError(tr("jsonbank.too_deep", file=name)) from exc
     objects = _objects(data)
     if objects is None:
-        raise ValueError(tr("jsonbank.no_items", file=name))
+        raise FormatError(tr("jsonbank.no_items", file=name))
     reader = _Reader(name, "record")
     reader.parsed.encoding = encoding
     if guessed:

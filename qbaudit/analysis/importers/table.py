@@ -283,7 +283,8 @@ def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
 
 
 def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, columns: list[str | None] | None = None,
-               raw: RawFile | None = None, options: ImportOptions | None = None) -> Table | str:
+               raw: RawFile | None = None, options: ImportOptions | None = None,
+               content: bytes | None = None) -> Table | str:
     """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message.
 
     ``columns`` gives the field of each column of a file without a header row (see :func:`fixed_header`);
@@ -298,7 +299,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
         spec = named_spec(spec, names)
     if raw is None:
         try:
-            raw = read_file(path)
+            raw = read_file(path, content)
         except ReadError as exc:
             return str(exc)
     issues: list[RowIssue] = []
@@ -378,6 +379,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.REJECTED))
         rows_rejected += len(repeated)
         _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
+        _report_long_cells(raw.name, sheet, match, issues)
         frames.append(frame)
         used.append(sheet.name)
     if names and columns is None:
@@ -478,6 +480,20 @@ def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> l
                   if row[c] is not None and str(row[c]).strip()]
         found.append((row[ROW], labels))
     return found
+
+
+def _report_long_cells(file: str, sheet: RawSheet, match: HeaderMatch, issues: list[RowIssue]) -> None:
+    """A warning for each cell the reader cut to the tool's cell length limit (below the header)."""
+    from qbaudit.analysis.importers.guard import FileLimits
+
+    limit = FileLimits.bundled().max_cell_chars
+    for row, column_index, length in sheet.long_cells:
+        if row <= match.row_number:
+            continue
+        column = f"c{column_index}"
+        label = _column_label(sheet, column, match.headers.get(column, "")).strip("（）() ") or None
+        issues.append(RowIssue(file, sheet.name, row, label, tr("guard.cell_too_long", length=length, limit=limit),
+                               Severity.WARNING))
 
 
 def _report_cell_errors(

@@ -10,7 +10,7 @@ import re
 from qbaudit.analysis.importers.exchange import Choice, choice_fields, html_text, joined, tag_fields
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import detect_encoding
-from qbaudit.analysis.importers.records import Parsed, Record
+from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.vocabulary import fold
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
@@ -29,8 +29,11 @@ def decode_text(name: str, content: bytes) -> tuple[str, str]:
     """Text of a plain-text file with its detected encoding; raises ``ValueError`` when none fits."""
     encoding = detect_encoding(content)
     if encoding is None:
-        raise ValueError(tr("read.encoding_unknown", file=name))
-    return content.decode(encoding), encoding
+        raise FormatError(tr("read.encoding_unknown", file=name))
+    try:
+        return content.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:  # detection looks at the start of the file only
+        raise FormatError(tr("read.encoding_unknown", file=name)) from exc
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:

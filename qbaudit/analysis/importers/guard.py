@@ -1,0 +1,304 @@
+"""The one guarded door every file from outside comes through, whatever importer reads it.
+
+:func:`read_input` is the only way an importer gets a file's bytes. Before any parser sees them it checks,
+with the limits of ``resources/formats.toml`` (the tool's own numbers, not the regulation's):
+
+* the file's size (``[limits] max_file_bytes``), from the file system before reading;
+* for every zip-based format (``.docx``, ``.xlsx``, ``.xlsm``, ``.xlsb``, ``.ods``, QTI packages): the archive
+  rules of :mod:`.archive` (member count, unsafe names, symbolic links, encryption, sizes and compression
+  ratio as the headers state them), then every member inflated as a stream, counting the bytes really
+  produced — a header that lies about a size, a damaged member (``zlib.error``, bad CRC) is refused here,
+  with the member named, before calamine or python-docx inflate anything;
+* for each worksheet of a workbook: the rows and columns it spans, from its ``<dimension>`` element and from
+  the rows and cells met while it was inflated, against ``max_rows``, ``max_columns`` and ``max_cells``.
+
+It also holds the small helpers the readers share: cells longer than ``max_cell_chars`` cut and reported,
+numbers out of range (inf, NaN, beyond ``max_number``) refused per cell, and :func:`unexpected`, the last
+resort that turns a failure no reader foresaw into a Chinese message (and a log entry with the traceback).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from qbaudit.bundled import load_toml
+from qbaudit.i18n import tr
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ZIP_MAGIC = b"PK\x03\x04"
+_CHUNK = 1 << 20
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+_WIDE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{2,3})\d")
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message is for the user (in the UI language)."""
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What one input file may hold (``[limits]`` of ``formats.toml``)."""
+
+    max_file_bytes: int
+    max_rows: int
+    max_columns: int
+    max_cells: int
+    max_cell_chars: int
+    max_number: float
+    xml_max_depth: int
+
+    @classmethod
+    def bundled(cls) -> FileLimits:
+        """The limits in ``resources/formats.toml``."""
+        return _bundled_limits()
+
+
+@cache
+def _bundled_limits() -> FileLimits:
+    data = load_toml("formats.toml")["limits"]
+    return FileLimits(int(data["max_file_bytes"]), int(data["max_rows"]), int(data["max_columns"]),
+                      int(data["max_cells"]), int(data["max_cell_chars"]), float(data["max_number"]),
+                      int(data["xml_max_depth"]))
+
+
+def size_text(size: float) -> str:
+    """A byte count as people read it (``1.5 MiB``)."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{int(size)} B"
+
+
+def column_index(letters: str) -> int:
+    """The 1-based index of Excel column letters (``A`` → 1, ``AB`` → 28)."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def read_input(path: str | Path, limits: FileLimits | None = None) -> tuple[Path, bytes]:
+    """The content of the file at ``path``, through the guard (see the module's description).
+
+    Raises :class:`ReadError` with a message naming the file (and the part, for an archive) and what to do.
+    """
+    limits = limits or FileLimits.bundled()
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(tr("read.not_found", file=str(path)))
+    if path.is_dir():
+        raise ReadError(tr("read.is_directory", file=str(path)))
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ReadError(tr("guard.file_too_large", file=path.name, size=size_text(size),
+                               limit=size_text(limits.max_file_bytes)))
+        with path.open("rb") as handle:
+            content = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or type(exc).__name__)) from exc
+    if len(content) > limits.max_file_bytes:  # grew while it was read
+        raise ReadError(tr("guard.file_too_large", file=path.name, size=size_text(len(content)),
+                           limit=size_text(limits.max_file_bytes)))
+    if not content:
+        raise ReadError(tr("read.empty_file", file=path.name))
+    if content.startswith(ZIP_MAGIC):
+        check_zip(path.name, content, limits)
+    return path, content
+
+
+@dataclass
+class _SheetExtent:
+    rows: int = 0  # the rows the sheet spans (its dimension, or the last row met)
+    columns: int = 0
+    counted: int = 0  # row elements met
+
+
+def check_zip(name: str, content: bytes, limits: FileLimits | None = None) -> None:
+    """Check a zip-based file held in memory; raises :class:`ReadError` when it breaks a rule.
+
+    A file that is not a readable zip at all is left to its reader, which says so in its own words.
+    """
+    from qbaudit.analysis.importers.archive import ArchiveError, Limits, check_members
+
+    limits = limits or FileLimits.bundled()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return
+    with archive:
+        try:
+            names = set(archive.namelist())
+            workbook = bool(names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}) and "word/document.xml" not in names
+            archive_limits = Limits.bundled("spreadsheet_archive" if workbook else "archive")
+            members = check_members(archive, name, archive_limits)
+        except ArchiveError as exc:
+            raise ReadError(str(exc)) from exc
+        extents: dict[str, _SheetExtent] = {}
+        total = 0
+        for info, _relative in members:
+            sheet = _WORKSHEET.match(info.filename) is not None
+            extent = extents.setdefault(info.filename, _SheetExtent()) if sheet else None
+            total = _inflate(archive, info, name, archive_limits, total, extent, limits)
+        _check_extents(name, archive, extents, limits)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive_limits, total: int,
+             extent: _SheetExtent | None, limits: FileLimits) -> int:
+    """Inflate one member as a stream, counting what it really holds; returns the running total of bytes."""
+    from qbaudit.analysis.importers.archive import ArchiveError, mib
+
+    written = 0
+    head = b""
+    try:
+        with archive.open(info) as source:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                total += len(chunk)
+                if written > archive_limits.max_file_bytes or written > archive_limits.max_ratio * max(info.compress_size, 1):
+                    raise ReadError(tr("archive.ratio", file=name, member=info.filename,
+                                       limit=f"{archive_limits.max_ratio:g}"))
+                if total > archive_limits.max_total_bytes:
+                    raise ReadError(tr("archive.too_large_total", file=name, limit=mib(archive_limits.max_total_bytes)))
+                if extent is not None:
+                    if not head:  # the dimension sits at the top of the sheet, before its rows
+                        head = chunk[:65536]
+                        _read_dimension(head, extent)
+                        _check_extent(name, info.filename, extent, limits, archive)
+                    _count_rows(chunk, extent)
+                    _check_extent(name, info.filename, extent, limits, archive)
+    except ReadError:
+        raise
+    except ArchiveError as exc:
+        raise ReadError(str(exc)) from exc
+    except zlib.error as exc:
+        raise ReadError(tr("guard.part_broken", file=name, part=info.filename, why=tr("guard.why_inflate"))) from exc
+    except zipfile.BadZipFile as exc:
+        why = "guard.why_crc" if "CRC" in str(exc) else "guard.why_truncated"
+        raise ReadError(tr("guard.part_broken", file=name, part=info.filename, why=tr(why))) from exc
+    except (EOFError, OSError, ValueError, RuntimeError) as exc:
+        raise ReadError(tr("guard.part_broken", file=name, part=info.filename, why=tr("guard.why_truncated"))) from exc
+    except NotImplementedError as exc:
+        raise ReadError(tr("guard.part_broken", file=name, part=info.filename, why=tr("guard.why_method"))) from exc
+    return total
+
+
+def _read_dimension(head: bytes, extent: _SheetExtent) -> None:
+    match = _DIMENSION.search(head)
+    if match is None:
+        return
+    first_col, first_row, last_col, last_row = match.groups()
+    rows = int(last_row or first_row or 0)
+    columns = column_index((last_col or first_col or b"").decode("ascii"))
+    extent.rows = max(extent.rows, rows)
+    extent.columns = max(extent.columns, columns)
+
+
+def _count_rows(chunk: bytes, extent: _SheetExtent) -> None:
+    extent.counted += chunk.count(b"<row") + chunk.count(b":row ")
+    last = max(chunk.rfind(b"<row"), chunk.rfind(b":row "))
+    if last >= 0:
+        match = _ROW_NUMBER.search(chunk, max(last - 8, 0))
+        if match is not None:
+            extent.rows = max(extent.rows, int(match.group(1)))
+    for letters in _WIDE_CELL.findall(chunk):
+        extent.columns = max(extent.columns, column_index(letters.decode("ascii")))
+
+
+def _check_extent(name: str, member: str, extent: _SheetExtent, limits: FileLimits,
+                  archive: zipfile.ZipFile) -> None:
+    rows = max(extent.rows, extent.counted)
+    if rows > limits.max_rows:
+        raise ReadError(tr("guard.sheet_too_many_rows", file=name, sheet=_sheet_name(archive, member),
+                           rows=f"{rows:,}", limit=f"{limits.max_rows:,}"))
+    if extent.columns > limits.max_columns:
+        raise ReadError(tr("guard.sheet_too_many_columns", file=name, sheet=_sheet_name(archive, member),
+                           columns=extent.columns, limit=limits.max_columns))
+
+
+def _check_extents(name: str, archive: zipfile.ZipFile, extents: dict[str, _SheetExtent],
+                   limits: FileLimits) -> None:
+    cells = sum(max(e.rows, e.counted) * max(e.columns, 1) for e in extents.values())
+    if cells > limits.max_cells:
+        raise ReadError(tr("guard.too_many_cells", file=name, cells=f"{cells:,}", limit=f"{limits.max_cells:,}"))
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"[^>]*?\s(?:\w+:)?id=\"([^\"]*)\"")
+_RELATION = re.compile(rb"<Relationship\b[^>]*?\sId=\"([^\"]*)\"[^>]*?\sTarget=\"([^\"]*)\"|"
+                       rb"<Relationship\b[^>]*?\sTarget=\"([^\"]*)\"[^>]*?\sId=\"([^\"]*)\"")
+
+
+def _sheet_name(archive: zipfile.ZipFile, member: str) -> str:
+    """The name the user sees of the worksheet stored as ``member`` (its file name when unknown)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")[:1 << 20]
+        relations = archive.read("xl/_rels/workbook.xml.rels")[:1 << 20]
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
+        return member.rsplit("/", 1)[-1]
+    targets: dict[bytes, str] = {}
+    for match in _RELATION.finditer(relations):
+        rid, target = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        targets[rid] = target.decode("utf-8", "replace").lstrip("/").removeprefix("xl/")
+    wanted = member.removeprefix("xl/")
+    for match in _SHEET_ENTRY.finditer(workbook):
+        if targets.get(match.group(2)) == wanted:
+            import html
+
+            return html.unescape(match.group(1).decode("utf-8", "replace"))
+    return member.rsplit("/", 1)[-1]
+
+
+def finite(value: float, limits: FileLimits | None = None) -> bool:
+    """True for a number a cell may hold: not inf or NaN, and within ``max_number``."""
+    limits = limits or FileLimits.bundled()
+    return math.isfinite(value) and abs(value) <= limits.max_number
+
+
+def number_message(value: object) -> str:
+    """Why the cell text ``value`` is not a usable number (for a per-cell issue)."""
+    return tr("guard.number_out_of_range", value=str(value)[:30], limit=f"{FileLimits.bundled().max_number:g}")
+
+
+def unexpected(file: str, exc: BaseException) -> str:
+    """The message for a failure no reader foresaw while reading ``file``; logs the traceback (no file content)."""
+    _log.error("unexpected %s while reading %s", type(exc).__name__, file, exc_info=exc)
+    return tr("guard.unexpected", file=file)
+
+
+_unexpected_seen: list[str] = []
+
+
+def unexpected_failures() -> list[str]:
+    """The kinds of the failures :func:`guarded` turned into messages so far (for the fuzzing harness, which
+    counts each as an internal error: a message for the user, but a reader that needs fixing)."""
+    return list(_unexpected_seen)
+
+
+def guarded(file: str, read: Callable[[], T]) -> T | str:
+    """``read()``, or, when it fails in a way no reader foresaw, the message of :func:`unexpected` for ``file``.
+
+    Cancellation and a spent budget pass through (the caller reports them); so does nothing else.
+    """
+    from qbaudit.analysis.progress import BudgetExceeded, Cancelled
+
+    try:
+        return read()
+    except (Cancelled, BudgetExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001 — the door's last resort; logged with its traceback
+        _unexpected_seen.append(type(exc).__name__)
+        return unexpected(file, exc)
