@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qbaudit.analysis.importers.archive import ArchiveError, inspect
-from qbaudit.analysis.importers.reading import CSV_SUFFIXES, ReadError, encoding_label, read_bytes
+from qbaudit.analysis.importers.reading import CSV_SUFFIXES, ReadError, encoding_label, read_bytes, sniff_text
 from qbaudit.analysis.importers.records import Parsed, records_table
 from qbaudit.analysis.importers.table import Table, load_table
 from qbaudit.analysis.importers.xmlsafe import XmlError
@@ -74,7 +74,7 @@ def detect_format(path: Path, content: bytes) -> str:
         json_kind = is_json(content)
         if json_kind:
             return json_kind
-        text = content[:65536].decode("utf-8", "replace")
+        text = sniff_text(content)  # a UTF-16 or GBK Aiken/GIFT file is not a CSV
         if _AIKEN_LINE.search(text) and _OPTION_LINE.search(text):
             return "aiken"
         if _GIFT_SIGNS.search(text):

@@ -64,7 +64,9 @@ def is_json(content: bytes) -> str | None:
     """``json`` or ``jsonl`` when ``content`` (sniffed from its start) is a JSON document or JSON Lines: it opens
     an array of objects (``[{``) or an object (``{"``); JSON Lines when its first line is a whole object and the
     next line opens another."""
-    text = content[:65536].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace")
+    from qbaudit.analysis.importers.reading import sniff_text
+
+    text = sniff_text(content).lstrip(" \t\r\n")
     if not _JSON_START.match(text):
         return None
     first, _, rest = text.partition("\n")

@@ -5,6 +5,7 @@ located by its ordinal and the file it came from. Packages are opened through :m
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,15 @@ def _text(node: Any) -> Text:
     return Text(tidy("".join(out)), [p for p in pictures if p], len(tables))
 
 
+def _number(text: str | None) -> float:
+    """A score attribute (``mappedValue``) as a number; 0 (not a key) when it is not a finite number."""
+    try:
+        value = float((text or "0").strip() or 0)
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) else 0.0
+
+
 def _declarations(root: Any) -> dict[str, list[str]]:
     """Correct values of each response: ``correctResponse``, else the positively mapped keys."""
     found: dict[str, list[str]] = {}
@@ -59,7 +69,7 @@ def _declarations(root: Any) -> dict[str, list[str]]:
         values = [(v.text or "").strip() for v in declaration.iter("value") if v.text]
         if not values:
             values = [e.get("mapKey", "") for e in declaration.iter("mapEntry")
-                      if float(e.get("mappedValue", "0") or 0) > 0]
+                      if _number(e.get("mappedValue", "0")) > 0]
         found[declaration.get("identifier", "")] = values
     return found
 

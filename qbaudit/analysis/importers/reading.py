@@ -210,7 +210,8 @@ def _strict(content: bytes, encoding: str) -> bool:
 def guess_encoding(content: bytes) -> Decoding:
     """The text encoding of ``content``, detected rather than assumed, and how it was chosen.
 
-    A byte-order mark decides at once; then strict UTF-8; then ``charset_normalizer`` among the encodings
+    A byte-order mark decides at once; then UTF-16 without one, when every other byte of the start is NUL
+    (ASCII code units) and the whole decodes strictly; then strict UTF-8; then ``charset_normalizer`` among the encodings
     Chinese offices use, GBK and GB2312 read as GB18030 (their superset), which also wins a tie. When the
     detector is unsure (no candidate under its noise limit, or a UTF-16/32 guess without a byte-order mark),
     the fallback chain is strict UTF-8, strict GB18030, UTF-16 with its byte-order mark: a file that decodes
@@ -222,6 +223,13 @@ def guess_encoding(content: bytes) -> Decoding:
         return Decoding("utf-32", "bom")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoding("utf-16", "bom")
+    sample = content[:4096]
+    if len(sample) >= 8:
+        # UTF-16 without a byte-order mark (ASCII code units have one NUL byte each)
+        if sample[1::2].count(0) > 0.4 * len(sample[1::2]) and _strict(content, "utf-16-le"):
+            return Decoding("utf-16-le", "detected")
+        if sample[0::2].count(0) > 0.4 * len(sample[0::2]) and _strict(content, "utf-16-be"):
+            return Decoding("utf-16-be", "detected")
     if _strict(content, "utf-8"):
         return Decoding("utf-8", "utf8")
     from charset_normalizer import from_bytes
@@ -240,6 +248,20 @@ def guess_encoding(content: bytes) -> Decoding:
     if best is not None:  # a UTF-16/32 guess without a byte-order mark, nothing else fits
         return Decoding(best.encoding.lower(), "detected")
     return Decoding(None, "none")
+
+
+def sniff_text(content: bytes, limit: int = 65536) -> str:
+    """The start of a text file decoded as its reader will decode it (UTF-16 and GBK files too), for telling
+    which format it is; undecodable bytes become U+FFFD."""
+    head = content[:limit]
+    encoding = guess_encoding(head).encoding or "utf-8"
+    if encoding.startswith("utf_16") or encoding.startswith("utf-16") or encoding.startswith("utf_32") \
+            or encoding.startswith("utf-32"):
+        head = head[: len(head) - len(head) % 4]  # whole code units only
+    try:
+        return head.decode(encoding, "replace").lstrip("\ufeff")
+    except LookupError:
+        return head.decode("utf-8", "replace")
 
 
 def detect_encoding(content: bytes) -> str | None:

@@ -234,10 +234,7 @@ def parse_aiken(name: str, content: bytes) -> Parsed:
         if not choices:
             parsed.note(Severity.REJECTED, tr("formats.aiken_no_options"), start)
             continue
-        letters = "ABCDEFGH"[: len(choices)]
-        for letter, choice in zip(letters, choices, strict=True):
-            choice.correct = letter in answer
-        fields = choice_fields(choices, single=True)
+        fields = choice_fields(choices, single=True)  # more options than letters: the reason, this question only
         if isinstance(fields, str):
             parsed.note(Severity.REJECTED, fields, start)
             continue
