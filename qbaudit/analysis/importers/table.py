@@ -349,7 +349,12 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
                          + tr("import.sheet_rows_not_taken", rows=data_rows), Severity.REJECTED)
             )
             continue
+        rows_rejected += _report_above_header(raw.name, sheet, match, issues)
         sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
+        for column, copy_row in match.borrowed.items():
+            issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
+                                   tr("guard.header_borrowed", header_row=match.row_number, copy=copy_row,
+                                      label=_field_label(spec, match.targets[column])), Severity.INFO))
         sheet_labels.update(
             {f"__level_{level}_{col}": _column_label(sheet, col, match.headers[col]) for col, level in match.level_columns.items()}
         )
@@ -480,6 +485,29 @@ def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> l
                   if row[c] is not None and str(row[c]).strip()]
         found.append((row[ROW], labels))
     return found
+
+
+def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, issues: list[RowIssue]) -> int:
+    """Every row with content above the header row is named: a title or note (one or two filled cells) as a
+    note, a row that looks like data (three or more) as not imported. Returns the rows not imported."""
+    if match.row_index <= 0:
+        return 0
+    above = sheet.frame.slice(0, match.row_index)
+    cells = sheet.data_columns
+    filled = pl.sum_horizontal([(pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False).cast(pl.Int32)
+                                for c in cells])
+    rejected = 0
+    for row, count in above.select(ROW, filled.alias("__filled")).iter_rows():
+        if not count:
+            continue
+        if count >= 3:
+            issues.append(RowIssue(file, sheet.name, row, None,
+                                   tr("guard.above_header_data", header=match.row_number), Severity.REJECTED))
+            rejected += 1
+        else:
+            issues.append(RowIssue(file, sheet.name, row, None,
+                                   tr("guard.above_header", header=match.row_number), Severity.INFO))
+    return rejected
 
 
 def _report_long_cells(file: str, sheet: RawSheet, match: HeaderMatch, issues: list[RowIssue]) -> None:
