@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from qbaudit.i18n import tr
+
+
+T = TypeVar("T")
 
 
 class Cancelled(Exception):
@@ -156,7 +159,7 @@ def tick() -> None:
         raise Cancelled
 
 
-def ticking(items, every: int = 256):  # type: ignore[no-untyped-def]
+def ticking(items: Iterable[T], every: int = 256) -> Iterator[T]:
     """Iterate ``items``, calling :func:`tick` once every ``every`` items."""
     for index, item in enumerate(items):
         if index % every == 0:

@@ -130,8 +130,8 @@ def build_bank(table: Table, *, default_level: int | None = None, occupation: st
         pl.col("revised").alias(C.REVISED_RAW),
     )
     frame = _answers(frame)
-    wild = frame.filter(pl.col("difficulty").is_not_null() & pl.col(C.DIFFICULTY).is_null())
-    for sheet, row, value in wild.select(SHEET, ROW, "difficulty").iter_rows():
+    wild = frame.filter(pl.col(C.DIFFICULTY_RAW).is_not_null() & pl.col(C.DIFFICULTY).is_null())
+    for sheet, row, value in wild.select(SHEET, ROW, C.DIFFICULTY_RAW).iter_rows():
         if out_of_range(value):  # an unreadable word is for R7 to report; an unusable number is said here
             table.issue(Severity.WARNING, number_message(value), sheet, row, "difficulty")
     bad_dates = frame.filter(pl.col(C.REVISED_RAW).is_not_null() & pl.col(C.REVISED).is_null())

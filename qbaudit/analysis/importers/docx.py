@@ -33,6 +33,7 @@ from 1 in document order, counting blank paragraphs and the paragraphs inside ta
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -50,10 +51,12 @@ from qbaudit.analysis.importers.reading import RawSheet
 from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.importers.textformats import aiken_answer
 from qbaudit.analysis.model import Accounting
+from qbaudit.analysis.progress import tick
 from qbaudit.analysis.vocabulary import fold, normalise_answer, parse_item_type, parse_level
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
+_log = logging.getLogger(__name__)
 _NUMERAL = "一二三四五六七八九十百零〇两"
 _LETTER = "[A-HＡ-Ｈ]"
 _JUDGEMENT_MARK = r"√|×|✓|✗|✔|✘|对|错|X|x|Ｘ"
@@ -271,6 +274,8 @@ class _Reader:
 
     def blocks(self, parent: Any, number: int) -> int:
         for block in parent.iterchildren():
+            if number % 256 == 0:
+                tick()  # Cancel and the import's budget reach a long document
             if block.tag == f"{_W}p":
                 number += 1
                 self.paragraph(number, block)
@@ -731,6 +736,11 @@ def parse_docx(name: str, content: bytes) -> Parsed:
     except etree.LxmlError as exc:
         raise FormatError(broken_part(name, content) or tr("docx.broken", file=name)) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, OSError) as exc:
+        raise FormatError(tr("docx.broken", file=name)) from exc
+    except (AttributeError, TypeError, IndexError, LookupError) as exc:
+        # python-docx meets a part that is well-formed XML but not the element it expects (a relationships
+        # part whose root was renamed …): the package is broken.
+        _log.info("python-docx could not open %s: %s", name, type(exc).__name__)
         raise FormatError(tr("docx.broken", file=name)) from exc
     return _Reader(name, document).read()
 

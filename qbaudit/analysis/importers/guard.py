@@ -223,8 +223,10 @@ def _check_extent(name: str, member: str, extent: _SheetExtent, limits: FileLimi
                   archive: zipfile.ZipFile) -> None:
     rows = max(extent.rows, extent.counted)
     if rows > limits.max_rows:
+        # rows counted while the sheet was being inflated are a lower bound: reading stopped at the limit
+        shown = f"{rows:,}" if extent.rows >= extent.counted else tr("guard.at_least", count=f"{rows:,}")
         raise ReadError(tr("guard.sheet_too_many_rows", file=name, sheet=_sheet_name(archive, member),
-                           rows=f"{rows:,}", limit=f"{limits.max_rows:,}"))
+                           rows=shown, limit=f"{limits.max_rows:,}"))
     if extent.columns > limits.max_columns:
         raise ReadError(tr("guard.sheet_too_many_columns", file=name, sheet=_sheet_name(archive, member),
                            columns=extent.columns, limit=limits.max_columns))

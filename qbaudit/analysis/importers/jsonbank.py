@@ -34,6 +34,7 @@ from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import guess_encoding
 from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.model import Accounting
+from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.vocabulary import parse_item_type
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
@@ -296,7 +297,7 @@ def parse_json(name: str, content: bytes) -> Parsed:
     reader.parsed.encoding = encoding
     if guessed:
         reader.parsed.note(Severity.INFO, tr("read.encoding_guessed", encoding=encoding))
-    unread = [number for number, value in enumerate(objects, start=1) if not reader.item(number, value)]
+    unread = [number for number, value in enumerate(ticking(objects), start=1) if not reader.item(number, value)]
     return reader.finish(len(objects), unread)
 
 
@@ -309,7 +310,7 @@ def parse_jsonl(name: str, content: bytes) -> Parsed:
         reader.parsed.note(Severity.INFO, tr("read.encoding_guessed", encoding=encoding))
     read = blank = 0
     unread: list[int] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    for number, line in enumerate(ticking(text.lstrip("\ufeff").splitlines()), start=1):
         if not line.strip():
             blank += 1
             continue

@@ -12,6 +12,7 @@ from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, htm
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.records import Parsed, Record
 from qbaudit.analysis.importers.xmlsafe import XmlError, parse_xml
+from qbaudit.analysis.progress import ticking
 from qbaudit.i18n import tr
 
 # Moodle question types qbaudit reads, and the bank's item type of each (choice types decide by <single>).
@@ -54,7 +55,7 @@ def parse_moodle(name: str, content: bytes) -> Parsed:
         raise XmlError(tr("formats.not_moodle", file=name))
     category: str | None = None
     ordinal = 0
-    for question in root.iter("question"):
+    for question in ticking(root.iter("question")):
         kind = question.get("type", "")
         if kind == "category":
             category = _category_path(_text(question.find("category")))

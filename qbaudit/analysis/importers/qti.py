@@ -14,6 +14,7 @@ from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, joi
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.records import Parsed, Record
 from qbaudit.analysis.importers.xmlsafe import XmlError, parse_xml
+from qbaudit.analysis.progress import ticking
 from qbaudit.i18n import tr
 
 _READ = {"choiceInteraction", "extendedTextInteraction", "textEntryInteraction"}
@@ -143,7 +144,7 @@ def parse_qti_package(name: str, path: Path) -> Parsed:
         else:
             hrefs = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.xml"))
             parsed.note(Severity.INFO, tr("formats.qti_no_manifest"))
-        for ordinal, href in enumerate(hrefs, start=1):
+        for ordinal, href in enumerate(ticking(hrefs, every=16), start=1):
             target = (folder / href).resolve()
             if not target.is_relative_to(folder) or not target.is_file():
                 parsed.note(Severity.REJECTED, tr("formats.qti_missing_file", href=href), ordinal, href)

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from qbaudit.analysis.importers.guard import FileLimits, ReadError, read_input
+from qbaudit.analysis.progress import tick
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -301,6 +302,8 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, Decoding]:
             rows.append(record)
             lines.append(start)
             cells += len(record)
+            if len(rows) % 8192 == 0:
+                tick()
             if len(rows) > limits.max_rows:
                 raise ReadError(tr("guard.csv_too_many_rows", file=name, rows=f"{len(rows):,}+",
                                    limit=f"{limits.max_rows:,}"))

@@ -24,6 +24,7 @@ from qbaudit.analysis.importers.headers import (
 from qbaudit.analysis.importers.outcome import ColumnMapping, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
 from qbaudit.analysis.model import Accounting, InputFile
+from qbaudit.analysis.progress import tick
 from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.i18n import tr
 
@@ -314,6 +315,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
     rows_rejected = 0
     chosen = set(options.sheets) if options is not None and options.sheets is not None else None
     for sheet in raw.sheets:
+        tick()
         content_rows = _content_rows(sheet)
         if content_rows == 0:
             continue
@@ -363,7 +365,8 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             target = match.targets.get(column)
             mapping.append(
                 ColumnMapping(raw.name, sheet.name, _column_label(sheet, column, "").strip("（）() "), header,
-                              target, _field_label(spec, target) if target else None)
+                              target, _field_label(spec, target) if target else None,
+                              match.row_number if match.row_number > 0 else None)
             )
         for column in match.duplicates:
             issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),

@@ -10,6 +10,7 @@ import re
 from qbaudit.analysis.importers.exchange import Choice, choice_fields, html_text, joined, tag_fields
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import detect_encoding
+from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.vocabulary import fold
 from qbaudit.bundled import load_toml
@@ -140,7 +141,7 @@ def parse_gift(name: str, content: bytes) -> Parsed:
     lines = text.splitlines()
     category: str | None = None
     meta: dict[str, list[str]] = {}
-    for start, block in _blocks(lines):
+    for start, block in ticking(_blocks(lines)):
         body_lines: list[str] = []
         body_start = start
         for offset, line in enumerate(block):
@@ -215,7 +216,7 @@ def parse_aiken(name: str, content: bytes) -> Parsed:
     """Read an Aiken file into records (single-answer choice questions)."""
     text, encoding = decode_text(name, content)
     parsed = Parsed(unit="line", file=name, encoding=encoding)
-    for start, block in _blocks(text.splitlines()):
+    for start, block in ticking(_blocks(text.splitlines())):
         stem: list[str] = []
         choices: list[Choice] = []
         answer = None
