@@ -30,6 +30,7 @@ from qbaudit.cli_audit import add_audit_commands
 from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
 from qbaudit.cli_report import add_check_report_options, add_report_command, wants_documents, write_quick_documents
 from qbaudit.i18n import LANGUAGES, set_language, tr
+from qbaudit.visible import visible
 
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
 _log = logging.getLogger("qbaudit")
@@ -71,7 +72,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = tr(key, **match.groupdict())
                 break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=message) + "\n")
+        self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=visible(message)) + "\n")
 
 
 def _date(text: str) -> dt.date:
@@ -149,10 +150,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                       database=getattr(args, "database", None))
 
 
-def _console():
-    from rich.console import Console
+def _console():  # noqa: ANN202 - a rich Console, imported lazily
+    from qbaudit.visible import console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+    return console()
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
@@ -206,6 +207,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from qbaudit.analysis.profile import ProfileError, load_profile
     from qbaudit.analysis.run import run_audit
     from qbaudit.cli_inputs import bank_options, bank_paths
+    from qbaudit.visible import styled
 
     console = _console()
     try:
@@ -214,7 +216,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         options = bank_options(args, columns, names)
         dismissed = read_dismissed(args.dismissed) if args.dismissed else []
     except (ProfileError, TemplateError, DismissedError, HeaderNameError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(styled(exc, "red"))
         return EXIT_INPUT
     run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
                     responses=args.responses, as_of=args.as_of, default_level=args.level, occupation=args.occupation,
@@ -227,7 +229,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
         except OSError as exc:
-            console.print(f"[red]{tr('cli.json_failed', file=str(args.json), reason=exc.strerror or str(exc))}[/red]")
+            console.print(styled(tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)), "red"))
             return EXIT_INPUT
         console.print(tr("cli.json_written", file=str(args.json)))
     if wants_documents(args) and write_quick_documents(console, run, args) != EXIT_OK:

@@ -1,9 +1,14 @@
 """``qbaudit audit``: the audit record from a terminal — open an audit, score it, show it, sign it.
 
     qbaudit audit new --institution 机构 --occupation 焊工 --levels 四级,三级 --inspector 张三:组长[:证卡编码]
+                      [--sheet 评分表] [--supervision 日常|专项] [--batch 批次编号] [--place 地点] [--head-count N]
+                      [--date YYYY-MM-DD] [--time 9:00—11:30]
     qbaudit audit score 1 --bank 题库.xlsx --blueprint 细目表.xlsx --by 张三       (run the checks)
     qbaudit audit score 1 --line 要点数量充足 --verdict 基本符合 --score 3 --reason … --by 张三
     qbaudit audit score 1 --veto V2 --occurred --description … --by 张三
+    qbaudit audit score 1 --assessment "总体评价……" --by 张三
+    qbaudit audit notice 1 [--ground 7[:说明] …] [--suspend 月数|--no-suspend] [--file|--no-file]
+                         [--publish|--no-publish] --by 张三      (第二十二条所列行为和处理)
     qbaudit audit show 1 [--revision 1] [--details] [--history] [--json 审核.json]
     qbaudit audit sign 1 --by 张三 [--accept-suggestions]
     qbaudit audit list
@@ -51,6 +56,37 @@ def _inspector(text: str):  # noqa: ANN202 - InspectorInput, imported lazily
     return InspectorInput(parts[0], parts[1], parts[2] if len(parts) == 3 and parts[2] else None)
 
 
+def _supervision(text: str) -> str:
+    from qbaudit.analysis.sheets import SUPERVISION_KINDS
+
+    value = text.strip()
+    aliases = {"日常": "daily", "日常督导": "daily", "专项": "special", "专项督导": "special"}
+    value = aliases.get(value, value)
+    if value not in SUPERVISION_KINDS:
+        raise argparse.ArgumentTypeError(tr("cli_audit.bad_supervision", value=text))
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("cli_audit.bad_count", value=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(tr("cli_audit.bad_count", value=text))
+    return value
+
+
+def _ground(text: str) -> tuple[str, str]:
+    """``7`` or ``7:说明`` (the item of 第二十二条, 1–8 or （七）, and a note)."""
+    parts = re.split(r"[:：]", text, maxsplit=1)
+    number, note = parts[0].strip().strip("（）()"), parts[1] if len(parts) > 1 else ""
+    numerals = "一二三四五六七八"
+    if number in numerals:
+        number = str(numerals.index(number) + 1)
+    return number, note.strip()
+
+
 def _score_value(text: str) -> float:
     try:
         return float(text.strip())
@@ -81,6 +117,13 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
                      help=tr("cli_audit.help_inspector"))
     new.add_argument("--sheet", metavar=tr("cli_audit.metavar_sheet"), help=tr("cli_audit.help_sheet"))
     new.add_argument("--keep-item-text", action="store_true", default=None, help=tr("cli_audit.help_keep_item_text"))
+    new.add_argument("--supervision", type=_supervision, metavar=tr("cli_audit.metavar_supervision"),
+                     help=tr("cli_audit.help_supervision"))
+    new.add_argument("--batch", metavar=tr("cli_audit.metavar_batch"), help=tr("cli_audit.help_batch"))
+    new.add_argument("--place", metavar=tr("cli_audit.metavar_text"), help=tr("cli_audit.help_place"))
+    new.add_argument("--head-count", type=_count, metavar="N", help=tr("cli_audit.help_head_count"))
+    new.add_argument("--date", type=date_type, metavar="YYYY-MM-DD", help=tr("cli_audit.help_date"))
+    new.add_argument("--time", metavar=tr("cli_audit.metavar_text"), help=tr("cli_audit.help_time"))
 
     command("list", _cmd_list)
 
@@ -117,6 +160,19 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
     score.add_argument("--description", default="", metavar=tr("cli_audit.metavar_text"),
                        help=tr("cli_audit.help_description"))
     score.add_argument("--accept-suggestions", action="store_true", help=tr("cli_audit.help_accept"))
+    score.add_argument("--assessment", metavar=tr("cli_audit.metavar_text"), help=tr("cli_audit.help_assessment"))
+
+    notice = command("notice", _cmd_notice)
+    notice.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
+    notice.add_argument("--by", required=True, metavar=tr("cli_audit.metavar_name"), help=tr("cli_audit.help_by"))
+    notice.add_argument("--ground", action="append", type=_ground, default=[], metavar=tr("cli_audit.metavar_ground"),
+                        help=tr("cli_audit.help_ground"))
+    suspend = notice.add_mutually_exclusive_group()
+    suspend.add_argument("--suspend", type=_count, metavar=tr("cli_audit.metavar_months"), help=tr("cli_audit.help_suspend"))
+    suspend.add_argument("--no-suspend", action="store_true", help=tr("cli_audit.help_no_suspend"))
+    notice.add_argument("--file", action=argparse.BooleanOptionalAction, default=None, help=tr("cli_audit.help_file"))
+    notice.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None,
+                        help=tr("cli_audit.help_publish"))
 
     dismiss = command("dismiss", _cmd_dismiss)
     dismiss.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
@@ -144,9 +200,9 @@ def _console():  # noqa: ANN202
 
 
 def _failed(console: Any, message: str) -> int:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
-    console.print(Text(message, style="red"), soft_wrap=True)
+    console.print(styled(message, style="red"), soft_wrap=True)
     return EXIT_INPUT
 
 
@@ -183,13 +239,15 @@ def _cmd_new(args: argparse.Namespace, console: Any) -> int:
     from qbaudit.analysis.sheets import load_sheet
     from qbaudit.analysis.vocabulary import level_name
     from qbaudit.settings import load_settings
+    from qbaudit.store import SupervisionFacts
 
     sheet = load_sheet(args.sheet)
     keep = args.keep_item_text if args.keep_item_text is not None else load_settings().keep_item_text
+    facts = SupervisionFacts(args.supervision, args.batch, args.place, args.head_count, args.date, args.time)
     with _store(args) as store:
         audit_id = store.create_audit(institution=args.institution, registration_number=args.registration,
                                       occupation=args.occupation, levels=args.levels, inspectors=args.inspector,
-                                      sheet=sheet, keep_item_text=keep)
+                                      sheet=sheet, keep_item_text=keep, facts=facts)
     console.print(tr("cli_audit.created", id=audit_id, institution=args.institution, occupation=args.occupation,
                      levels="、".join(level_name(lv) for lv in sorted(set(args.levels), reverse=True)), sheet=sheet.name))
     if keep:
@@ -231,12 +289,16 @@ def _number(value: float | None) -> str:
 @_guarded
 def _cmd_score(args: argparse.Namespace, console: Any) -> int:
     modes = [args.bank is not None or args.blueprint is not None, args.line is not None, args.veto is not None,
-             args.accept_suggestions]
+             args.accept_suggestions, args.assessment is not None]
     if sum(modes) != 1:
         return _failed(console, tr("cli_audit.score_one_thing"))
     with _store(args) as store:
-        if modes[0]:
+        if modes[4]:
+            number = store.set_assessment(args.audit_id, args.assessment, by=args.by)
+            console.print(tr("cli_audit.assessment_written", revision=number))
+        elif modes[0]:
             return _score_from_files(args, console, store)
+        before = store.revisions(args.audit_id)[-1]
         if modes[1]:
             if not args.verdict:
                 return _failed(console, tr("cli_audit.verdict_needed"))
@@ -251,8 +313,39 @@ def _cmd_score(args: argparse.Namespace, console: Any) -> int:
         else:
             taken = store.accept_suggestions(args.audit_id, by=args.by)
             console.print(tr("cli_audit.accepted", count=taken))
-        _print_result(console, store.load(args.audit_id))
+        view = store.load(args.audit_id)
+        if view.revision.number != before.number:  # the change opened a new revision: say that the signed one stays
+            signed = view.revisions[before.number - 1]
+            console.print(tr("cli_audit.new_revision", id=args.audit_id, number=signed.number, by=signed.signed_by,
+                             at=_local(signed.signed_at), new=view.revision.number))
+        _print_result(console, view)
     return EXIT_OK
+
+
+@_guarded
+def _cmd_notice(args: argparse.Namespace, console: Any) -> int:
+    suspend = None if args.suspend is None and not args.no_suspend else bool(args.suspend)
+    with _store(args) as store:
+        decision = store.decide_notice(args.audit_id, grounds=args.ground, suspend=suspend,
+                                       suspension_months=args.suspend or None, supervision_file=args.file,
+                                       publish=args.publish, by=args.by)
+    _print_notice(console, decision)
+    return EXIT_OK
+
+
+def _print_notice(console: Any, decision: Any) -> None:
+    from qbaudit.report.notice import decided_consequences, grounds_catalogue
+
+    if decision is None:
+        return
+    known = {g["id"]: g for g in grounds_catalogue()}
+    console.print(tr("cli_audit.notice_grounds", count=len(decision.grounds)))
+    for ground_id, note in decision.grounds:
+        ground = known[ground_id]
+        console.print(f"  {ground['number']}{ground['text']}" + (f"：{note}" if note else ""))
+    decided = decided_consequences(decision)
+    console.print(tr("cli_audit.notice_consequences",
+                     text="、".join(decided) if decided else tr("cli_audit.notice_none_decided")))
 
 
 @_guarded
@@ -329,18 +422,18 @@ def _cmd_show(args: argparse.Namespace, console: Any) -> int:
 
 
 def _print_header(console: Any, view: Any) -> None:
-    from rich.text import Text
-
     from qbaudit.analysis.inputs import kind_label
     from qbaudit.analysis.vocabulary import level_name
+    from qbaudit.visible import styled
 
-    console.print(Text(tr("cli_audit.show_title", id=view.id, sheet=view.sheet.name), style="bold"))
+    console.print(styled(tr("cli_audit.show_title", id=view.id, sheet=view.sheet.name), style="bold"))
     console.print(tr("cli_audit.show_institution", institution=view.institution,
                      number=view.registration_number or tr("cli_audit.not_given")))
     console.print(tr("cli_audit.show_scope", occupation=view.occupation,
                      levels="、".join(level_name(lv) for lv in view.levels)))
     people = "、".join(f"{name}（{role}{'，' + code if code else ''}）" for name, role, code in view.inspectors)
     console.print(tr("cli_audit.show_inspectors", people=people))
+    _print_facts(console, view)
     revision = view.revision
     if revision.signed:
         console.print(tr("cli_audit.show_signed", number=revision.number, by=revision.signed_by,
@@ -353,15 +446,33 @@ def _print_header(console: Any, view: Any) -> None:
     if view.run is not None:
         console.print(tr("cli_audit.show_run", profile=view.run.profile_name, as_of=view.run.as_of.isoformat()))
         for f in view.run.inputs:
-            console.print(Text(f"  {kind_label(f.kind)}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
+            console.print(styled(f"  {kind_label(f.kind)}  {f.name}  {tr('cli_audit.rows', rows=f.rows_taken)}  "
                                f"SHA-256 {f.sha256[:16]}…", style="dim"))
+
+
+def _print_facts(console: Any, view: Any) -> None:
+    from qbaudit.report.kinds import supervision_label
+
+    facts = view.facts
+    parts = [tr("cli_audit.show_supervision", kind=supervision_label(facts.kind or view.sheet.layout.supervision))]
+    if facts.batch_number:
+        parts.append(tr("cli_audit.show_batch", batch=facts.batch_number))
+    if facts.date:
+        parts.append(tr("cli_audit.show_date", date=facts.date.isoformat()))
+    if facts.time:
+        parts.append(tr("cli_audit.show_time", time=facts.time))
+    if facts.place:
+        parts.append(tr("cli_audit.show_place", place=facts.place))
+    if facts.head_count is not None:
+        parts.append(tr("cli_audit.show_head_count", count=facts.head_count))
+    console.print("　".join(parts))
 
 
 def _print_lines(console: Any, view: Any, details: bool) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     from qbaudit.analysis.sheets import Method
+    from qbaudit.visible import styled
 
     sheet, points = view.sheet, view.sheet.method is Method.POINTS
     table = Table(title=tr("cli_audit.lines_title"), title_justify="left")
@@ -378,17 +489,17 @@ def _print_lines(console: Any, view: Any, details: bool) -> None:
         decided = f"{sheet.label(decision.verdict)} {_number(decision.score)}".strip() if decision else ""
         cells = [line.id, sheet.group(line.group).name, line.name] + ([_number(line.max)] if points else [])
         style = "" if decision else "yellow" if row.state == "suggested" else "dim"
-        table.add_row(*cells, suggested, Text(decided or tr(f"cli_audit.state_{row.state}"), style=style))
+        table.add_row(*cells, suggested, styled(decided or tr(f"cli_audit.state_{row.state}"), style=style))
     console.print(table)
     if not details:
         return
     for row in view.result.lines:
         if row.suggestion is None:
             continue
-        console.print(Text(f"{row.line.id}. {row.line.name}", style="bold"))
+        console.print(styled(f"{row.line.id}. {row.line.name}", style="bold"))
         console.print(f"    {row.suggestion.explanation}")
         for finding in row.suggestion.findings:
-            console.print(Text(f"    · {finding.message}", style="dim"))
+            console.print(styled(f"    · {finding.message}", style="dim"))
         if row.suggestion.verdict is None:
             for point in row.suggestion.checklist:
                 console.print(f"    □ {point}")
@@ -397,12 +508,12 @@ def _print_lines(console: Any, view: Any, details: bool) -> None:
 
 
 def _print_result(console: Any, view: Any) -> None:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
     result, sheet = view.result, view.sheet
     for veto, decision in result.vetoes:
         if decision is not None and decision.occurred:
-            console.print(Text(tr("cli_audit.veto_line", id=veto.id, text=veto.text, description=decision.description),
+            console.print(styled(tr("cli_audit.veto_line", id=veto.id, text=veto.text, description=decision.description),
                                style="bold red"))
     if result.total is not None:
         console.print(tr("cli_audit.total", total=_number(result.total), max=_number(sheet.total)))
@@ -412,9 +523,15 @@ def _print_result(console: Any, view: Any) -> None:
                          limit=f"{float(sheet.no_share_limit) * 100:g}"))
     if result.grade is not None:
         key = "cli_audit.grade_final" if result.final else "cli_audit.grade_provisional"
-        console.print(Text(tr(key, grade=result.grade), style="bold"))
+        console.print(styled(tr(key, grade=result.grade), style="bold"))
     else:
         console.print(tr("cli_audit.grade_open", open=len(result.open_lines), unconfirmed=len(result.unconfirmed)))
+    label = sheet.layout.assessment or tr("cli_audit.assessment")
+    if view.assessment:
+        console.print(tr("cli_audit.show_assessment", label=label, text=view.assessment))
+    elif sheet.layout.assessment:
+        console.print(styled(tr("cli_audit.assessment_missing", label=label), "yellow"))
+    _print_notice(console, view.notice)
 
 
 def _print_history(console: Any, view: Any) -> None:
@@ -428,6 +545,8 @@ def _print_history(console: Any, view: Any) -> None:
     def verdict(change_verdict: str | None, score: float | None, target: str) -> str:
         if change_verdict is None:
             return ""
+        if target == "assessment":
+            return tr(f"cli_audit.assessment_state_{change_verdict}")
         if target == "veto":
             return tr("cli_audit.veto_yes" if change_verdict == "yes" else "cli_audit.veto_no")
         from qbaudit.analysis.sheets import Verdict
@@ -435,7 +554,12 @@ def _print_history(console: Any, view: Any) -> None:
         return f"{sheet.label(Verdict(change_verdict))} {_number(score)}".strip()
 
     for c in view.changes:
-        what = (sheet.line(c.target_id).name if c.target == "line" else c.target_id)
+        if c.target == "line":
+            what = sheet.line_text(sheet.line(c.target_id))
+        elif c.target == "assessment":
+            what = sheet.layout.assessment or tr("cli_audit.assessment")
+        else:
+            what = c.target_id
         table.add_row(_local(c.at), c.by, what, verdict(c.old_verdict, c.old_score, c.target),
                       verdict(c.new_verdict, c.new_score, c.target), c.reason)
     console.print(table)
@@ -479,6 +603,14 @@ def view_to_dict(view: Any) -> dict[str, Any]:
         "vetoes": [{"id": v.id, "text": v.text, "occurred": d.occurred if d else None,
                     "description": d.description if d else ""} for v, d in result.vetoes],
         "total": result.total, "no_count": result.no_count, "grade": result.grade, "final": result.final,
+        "supervision": {"kind": view.facts.kind, "batch_number": view.facts.batch_number, "place": view.facts.place,
+                        "head_count": view.facts.head_count,
+                        "date": view.facts.date.isoformat() if view.facts.date else None, "time": view.facts.time},
+        "assessment": view.assessment,
+        "notice": None if view.notice is None else {
+            "grounds": [{"id": g, "note": n} for g, n in view.notice.grounds], "suspend": view.notice.suspend,
+            "suspension_months": view.notice.suspension_months, "supervision_file": view.notice.supervision_file,
+            "publish": view.notice.publish, "by": view.notice.by, "at": moment(view.notice.at)},
         "changes": [{"target": c.target, "id": c.target_id, "old_verdict": c.old_verdict, "old_score": c.old_score,
                      "new_verdict": c.new_verdict, "new_score": c.new_score, "reason": c.reason, "by": c.by,
                      "at": moment(c.at)} for c in view.changes],

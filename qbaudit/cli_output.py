@@ -6,7 +6,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from qbaudit.analysis.importers import Severity
 from qbaudit.analysis.importers.outcome import accounting_line
@@ -16,6 +15,7 @@ from qbaudit.analysis.rules import rule
 from qbaudit.analysis.run import AuditRun
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
+from qbaudit.visible import styled
 
 MAX_ISSUES_SHOWN = 50
 MAX_EVIDENCE_ROWS = 20
@@ -49,19 +49,19 @@ def _threshold(finding: Finding) -> str:
 def print_run(console: Console, run: AuditRun, details: bool = False) -> None:
     """Print inputs, import issues, the per-level summary and the problems of one run."""
     title = tr("cli.title", occupation=run.occupation or tr("cli.occupation_unknown"))
-    console.print(Text(title, style="bold"))
+    console.print(styled(title, style="bold"))
     console.print(tr("cli.profile_line", name=run.profile.name, id=run.profile.id, as_of=run.as_of.isoformat()))
     for waiver in run.profile.waivers:
         levels = "、".join(level_name(lv) for lv in waiver.levels) if waiver.levels else tr("cli.all_levels")
         console.print(tr("cli.waiver_line", rule=waiver.rule, levels=levels, reason=waiver.reason))
     _print_inputs(console, run)
     if not run.errors and "bank" in run.imports and "blueprint" not in run.imports:
-        console.print(Text(tr("cli_inputs.no_blueprint"), style="yellow"))
+        console.print(styled(tr("cli_inputs.no_blueprint"), "yellow"))
     _print_issues(console, run)
     if run.errors:
         console.print()
         for message in run.errors:
-            console.print(Text(message, style="bold red"))
+            console.print(styled(message, style="bold red"))
         console.print(tr("cli.not_checked"))
         return
     assert run.report is not None
@@ -81,7 +81,7 @@ def _print_inputs(console: Console, run: AuditRun) -> None:
     console.print(table)
     for f in run.inputs:  # files without rows: their paragraphs (or records) read, taken and unread
         if f.accounting is not None:
-            console.print(Text(accounting_line(f.name, f.accounting), style="dim"))
+            console.print(styled(accounting_line(f.name, f.accounting), "dim"))
 
 
 def _print_issues(console: Console, run: AuditRun) -> None:
@@ -96,7 +96,7 @@ def _print_issues(console: Console, run: AuditRun) -> None:
     styles = {Severity.REJECTED: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
     for issue in shown:
         label = tr(f"cli.severity_{issue.severity.value}")
-        console.print(Text(f"  [{label}] {issue}", style=styles[issue.severity]))
+        console.print(styled(f"  [{label}] {issue}", style=styles[issue.severity]))
     if len(issues) > len(shown):
         console.print(tr("cli.issues_more", count=len(issues) - len(shown)))
 
@@ -118,10 +118,10 @@ def _print_summary(console: Console, run: AuditRun) -> None:
         for level in report.levels:
             finding = report.get(rule_id, level)
             if finding is None:
-                cells.append(Text(""))
+                cells.append(styled(""))
                 continue
             symbol, style = _STYLE[finding.status]
-            cells.append(Text(f"{symbol} {_value(finding.measured, finding.unit)}", style=style))
+            cells.append(styled(f"{symbol} {_value(finding.measured, finding.unit)}", style=style))
         table.add_row(rule_id, rule(rule_id).name, _threshold(findings[0]), *cells)
     console.print(table)
     console.print(tr("cli.legend"))
@@ -137,20 +137,20 @@ def _print_problems(console: Console, run: AuditRun, details: bool) -> None:
     if not problems:
         return
     console.print()
-    console.print(Text(tr("cli.problems_title"), style="bold"))
+    console.print(styled(tr("cli.problems_title"), style="bold"))
     for finding in problems:
         symbol, style = _STYLE[finding.status]
         head = f"{symbol} {finding.rule}·{level_name(finding.level)}"
-        console.print(Text(head, style=style), finding.message)
+        console.print(styled(head, style=style), finding.message)
         if finding.waiver_reason:
             console.print(f"    {tr('cli.waived_because', reason=finding.waiver_reason)}")
-        console.print(Text(f"    {tr('cli.clause', line=finding.sheet_line, source=finding.source)}", style="dim"))
+        console.print(styled(f"    {tr('cli.clause', line=finding.sheet_line, source=finding.source)}", style="dim"))
         rows = sum(len(e) for e in finding.evidence)
         if details:
             for evidence in finding.evidence:
                 _print_evidence(console, evidence)
         elif rows:
-            console.print(Text(f"    {tr('cli.evidence_hint', rows=rows)}", style="dim"))
+            console.print(styled(f"    {tr('cli.evidence_hint', rows=rows)}", style="dim"))
 
 
 def _print_evidence(console: Console, evidence) -> None:
@@ -163,4 +163,4 @@ def _print_evidence(console: Console, evidence) -> None:
         table.add_row(*("" if row.get(key) is None else str(row.get(key)) for key, _ in evidence.columns))
     console.print(table)
     if len(evidence.rows) > MAX_EVIDENCE_ROWS:
-        console.print(Text(f"    {tr('cli.evidence_more', count=len(evidence.rows) - MAX_EVIDENCE_ROWS)}", style="dim"))
+        console.print(styled(f"    {tr('cli.evidence_more', count=len(evidence.rows) - MAX_EVIDENCE_ROWS)}", style="dim"))

@@ -55,11 +55,11 @@ def wants_documents(args: argparse.Namespace) -> bool:
 
 
 def _print_outcome(console: Any, key: str, outcome: Any) -> None:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
     console.print(tr(key, file=str(outcome.path), seconds=f"{outcome.seconds:.1f}", charts=outcome.charts))
     for warning in outcome.warnings:
-        console.print(Text(warning, style="bold yellow"), soft_wrap=True)
+        console.print(styled(warning, style="bold yellow"), soft_wrap=True)
 
 
 def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> list[tuple[str, Path]]:
@@ -81,9 +81,9 @@ def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> l
 
 
 def _failed(console: Any, message: str) -> int:
-    from rich.text import Text
+    from qbaudit.visible import styled
 
-    console.print(Text(message, style="red"), soft_wrap=True)
+    console.print(styled(message, style="red"), soft_wrap=True)
     return EXIT_INPUT
 
 
@@ -107,15 +107,15 @@ def write_quick_documents(console: Any, run: Any, args: argparse.Namespace) -> i
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from qbaudit.cli_audit import _console, _expected_errors, _store
-    from qbaudit.report import notice_refusal, report_from_view
+    from qbaudit.report import document_refusal, report_from_view
 
     console = _console()
     try:
         with _store(args) as store:
             view = store.load(args.audit_id, args.revision)
             data = report_from_view(view)
-            if args.notice is not None:
-                refusal = notice_refusal(data)
+            for kind, path in (("notice", args.notice), ("findings", args.findings)):
+                refusal = document_refusal(kind, data) if path is not None else None
                 if refusal:
                     return _failed(console, refusal)
             try:

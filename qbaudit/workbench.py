@@ -199,6 +199,26 @@ class Workbench:
         self.refresh()
         return taken
 
+    def set_assessment(self, text: str, by: str | None = None) -> Any:
+        """Write the 总体评价 of the latest revision (a new revision after signing)."""
+        self.store.set_assessment(self.audit_id, text, by=by or self.inspector)
+        return self.refresh()
+
+    def decide_notice(self, *, grounds: Sequence[tuple[str, str]], suspend: bool | None, suspension_months: int | None,
+                      supervision_file: bool | None, publish: bool | None, by: str | None = None) -> Any:
+        """Record the notice's grounds (第二十二条 behaviours) and the consequences decided."""
+        self.store.decide_notice(self.audit_id, grounds=list(grounds), suspend=suspend,
+                                 suspension_months=suspension_months, supervision_file=supervision_file,
+                                 publish=publish, by=by or self.inspector)
+        return self.refresh()
+
+    @property
+    def needs_run(self) -> bool:
+        """True when the audit's sheet is informed by the checks (a check run comes before signing and export)."""
+        from qbaudit.analysis.sheets import uses_checks
+
+        return uses_checks(self.view.sheet)
+
     def dismiss_pair(self, first: str, second: str, reason: str, by: str | None = None) -> None:
         """Dismiss a similar pair (it no longer counts from the next check on)."""
         self.store.dismiss_pair(self.audit_id, first, second, reason, by=by or self.inspector)
@@ -225,20 +245,19 @@ class Workbench:
         Returns the :class:`~qbaudit.report.ReportOutcome`. Raises :class:`WorkbenchError` when the
         document does not apply (a notice for an audit that is not 不合格) or the file cannot be written.
         """
-        from qbaudit.report import DOCUMENTS, notice_refusal, write_document
+        from qbaudit.report import DOCUMENTS, document_refusal, write_document
 
         if kind not in DOCUMENTS:
             raise ValueError(f"unknown export kind {kind!r}")
         state = state or NullState()
-        if self.view.run is None:
+        if self.view.run is None and self.needs_run:
             raise WorkbenchError(tr("workbench.no_run"))
         checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
         data = self.report_data()
         path = Path(path)
-        if kind == "notice":
-            refusal = notice_refusal(data)
-            if refusal:
-                raise WorkbenchError(refusal)
+        refusal = document_refusal(kind, data)
+        if refusal:
+            raise WorkbenchError(refusal)
         try:
             outcome = write_document(kind, data, path, authority=authority)
         except OSError as exc:

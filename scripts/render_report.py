@@ -1,4 +1,6 @@
-"""The sample documents for scripts/render_report: a quick check and two signed audits (see that script)."""
+"""The sample documents for scripts/render_report: a quick check, two signed audits of the sample banks, and
+a signed audit on each of the other sheets (on-site, Shandong's three daily records) with its report,
+problem list and notice (see that script)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,13 @@ def main(out: Path) -> None:
                 write_problem_list(data, out / f"problems-{sample}.docx")
                 write_notice(data, out / f"notice-{sample}.docx")
                 write_findings_export(data, out / f"findings-{sample}.xlsx")
+        for sheet_id in samples["SHEET_DECISIONS"]:
+            data = report_from_view(store.load(samples["record_sheet_audit"](store, sheet_id)))
+            write_report(data, out / f"sheet-{sheet_id}.docx")
+            write_problem_list(data, out / f"sheet-{sheet_id}-problems.docx")
+            write_notice(data, out / f"sheet-{sheet_id}-notice.docx")
+            result = f"{data.result.total:g} 分" if data.result.total is not None else f"“否”{data.result.no_count} 项"
+            print(f"sheet-{sheet_id}.docx：{result}，{data.result.grade}")
 
 
 if __name__ == "__main__":

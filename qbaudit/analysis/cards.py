@@ -2,7 +2,10 @@
 
 Shandong's rules (鲁人社字〔2022〕68号 附件1) are ``resources/cards/shandong-2022.toml``: each kind of
 card (外督 9 characters, 内督 13) is a row of segments, each with its length and either the values it
-may take or a pattern. Another region's rules are another file of the same shape.
+may take or a pattern; a segment marked ``year`` is a two-digit year that may not be later than the
+audit's. Another region's rules are another file of the same shape. A score sheet names the rules its
+audits use (``card_rules``); a sheet that names none (the national ones) records a code as written,
+since no national coding rule exists.
 """
 
 from __future__ import annotations
@@ -42,10 +45,18 @@ def card_rules(rules_id: str = DEFAULT_CARD_RULES) -> dict:
     return load_toml(f"cards/{rules_id}.toml")
 
 
-def check_card_code(code: str, rules_id: str = DEFAULT_CARD_RULES) -> CardCheck:
-    """Check ``code`` against the rules: its length picks the kind, then each segment is checked in turn."""
+def normalise_card_code(code: str) -> str:
+    """A card code as stored and compared: full-width folded, no spaces, upper case."""
+    return fold(code)
+
+
+def check_card_code(code: str, rules_id: str = DEFAULT_CARD_RULES, *, year: int | None = None) -> CardCheck:
+    """Check ``code`` against the rules: its length picks the kind, then each segment is checked in turn.
+
+    ``year`` is the audit's year: a year segment (``year = true``) read as 20xx may not be later.
+    """
     rules = card_rules(rules_id)
-    normalised = fold(code)
+    normalised = normalise_card_code(code)
     kinds = [k for k in rules["kinds"] if k["length"] == len(normalised)]
     if not kinds:
         expected = "、".join(tr("card.kind_length", name=k["name"], length=k["length"]) for k in rules["kinds"])
@@ -68,6 +79,10 @@ def check_card_code(code: str, rules_id: str = DEFAULT_CARD_RULES) -> CardCheck:
         if meaning is None:
             problem = tr("card.bad_segment", code=normalised, kind=kind["name"], where=where, chars=chars,
                          segment=segment["name"], expected=expected, rules=rules["name"])
+            return CardCheck(normalised, kind["id"], kind["name"], tuple(parts), problem)
+        if segment.get("year") and year is not None and 2000 + int(chars) > year:
+            problem = tr("card.future_year", code=normalised, kind=kind["name"], where=where, chars=chars,
+                         issued=2000 + int(chars), year=year, rules=rules["name"])
             return CardCheck(normalised, kind["id"], kind["name"], tuple(parts), problem)
         parts.append((segment["name"], chars, meaning))
         position += segment["length"]

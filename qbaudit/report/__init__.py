@@ -15,9 +15,22 @@ from qbaudit.report.word import write_report
 DOCUMENTS = ("report", "problems", "notice", "findings")
 
 
+def document_refusal(kind: str, data: ReportData) -> str | None:
+    """Why document ``kind`` cannot be written from ``data`` (None when it can): a notice only where
+    :func:`notice_refusal` allows; a findings export only where checks inform the sheet."""
+    if kind == "notice":
+        return notice_refusal(data)
+    if kind == "findings":
+        from qbaudit.analysis.sheets import uses_checks
+        from qbaudit.i18n import tr
+
+        return None if uses_checks(data.sheet) else tr("report.no_findings_export")
+    return None
+
+
 def write_document(kind: str, data: ReportData, path, *, authority: str | None = None) -> ReportOutcome:
     """Write one document of ``kind`` (see :data:`DOCUMENTS`) from ``data``; raises OSError when the file
-    cannot be written. A notice's applicability (:func:`notice_refusal`) is for the caller to check first."""
+    cannot be written. Whether it applies (:func:`document_refusal`) is for the caller to check first."""
     if kind == "report":
         return write_report(data, path)
     if kind == "problems":
@@ -29,5 +42,5 @@ def write_document(kind: str, data: ReportData, path, *, authority: str | None =
     raise ValueError(f"unknown document kind {kind!r}")
 
 
-__all__ = ["DOCUMENTS", "Problem", "ReportData", "ReportKind", "ReportOutcome", "notice_refusal", "problems_of", "report_from_run",
+__all__ = ["DOCUMENTS", "Problem", "document_refusal", "ReportData", "ReportKind", "ReportOutcome", "notice_refusal", "problems_of", "report_from_run",
            "report_from_view", "write_document", "write_findings_export", "write_notice", "write_problem_list", "write_report"]

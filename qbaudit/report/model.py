@@ -68,6 +68,13 @@ class ReportData:
     waivers: tuple[WaiverNote, ...]
     item_text_kept: bool  # False: the record holds no excerpts, the evidence shows none
     version: str = __version__
+    supervision_kind: str | None = None  # daily / special (None: the sheet's own kind)
+    batch_number: str | None = None
+    place: str | None = None
+    head_count: int | None = None
+    supervision_time: str | None = None
+    assessment: str = ""  # the inspector's 总体评价
+    notice: Any = None  # the store's NoticeDecision: 第二十二条 grounds and consequences, or None
 
     @property
     def unqualified(self) -> bool:
@@ -79,6 +86,16 @@ class ReportData:
         if self.sheet.bands:
             failing.add(self.sheet.bands[-1].grade)
         return grade in failing
+
+    @property
+    def supervision(self) -> str:
+        """``daily`` or ``special``: the audit's, else the sheet's."""
+        return self.supervision_kind or self.sheet.layout.supervision
+
+    @property
+    def grounds(self) -> tuple[tuple[str, str], ...]:
+        """The 第二十二条 behaviours recorded for the notice: (ground id, note)."""
+        return tuple(self.notice.grounds) if self.notice is not None else ()
 
     @property
     def failed_findings(self) -> list[Finding]:
@@ -196,6 +213,12 @@ def verdict_text(sheet: Sheet, verdict: Any, score: float | None) -> str:
     return f"{label} {number_text(score)}".strip() if sheet.method is Method.POINTS else label
 
 
+def veto_label(sheet: Sheet) -> str:
+    """What the sheet calls its veto items (一票否决项, 不合格项): its heading when that is a name, not a sentence."""
+    heading = sheet.veto_heading.strip()
+    return heading if heading and len(heading) <= 10 and not heading.endswith(("：", ":")) else tr("report.veto_row")
+
+
 def overridden(row: LineResult) -> bool:
     """True when the inspector's decision departs from a data suggestion (the reason must show)."""
     decision, suggestion = row.decision, row.suggestion
@@ -247,11 +270,12 @@ def report_from_view(view: Any, *, generated_at: dt.datetime | None = None) -> R
     waivers = tuple(WaiverNote(rule, tuple(sorted({lv for lv in levels if lv is not None}, reverse=True)) or None,
                                reason, levels)
                     for (rule, reason), levels in applied.items())
+    facts = view.facts
     return ReportData(
         kind=ReportKind.SIGNED if revision.signed else ReportKind.DRAFT, institution=view.institution,
         registration_number=view.registration_number, occupation=view.occupation, levels=tuple(view.levels),
         inspectors=tuple(view.inspectors), audit_id=view.id,
-        revision=revision.number, audit_date=view.created_at.astimezone().date(),
+        revision=revision.number, audit_date=facts.date or view.created_at.astimezone().date(),
         as_of=run.as_of if run else None, signed_at=revision.signed_at, signed_by=revision.signed_by,
         record_sha256=revision.signed_sha256, generated_at=generated_at or dt.datetime.now().astimezone(),
         sheet=view.sheet, result=view.result, findings=findings,
@@ -259,6 +283,8 @@ def report_from_view(view: Any, *, generated_at: dt.datetime | None = None) -> R
                      for i in (run.inputs if run else ())),
         profile_id=run.profile_id if run else None, profile_name=run.profile_name if run else None,
         waivers=waivers, item_text_kept=view.keep_item_text,
+        supervision_kind=facts.kind, batch_number=facts.batch_number, place=facts.place, head_count=facts.head_count,
+        supervision_time=facts.time, assessment=view.assessment, notice=view.notice,
     )
 
 

@@ -3,8 +3,10 @@ one row per problem with the rule and the evidence, and empty columns for 整改
 整改进展. Written as .xlsx (with every evidence row on a second sheet) or as .docx.
 
 A problem is a rule not met at a level, a result to be checked (warn), a line scored below its
-maximum with no failed rule behind it (the inspector's reason says why), or a veto item that occurred.
-The fixed wording (title, column headings) is data: ``resources/report/problems.toml``.
+maximum (or judged 否) with no failed rule behind it (the inspector's reason says why), a veto item
+that occurred, or a behaviour of Shandong's 第二十二条 recorded on the audit. The fixed wording (column
+headings) is data: ``resources/report/problems.toml``; the title and the heading of the sheet's column
+are the audit kind's (``resources/report/kinds.toml``), the lines named in the form's own words.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
+from qbaudit.report.kinds import wording as kind_wording
 from qbaudit.report.model import (
     ReportData,
     ReportOutcome,
@@ -29,6 +32,7 @@ from qbaudit.report.model import (
     number_text,
     rule_title,
     verdict_text,
+    veto_label,
 )
 
 IDENTIFYING_KEYS = ("item_id", "code", "scope", "name", "type", "importance")  # columns that name what a row is about
@@ -95,26 +99,40 @@ def problems_of(data: ReportData) -> list[Problem]:
     lost_lines = {row.line.id for row in data.lost_lines()}
     for line_row in data.result.lines:
         line = line_row.line
-        indicator = f"{sheet.group(line.group).name}·{line.name}"
-        own = [f for f in flagged if f.sheet_line == line.name]
-        for finding in own:
+        own = line.name if sheet.layout.line_heading is not None and line.named else tr("problems.line_number", id=line.id)
+        indicator = "·".join([*(g.name for g in sheet.path(line)), own])
+        informing = [f for f in flagged if f.sheet_line == line.name]
+        for finding in informing:
             placed.add(id(finding))
             rows.append(_finding_row(finding, indicator))
-        if line.id in lost_lines and not any(f.status is Status.FAIL for f in own):
+        if line.id in lost_lines and not any(f.status is Status.FAIL for f in informing):
             reason = line_row.decision.reason if line_row.decision is not None else ""
-            description = tr("problems.line_lost", line=line.name,
-                             verdict=verdict_text(sheet, line_row.verdict, line_row.score),
-                             max=number_text(line.max) if line.max is not None else "—")
-            rows.append(dict(indicator=indicator, rule="", level=tr("report.all_levels"), kind=tr("problems.kind_line"),
+            if line.max is not None:
+                description = tr("problems.line_lost", line=sheet.line_text(line),
+                                 verdict=verdict_text(sheet, line_row.verdict, line_row.score), max=number_text(line.max))
+            else:
+                description = tr("problems.line_no", line=sheet.line_text(line), verdict=sheet.label(line_row.verdict))
+            rows.append(dict(indicator=indicator, rule="", level=tr("report.all_levels"), kind=tr("problems.kind_line" if line.max is not None else "problems.kind_line_no",
+                                                         label=sheet.label(line_row.verdict)),
                              description=description + (tr("problems.reason", reason=reason) if reason else ""),
                              basis=line.criterion, evidence="", finding=None))
     for finding in flagged:
         if id(finding) not in placed:
             rows.append(_finding_row(finding, finding.sheet_line))
     for veto, decision in data.result.vetoed:
-        rows.append(dict(indicator=sheet.veto_heading or tr("report.veto_row"), rule="", level=tr("report.all_levels"),
+        rows.append(dict(indicator=veto_label(sheet), rule="", level=tr("report.all_levels"),
                          kind=tr("problems.kind_veto"), description=f"{veto.id} {veto.text}：{decision.description}",
                          basis=sheet.source, evidence="", finding=None))
+    from qbaudit.report.notice import grounds_catalogue
+    from qbaudit.report.notice import wording as notice_wording
+
+    known = {g["id"]: g for g in grounds_catalogue()}
+    for ground_id, note in data.grounds:
+        ground = known[ground_id]
+        rows.append(dict(indicator=f"{notice_wording()['grounds_source_short']}{ground['number']}", rule="",
+                         level=tr("report.all_levels"), kind=tr("problems.kind_ground"),
+                         description=ground["text"] + (f"：{note}" if note else ""),
+                         basis=notice_wording()["grounds_source"], evidence="", finding=None))
     return [Problem(number=index, **row) for index, row in enumerate(rows, 1)]
 
 
@@ -129,13 +147,23 @@ def _finding_row(finding: Finding, indicator: str) -> dict[str, Any]:
 
 
 def _title(data: ReportData) -> str:
-    return wording()["title"].format(institution=data.institution or "")
+    return kind_wording(data, "problems_title", chinese=True)
+
+
+def _headings(data: ReportData) -> dict[str, str]:
+    """The column headings; the sheet's column is named as the kind names it (评分表指标, 督导内容)."""
+    return {**wording()["columns"], "indicator": kind_wording(data, "problems_indicator", chinese=True)}
 
 
 def _subtitles(data: ReportData) -> tuple[str, str]:
+    from qbaudit.analysis.sheets import uses_checks
+    from qbaudit.report.model import date_text
+
     values = dict(institution=data.institution or "", occupation=data.occupation or "",
-                  levels=levels_text(data.levels), as_of=data.as_of.isoformat() if data.as_of else "")
-    return wording()["subtitle"].format(**values), wording()["subtitle2"].format(**values)
+                  levels=levels_text(data.levels), as_of=data.as_of.isoformat() if data.as_of else "",
+                  date=date_text(data.audit_date))
+    second = "subtitle2" if uses_checks(data.sheet) else "subtitle2_plain"
+    return wording()["subtitle"].format(**values), wording()[second].format(**values)
 
 
 _COLUMNS = ("number", "indicator", "rule", "level", "kind", "description", "basis", "evidence", "measures", "owner",
@@ -158,14 +186,15 @@ def write_problem_list_xlsx(data: ReportData, path: str | Path) -> ReportOutcome
     started = time.perf_counter()
     words = wording()
     problems = problems_of(data)
-    headings = [words["columns"][key] for key in _COLUMNS]
+    columns = _headings(data)
+    headings = [columns[key] for key in _COLUMNS]
     rows = [[p.number, p.indicator, p.rule, p.level, p.kind, p.description, p.basis, p.evidence, None, None, None, None]
             for p in problems]
     widths = [5, 18, 16, 11, 9, 44, 30, 34, 24, 9, 10, 20]
     listing = WorkSheet(words["sheet_name"], headings, rows, widths, titles=(_title(data), *_subtitles(data)),
                         blank_columns=tuple(_COLUMNS.index(key) for key in _FILL_IN))
     numbered = [(p.number, p.finding) for p in problems if p.finding is not None]
-    details = evidence_sheet(words["evidence_sheet_name"], numbered, words["columns"]["number"])
+    details = evidence_sheet(words["evidence_sheet_name"], numbered, columns["number"])
     saved = write_workbook(path, [listing, details])
     return ReportOutcome(saved, [], time.perf_counter() - started)
 
@@ -175,20 +204,24 @@ def write_problem_list_docx(data: ReportData, path: str | Path) -> ReportOutcome
     from qbaudit.report.official import CENTER, LEFT, Column, OfficialDocument
 
     started = time.perf_counter()
-    words = wording()
-    columns_used = ("number", "indicator", "description", "evidence", "measures", "owner", "deadline", "progress")
-    widths = {"number": 9, "indicator": 26, "description": 58, "evidence": 40, "measures": 38, "owner": 16,
-              "deadline": 18, "progress": 20}
+    from qbaudit.analysis.sheets import uses_checks
+
+    checked = uses_checks(data.sheet)  # a sheet no check informs has no evidence to summarise
+    columns_used = ("number", "indicator", "description", *(("evidence",) if checked else ()), "measures", "owner",
+                    "deadline", "progress")
+    widths = {"number": 9, "indicator": 26, "description": 58 if checked else 80, "evidence": 40, "measures": 38,
+              "owner": 16, "deadline": 18, "progress": 20}
     doc = OfficialDocument(landscape=True)
     doc.doc.core_properties.title = _title(data)
     doc.title(_title(data))
     for line in _subtitles(data):
         doc.paragraph(line, doc.note_style, align=LEFT)
-    columns = [Column(words["columns"][key], widths[key], CENTER if key == "number" else LEFT) for key in columns_used]
+    headings = _headings(data)
+    columns = [Column(headings[key], widths[key], CENTER if key == "number" else LEFT) for key in columns_used]
     rows = []
     for p in problems_of(data):
         description = "\n".join(part for part in (p.rule and f"{p.rule}（{p.level}）", p.kind + "：" + p.description) if part)
-        rows.append([str(p.number), p.indicator, description, p.evidence, "", "", "", ""])
+        rows.append([str(p.number), p.indicator, description, *([p.evidence] if checked else []), "", "", "", ""])
     if rows:
         doc.table(columns, rows, small=True)
     else:

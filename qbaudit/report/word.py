@@ -1,5 +1,12 @@
-"""The audit report (.docx): header block, conclusion, the score sheet laid out like 附件2, findings by
-rule with their evidence, charts, and an appendix of inputs, fingerprints, profile and waivers."""
+"""The audit report (.docx): header block, conclusion, the score sheet laid out as its form is, the group
+totals at every level, findings by rule with their evidence, charts, and an appendix of inputs,
+fingerprints, profile and waivers.
+
+Everything that differs between kinds of audit is data: the title and fixed sentences come from the
+kind's entry in ``resources/report/kinds.toml`` (:mod:`qbaudit.report.kinds`), the columns, grouping
+levels, header fields, notes and 总体评价 from the sheet (``[documents]``, ``header``, ``notes``). A
+sheet no check informs (on-site, Shandong's daily tables) has no findings, charts or inputs to show.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,9 @@ from typing import Any
 
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.rules import rule_catalogue
-from qbaudit.analysis.sheets import Method, Verdict
+from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
+from qbaudit.report.kinds import header_extras, header_field, header_wide, supervision_label, wording
 from qbaudit.report.model import (
     ITEM_TEXT_PREFIX,
     ReportData,
@@ -29,6 +37,7 @@ from qbaudit.report.model import (
     rule_title,
     status_text,
     verdict_text,
+    veto_label,
 )
 from qbaudit.report.official import CENTER, LEFT, RIGHT, Column, OfficialDocument, merge_text, style_sheet
 
@@ -44,9 +53,21 @@ def chinese_number(n: int) -> str:
 
 
 def report_title(data: ReportData) -> str:
-    """The document's title."""
-    occupation = data.occupation or ""
-    return tr("report.title_quick" if data.kind is ReportKind.QUICK else "report.title", occupation=occupation)
+    """The document's title: the kind's (``kinds.toml`` report_title), or the quick check's."""
+    if data.kind is ReportKind.QUICK:
+        return tr("report.title_quick", occupation=data.occupation or "")
+    return wording(data, "report_title")
+
+
+class _Numbers:
+    """一、二、三 … for the headings, in the order they are written."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return chinese_number(self.count)
 
 
 class _Counter:
@@ -78,12 +99,15 @@ def write_report(data: ReportData, path: str | Path, *, charts: bool = True, fon
     if data.kind is ReportKind.QUICK:
         doc.paragraph(tr("report.quick_subtitle"), doc.subtitle_style)
     _header(doc, data)
-    _conclusion(doc, data, chinese_number(1))
-    _score_sheet(doc, data, counter, chinese_number(2))
-    _findings(doc, data, counter, layout["max_evidence_rows"], chinese_number(3))
+    numbers = _Numbers()
+    checked = uses_checks(data.sheet)
+    _conclusion(doc, data, numbers.next())
+    _score_sheet(doc, data, counter, numbers.next())
+    if checked:
+        _findings(doc, data, counter, layout["max_evidence_rows"], numbers.next())
     outcome = ReportOutcome(Path(path))
-    if charts:
-        _charts(doc, data, counter, chinese_number(4), layout, outcome, font)
+    if charts and checked:
+        _charts(doc, data, counter, numbers.next(), layout, outcome, font)
     _closing(doc, data)
     doc.page_break()
     _appendix(doc, data, counter)
@@ -128,21 +152,98 @@ def _record_text(data: ReportData) -> str:
     return tr("report.record_draft", id=data.audit_id, revision=data.revision)
 
 
-def _header(doc: OfficialDocument, data: ReportData) -> None:
+def _field_value(data: ReportData, field: str) -> str | None:
+    """The value of an audit field named by a sheet's header or a kind's extras (None: not recorded)."""
+    if field == "institution":
+        return data.institution
+    if field == "registration":
+        return data.registration_number
+    if field == "occupation":
+        return data.occupation
+    if field == "levels":
+        return levels_text(data.levels) or None
+    if field == "date":
+        return date_text(data.audit_date) or None
+    if field == "time":
+        return data.supervision_time
+    if field == "inspectors":
+        return _people(data) or None
+    if field == "place":
+        return data.place
+    if field == "head_count":
+        return tr("report.head_count", count=data.head_count) if data.head_count is not None else None
+    if field == "supervision":
+        return supervision_label(data.supervision)
+    if field == "batch":
+        return data.batch_number
+    if field == "as_of":
+        return date_text(data.as_of) or None
+    return None
+
+
+_FIELD_LABELS = {"institution": "report.f_institution", "registration": "report.f_registration",
+                 "occupation": "report.f_occupation", "levels": "report.f_levels", "date": "report.f_audit_date",
+                 "time": "report.f_time", "inspectors": "report.f_inspectors", "place": "report.f_place",
+                 "head_count": "report.f_head_count", "supervision": "report.f_supervision",
+                 "batch": "report.f_batch", "as_of": "report.f_as_of"}
+
+
+def header_fields(data: ReportData) -> list[tuple[str, str, bool]]:
+    """The header block as ``(label, value, wide)``: the sheet's own header fields in its order (a field
+    not recorded reads 未填写; one the audit does not hold is left blank to fill in by hand), then what
+    the kind's report adds when recorded, then the sheet and the record."""
     missing = tr("report.not_given")
-    rows = [
-        (tr("report.f_institution"), data.institution or missing, tr("report.f_registration"),
-         data.registration_number or missing),
-        (tr("report.f_occupation"), data.occupation or missing, tr("report.f_levels"), levels_text(data.levels) or missing),
-        (tr("report.f_audit_date"), date_text(data.audit_date) or missing, tr("report.f_as_of"), date_text(data.as_of)),
-        (tr("report.f_inspectors"), _people(data) or missing, "", ""),
-        (tr("report.f_sheet"), f"{data.sheet.name}（{data.sheet.source}）", "", ""),
-        (tr("report.f_record"), _record_text(data), "", ""),
-    ]
+    wide = header_wide(data)
+    rows: list[tuple[str, str, bool]] = []
+    shown: set[str] = set()
+    for label in data.sheet.header:
+        field = header_field(label)
+        if field is not None:
+            shown.add(field)
+        value = _field_value(data, field) if field is not None else ""
+        rows.append((label, missing if value is None else value, field in wide))
+    extras = header_extras(data)
+    if data.sheet.layout.batch and "batch" not in extras:
+        extras.append("batch")
+    for field in extras:
+        if field in shown or (field == "as_of" and not uses_checks(data.sheet)):
+            continue
+        value = _field_value(data, field)
+        if value is None and not (field == "batch" and data.sheet.layout.batch):
+            continue
+        rows.append((tr(_FIELD_LABELS[field]), value or missing, field in wide))
+    rows.append((tr("report.f_sheet"), f"{data.sheet.name}（{data.sheet.source}）", True))
+    rows.append((tr("report.f_record"), _record_text(data), True))
+    return rows
+
+
+def _header(doc: OfficialDocument, data: ReportData) -> None:
+    fields = header_fields(data)
+    rows: list[list[str]] = []
+    wide_rows: list[int] = []
+    pending: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if pending:
+            (a, b), (c, d) = pending[0], (pending[1] if len(pending) > 1 else ("", ""))
+            rows.append([a, b, c, d])
+            pending.clear()
+
+    for label, value, wide in fields:
+        if wide:
+            flush()
+            wide_rows.append(len(rows))
+            rows.append([label, value, "", ""])
+            continue
+        pending.append((label, value))
+        if len(pending) == 2:
+            flush()
+    flush()
     columns = [Column("", 34, CENTER), Column("", 46), Column("", 30, CENTER), Column("", 46)]
     label = doc.head_style
     table = doc.table(columns, rows, header=False, styles=[label, None, label, None])
-    for row in table.rows[3:]:
+    for index in wide_rows:
+        row = table.rows[index]
         first = row.cells[1]
         merged = first.merge(row.cells[3])
         merge_text(merged, first.text, doc.cell_style, LEFT)
@@ -152,10 +253,11 @@ def _header(doc: OfficialDocument, data: ReportData) -> None:
 
 
 def _conclusion(doc: OfficialDocument, data: ReportData, number: str) -> None:
-    doc.heading(tr("report.h_conclusion", n=number))
+    doc.heading(tr("report.h_conclusion" if uses_checks(data.sheet) else "report.h_conclusion_plain", n=number))
     result, sheet = data.result, data.sheet
-    subject = tr("report.subject", institution=data.institution or tr("report.the_institution"),
-                 occupation=data.occupation or "", levels=levels_text(data.levels))
+    subject = wording(data, "subject") if data.kind is not ReportKind.QUICK else tr(
+        "report.subject", institution=data.institution or tr("report.the_institution"),
+        occupation=data.occupation or "", levels=levels_text(data.levels))
     maximum = number_text(sheet.total)
     if data.kind is ReportKind.QUICK:
         doc.paragraph(tr("report.quick_notice"))
@@ -172,34 +274,57 @@ def _conclusion(doc: OfficialDocument, data: ReportData, number: str) -> None:
                              open=len(open_lines), open_points=number_text(float(open_points)),
                              best=number_text(float(best)), reachable=reachable))
     else:
-        total = number_text(result.total) if result.total is not None else ""
+        activity, lead = wording(data, "activity"), wording(data, "lead")
         grade = result.grade or tr("report.grade_pending")
         if sheet.method is Method.POINTS:
+            total = number_text(result.total) if result.total is not None else ""
             key = "report.total_signed" if data.kind is ReportKind.SIGNED else "report.total_draft"
-            doc.runs([(tr(key, subject=subject, total=total, max=maximum), False),
+            doc.runs([(tr(key, lead=lead, subject=subject, activity=activity, total=total, max=maximum), False),
                       (tr("report.grade_is", grade=grade), True)])
         else:
-            share = f"{float(result.no_share) * 100:.1f}" if result.no_share is not None else "0"
-            doc.runs([(tr("report.no_share", subject=subject, count=result.no_count, lines=len(result.lines),
-                          share=share), False), (tr("report.grade_is", grade=grade), True)])
+            doc.runs([(_no_share_text(data, lead, subject, activity), False),
+                      (tr("report.grade_is", grade=grade), True)])
         if data.kind is ReportKind.DRAFT:
             doc.paragraph(tr("report.draft_notice", revision=data.revision,
                              open=len(result.open_lines), unconfirmed=len(result.unconfirmed)))
+    label = veto_label(sheet)
     vetoed = result.vetoed
     if vetoed:
         for veto, decision in vetoed:
-            doc.runs([(tr("report.veto_occurred", id=veto.id, text=veto.text), True),
-                      (tr("report.veto_description", description=decision.description), False)])
+            description = decision.description.strip()
+            description += "" if not description or description.endswith(("。", "；")) else "。"
+            doc.runs([(tr("report.veto_occurred", label=label, id=veto.id, text=veto.text.rstrip("。")), True),
+                      (tr("report.veto_description", description=description), False)])
     elif data.kind is not ReportKind.QUICK:
-        doc.paragraph(tr("report.no_veto"))
+        doc.paragraph(tr("report.no_veto", label=label))
     if data.kind is ReportKind.QUICK:
         lost = data.lost_lines()
         if lost:
-            items = "；".join(f"{row.line.name}（{verdict_text(sheet, row.verdict, row.score)}"
+            items = "；".join(f"{sheet.line_text(row.line)}（{verdict_text(sheet, row.verdict, row.score)}"
                              + (f"/{number_text(row.line.max)}" if row.line.max is not None else "") + "）" for row in lost)
             doc.paragraph(tr("report.lost_lines", count=len(lost), lines=items))
     else:
         _group_totals(doc, data)
+    if uses_checks(sheet):
+        _rules_in_brief(doc, data)
+    _assessment(doc, data)
+    _notice_grounds(doc, data)
+
+
+def _no_share_text(data: ReportData, lead: str, subject: str, activity: str) -> str:
+    """“否”共 N 项（共 M 项，占 x%），达到（未达到）20% 的不合格线，"""
+    result, sheet = data.result, data.sheet
+    share = float(result.no_share) if result.no_share is not None else 0.0
+    limit = sheet.no_share_limit
+    reached = limit is not None and result.no_share is not None and result.no_share >= limit
+    return tr("report.no_share", lead=lead, subject=subject, activity=activity, label=sheet.label(Verdict.NO),
+              count=result.no_count, lines=len(result.lines), share=f"{share * 100:.1f}",
+              limit=f"{float(limit or 0) * 100:g}",
+              reached=tr("report.limit_reached" if reached else "report.limit_not_reached"))
+
+
+def _rules_in_brief(doc: OfficialDocument, data: ReportData) -> None:
+    """One paragraph per rule not met, then the advisories and the waivers."""
     failed = _by_rule(data.failed_findings)
     if failed:
         doc.paragraph(tr("report.failed_rules", count=len(failed)))
@@ -219,19 +344,58 @@ def _conclusion(doc: OfficialDocument, data: ReportData, number: str) -> None:
             f"{f.rule}·{level_text(f.level)}（{f.waiver_reason}）" for f in waived)))
 
 
+def _assessment(doc: OfficialDocument, data: ReportData) -> None:
+    """The inspector's 总体评价 (where the form asks for one, a blank one is said to be missing)."""
+    label = data.sheet.layout.assessment or tr("report.assessment")
+    if data.assessment:
+        doc.runs([(f"{label}：", True), (data.assessment, False)])
+    elif data.sheet.layout.assessment and data.kind is not ReportKind.QUICK:
+        doc.runs([(f"{label}：", True), (tr("report.not_given"), False)])
+
+
+def _notice_grounds(doc: OfficialDocument, data: ReportData) -> None:
+    """The 第二十二条 behaviours recorded and the consequences decided."""
+    from qbaudit.report.notice import decided_consequences, ground_texts
+
+    grounds = ground_texts(data)
+    if grounds:
+        doc.paragraph(tr("report.grounds", items="；".join(grounds)))
+    decided = decided_consequences(data.notice)
+    if decided:
+        doc.paragraph(tr("report.consequences", text="、".join(decided)))
+
+
 def _group_totals(doc: OfficialDocument, data: ReportData) -> None:
-    """Each first-level indicator's score, then the lines judged 不符合 (or 否)."""
+    """The totals of the groups at every level (环节, 一级指标 …), then the lines judged 不符合 (or 否)."""
     sheet, result = data.sheet, data.result
-    parts = [tr("report.group_total", name=g.name, score=number_text(result.group_totals.get(g.id)),
-                max=number_text(g.points))
-             for g in sheet.groups if g.parent is None and g.points is not None and g.id in result.group_totals]
-    if parts:
-        doc.paragraph(tr("report.group_totals", groups="；".join(parts)))
-    failing = [row.line.name for row in result.lines if row.verdict in (Verdict.FAILS, Verdict.NO)]
+    for level, name in enumerate(sheet.layout.levels, 1):
+        groups = sheet.groups_at(level)
+        if sheet.method is Method.POINTS:
+            parts = [_points_of(data, g) for g in groups]
+            doc.paragraph(tr("report.group_totals", level=name, groups="；".join(parts)))
+        else:
+            parts = [tr("report.group_no", name=g.name, label=sheet.label(Verdict.NO), count=_noes(data, g.id),
+                        lines=len(sheet.lines_under(g.id))) for g in groups]
+            doc.paragraph(tr("report.group_noes", level=name, groups="；".join(parts)))
+    failing = [sheet.line_text(row.line) for row in result.lines if row.verdict in (Verdict.FAILS, Verdict.NO)]
     if failing:
-        doc.paragraph(tr("report.failed_lines", label=sheet.label(Verdict.FAILS if sheet.method is Method.POINTS
-                                                                   else Verdict.NO),
-                         count=len(failing), lines="、".join(failing)))
+        separator = "；" if any(ch in text for text in failing for ch in "、，；") else "、"
+        points = sheet.method is Method.POINTS
+        doc.paragraph(tr("report.failed_lines" if points else "report.failed_lines_noes",
+                         label=sheet.label(Verdict.FAILS if points else Verdict.NO),
+                         count=len(failing), lines=separator.join(failing)))
+
+
+def _points_of(data: ReportData, group: Any) -> str:
+    score = number_text(data.result.group_totals.get(group.id))
+    if group.points is None:
+        return tr("report.group_total_plain", name=group.name, score=score)
+    return tr("report.group_total", name=group.name, score=score, max=number_text(group.points))
+
+
+def _noes(data: ReportData, group_id: str) -> int:
+    inside = {line.id for line in data.sheet.lines_under(group_id)}
+    return sum(1 for row in data.result.lines if row.line.id in inside and row.verdict is Verdict.NO)
 
 
 def _sentence(text: str) -> str:
@@ -265,50 +429,213 @@ def _decided(data: ReportData, row: Any) -> str:
     return verdict_text(data.sheet, row.decision.verdict, row.decision.score)
 
 
-def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, number: str) -> None:
-    doc.heading(tr("report.h_sheet", n=number))
-    sheet, result = data.sheet, data.result
-    doc.paragraph(tr("report.sheet_intro", name=sheet.name, source=sheet.source))
+def sheet_columns(data: ReportData) -> list[Column]:
+    """The score sheet's columns as its form has them: one per grouping level (环节, 一级指标 …), the lines'
+    own names (二级指标) where the form names them, the criterion, the points, the checks' suggestion
+    where checks inform the sheet, the result and the remarks."""
+    sheet, layout = data.sheet, data.sheet.layout
     points = sheet.method is Method.POINTS
-    doc.caption(tr("report.table_caption", n=counter.table(), caption=sheet.name))
-    columns = [Column(tr("report.c_group"), 15, CENTER), Column(tr("report.c_line"), 16, CENTER),
-               Column(tr("report.c_criterion"), 50)]
+    checked = uses_checks(sheet)
+    spanning = layout.heading
+    depth = len(layout.levels)
+    columns = [Column(spanning or level, 11 if depth > 1 and index == 0 else 14, CENTER)
+               for index, level in enumerate(layout.levels)]
+    if layout.line_heading is not None:
+        columns.append(Column(spanning or layout.line_heading, 17, CENTER))
+    columns.append(Column(spanning or sheet.criterion_heading or tr("report.c_criterion"), 50))
     if points:
         columns.append(Column(tr("report.c_max"), 9, CENTER))
-    columns += [Column(tr("report.c_suggested"), 21, CENTER), Column(tr("report.c_decided"), 21, CENTER),
-                Column(tr("report.c_reason"), 24)]
-    rows = []
+    if checked:
+        columns.append(Column(tr("report.c_suggested"), 21, CENTER))
+    columns.append(Column(layout.result_heading or tr("report.c_decided"), (21 if checked else 17) if points else 14,
+                          CENTER))
+    columns.append(Column(layout.remarks_heading or tr("report.c_reason"), 24))
+    return columns
+
+
+def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, number: str) -> None:
+    doc.heading(tr("report.h_sheet", n=number))
+    sheet, result, layout = data.sheet, data.result, data.sheet.layout
+    checked = uses_checks(sheet)
+    doc.paragraph(tr("report.sheet_intro" if checked else "report.sheet_intro_plain", name=sheet.name,
+                     source=sheet.source))
+    points = sheet.method is Method.POINTS
+    doc.caption(tr("report.table_caption", n=counter.table(), caption=sheet.name))
+    columns = sheet_columns(data)
+    text_columns = len(layout.levels) + (1 if layout.line_heading is not None else 0) + 1  # grouping … criterion
+    rows: list[list[str]] = []
+    group_ids: list[list[str | None]] = []  # per row, the group of each grouping column (merged when equal)
+
+    def add(cells: list[str], groups: list[str | None] | None = None) -> int:
+        rows.append(cells + [""] * (len(columns) - len(cells)))
+        group_ids.append(groups or [None] * len(layout.levels))
+        return len(rows) - 1
+
+    veto_rows: list[int] = []
+
+    def add_vetoes() -> None:
+        long_heading = sheet.veto_heading and sheet.veto_heading != veto_label(sheet)
+        for index, veto in enumerate(sheet.vetoes, 1):
+            text = f"{index}. {veto.text}" if len(sheet.vetoes) > 1 else veto.text
+            if index == 1 and long_heading:
+                text = f"{sheet.veto_heading}\n{text}"
+            decision = next((d for v, d in result.vetoes if v.id == veto.id), None)
+            cells = [veto_label(sheet)] + [""] * (text_columns - 2) + [text]
+            cells += [""] * (int(points) + int(checked))
+            cells += [_veto_state(data, veto.id), _veto_described(veto, decision)]
+            veto_rows.append(add(cells))
+
+    if sheet.vetoes and layout.vetoes_first:  # above the lines, as a table of its own (Shandong's tables)
+        _veto_table(doc, data, columns)
+    first_line = len(rows)
     for row in result.lines:
-        group = sheet.group(row.line.group)
-        cells = [_group_label(sheet, group), row.line.name, row.line.criterion]
+        path = sheet.path(row.line)
+        groups: list[str | None] = [g.id for g in path] + [None] * (len(layout.levels) - len(path))
+        cells = [_group_label(g) for g in path] + [""] * (len(layout.levels) - len(path))
+        if layout.line_heading is not None:
+            cells.append(row.line.name)
+        cells.append(sheet.criterion_text(row.line))
         if points:
             cells.append(number_text(row.line.max))
-        reason = row.decision.reason if row.decision is not None and overridden(row) else ""
-        cells += [_suggested(data, row), _decided(data, row), reason]
-        rows.append(cells)
-    total_row = [tr("report.total_row"), "", ""] + ([number_text(sheet.total)] if points else []) + \
-        ["", number_text(result.total) if points else tr("report.no_count", count=result.no_count), ""]
-    rows.append(total_row)
-    vetoes = sheet.vetoes
-    if vetoes:
-        text = sheet.veto_heading + "\n" + "\n".join(f"{i}. {v.text}" for i, v in enumerate(vetoes, 1))
-        state = "\n".join(f"{v.id}：{_veto_state(data, v.id)}" for v in vetoes)
-        rows.append([sheet.veto_heading and tr("report.veto_row"), "", text] + ([""] if points else []) + ["", state, ""])
+        if checked:
+            cells.append(_suggested(data, row))
+        reason = row.decision.reason if row.decision is not None and (overridden(row) or not checked) else ""
+        cells += [_decided(data, row), reason]
+        add(cells, groups)
+    last_line = len(rows)
+    total_label = tr("report.total_row" if points else "report.total_row_noes")
+    total_cells = [total_label] + [""] * (text_columns - 1)
+    if points:
+        total_cells += [number_text(sheet.total)] + ([""] if checked else []) + [number_text(result.total), ""]
+    else:
+        total_cells += ([""] if checked else []) + [_no_count_text(data), ""]
+    total_row = add(total_cells)
+    if sheet.vetoes and not layout.vetoes_first:
+        add_vetoes()
+    opinion_row = None
+    if layout.assessment:
+        opinion_row = add([tr("report.opinion"), _opinion_text(data)])
     table = doc.table(columns, rows, small=True)
-    _merge_groups(doc, table, [r[0] for r in rows[: len(result.lines)]])
-    offset = 1 + len(result.lines)
-    total_cells = table.rows[offset].cells
-    merge_text(total_cells[0].merge(total_cells[2]), tr("report.total_row"), doc.small_head_style)
-    if vetoes:
-        veto_cells = table.rows[offset + 1].cells
-        merge_text(veto_cells[0].merge(veto_cells[1]), tr("report.veto_row"), doc.small_head_style)
-        last = len(columns) - 1
-        state_text = veto_cells[last - 1].text
-        merge_text(veto_cells[last - 1].merge(veto_cells[last]), state_text, doc.small_cell_style, LEFT)
-    doc.note(tr("report.sheet_legend"))
+    header_rows = 1
+    if layout.heading:  # one heading over the grouping and criterion columns, as the form prints it
+        head = table.rows[0].cells
+        merge_text(head[0].merge(head[text_columns - 1]), layout.heading, doc.small_head_style)
+    for column in range(len(layout.levels)):
+        _merge_runs(doc, table, column, [g[column] for g in group_ids[first_line:last_line]], first_line + header_rows,
+                    [r[column] for r in rows[first_line:last_line]])
+    cells = table.rows[total_row + header_rows].cells
+    merge_text(cells[0].merge(cells[text_columns - 1]), total_label, doc.small_head_style)
+    if not points:  # the count of 否 and its limit take the result and remarks columns
+        merge_text(cells[-2].merge(cells[-1]), _no_count_text(data), doc.small_cell_style, LEFT)
+    if veto_rows:
+        top, bottom = table.rows[veto_rows[0] + header_rows].cells[0], table.rows[veto_rows[-1] + header_rows].cells[0]
+        merged = top.merge(table.rows[veto_rows[-1] + header_rows].cells[text_columns - 2]) if text_columns > 2 \
+            else top.merge(bottom)
+        merge_text(merged, veto_label(sheet), doc.small_head_style)
+    if opinion_row is not None:
+        cells = table.rows[opinion_row + header_rows].cells
+        merge_text(cells[1].merge(cells[-1]), _opinion_text(data), doc.small_cell_style, LEFT)
+    if checked:
+        doc.note(tr("report.sheet_legend"))
+    _sheet_notes(doc, data)
+    _group_table(doc, data, counter)
 
 
-def _group_label(sheet: Any, group: Any) -> str:
+def _veto_table(doc: OfficialDocument, data: ReportData, columns: Sequence[Column]) -> None:
+    """The veto items before the lines: label, item, 是/否, description."""
+    sheet = data.sheet
+    label = veto_label(sheet)
+    result_column, remarks_column = columns[-2], columns[-1]
+    table_columns = [Column(label, 28, CENTER), Column(tr("report.c_veto_item"), 100),
+                     Column(result_column.heading, 21, CENTER), Column(remarks_column.heading, 40)]
+    rows = []
+    for veto, decision in data.result.vetoes:
+        rows.append([label, veto.text, _veto_state(data, veto.id), _veto_described(veto, decision)])
+    table = doc.table(table_columns, rows, small=True, header=False, styles=[doc.small_head_style, None, None, None])
+    doc.paragraph(style=doc.note_style)  # apart, or Word and LibreOffice join it to the next table
+    if len(rows) > 1:  # the form writes the label once, over all the items
+        merge_text(table.rows[0].cells[0].merge(table.rows[len(rows) - 1].cells[0]), label, doc.small_head_style)
+
+
+def _veto_described(veto: Any, decision: Any) -> str:
+    """What the inspector wrote of a veto item that occurred, under the form's label (行为描述) where it has one."""
+    if decision is None or not decision.occurred:
+        return ""
+    return f"{veto.describe}：{decision.description}" if veto.describe else decision.description
+
+
+def _no_count_text(data: ReportData) -> str:
+    result, sheet = data.result, data.sheet
+    share = float(result.no_share) * 100 if result.no_share is not None else 0.0
+    return tr("report.no_count", label=sheet.label(Verdict.NO), count=result.no_count, share=f"{share:.1f}",
+              limit=f"{float(sheet.no_share_limit or 0) * 100:g}")
+
+
+def _opinion_text(data: ReportData) -> str:
+    """The form's 意见 cell: the 总体评价, then the signature line."""
+    label = data.sheet.layout.assessment or tr("report.assessment")
+    signed = tr("report.opinion_signed", by=data.signed_by or "　" * 4, date=date_text(data.signed_at)
+                or tr("report.date_blank"))
+    return f"{label}：{data.assessment or tr('report.not_given')}\n{signed}"
+
+
+def _sheet_notes(doc: OfficialDocument, data: ReportData) -> None:
+    """The form's notes (备注) under the table, as the form prints them."""
+    notes, heading = data.sheet.notes, data.sheet.layout.notes_heading
+    if not notes:
+        return
+    if heading:
+        doc.note(f"{heading}：")
+        for index, note in enumerate(notes, 1):
+            doc.note(f"{index}. {note}")
+    else:
+        for note in notes:
+            doc.note(note)
+
+
+def _group_table(doc: OfficialDocument, data: ReportData, counter: _Counter) -> None:
+    """Every group at every level with its total (points) or its count of 否 (yes/no), in the sheet's order."""
+    sheet, layout = data.sheet, data.sheet.layout
+    points = sheet.method is Method.POINTS
+    caption = tr("report.group_caption" if points else "report.group_caption_noes", levels="、".join(layout.levels))
+    doc.caption(tr("report.table_caption", n=counter.table(), caption=caption))
+    columns = [Column(tr("report.c_group_level"), 24, CENTER), Column(tr("report.c_group_name"), 60)]
+    if points:
+        columns += [Column(tr("report.c_max"), 20, CENTER), Column(tr("report.c_group_score"), 20, CENTER)]
+    else:
+        no = sheet.label(Verdict.NO)
+        columns += [Column(tr("report.c_group_lines"), 20, CENTER), Column(tr("report.c_group_noes", label=no), 20, CENTER)]
+    rows = []
+    for group in _tree(sheet):
+        depth = sheet.depth(group.id)
+        name = "　" * (depth - 1) + group.name
+        if points:
+            rows.append([layout.levels[depth - 1], name, number_text(group.points) if group.points is not None else "",
+                         number_text(data.result.group_totals.get(group.id))])
+        else:
+            rows.append([layout.levels[depth - 1], name, str(len(sheet.lines_under(group.id))), str(_noes(data, group.id))])
+    if points:
+        rows.append([tr("report.total_row"), "", number_text(sheet.total), number_text(data.result.total)])
+    else:
+        rows.append([tr("report.total_row_noes"), "", str(len(data.result.lines)), str(data.result.no_count)])
+    doc.table(columns, rows, small=True)
+
+
+def _tree(sheet: Any) -> list[Any]:
+    """The groups depth first, each followed by the groups inside it."""
+    ordered: list[Any] = []
+
+    def visit(parent: str | None) -> None:
+        for group in sheet.groups:
+            if group.parent == parent:
+                ordered.append(group)
+                visit(group.id)
+
+    visit(None)
+    return ordered
+
+
+def _group_label(group: Any) -> str:
     return f"{group.name}\n（{number_text(group.points)}分）" if group.points is not None else group.name
 
 
@@ -317,17 +644,20 @@ def _veto_state(data: ReportData, veto_id: str) -> str:
         if veto.id == veto_id:
             if decision is None:
                 return tr("report.veto_unjudged") if data.kind is not ReportKind.QUICK else tr("report.veto_quick")
+            if data.sheet.method is Method.YES_NO:  # the form asks 是/否 of each veto item
+                return tr("report.yes") if decision.occurred else tr("report.no")
             return tr("report.veto_yes") if decision.occurred else tr("report.veto_no")
     return ""
 
 
-def _merge_groups(doc: OfficialDocument, table: Any, labels: Sequence[str]) -> None:
-    """Merge the first-level cells of consecutive lines of one group, as 附件2 does."""
+def _merge_runs(doc: OfficialDocument, table: Any, column: int, keys: Sequence[str | None], first_row: int,
+                labels: Sequence[str]) -> None:
+    """Merge the cells of ``column`` over consecutive lines of one group, as the forms do."""
     start = 0
-    for index in range(1, len(labels) + 1):
-        if index == len(labels) or labels[index] != labels[start]:
-            if index - start > 1:
-                top, bottom = table.rows[1 + start].cells[0], table.rows[index].cells[0]
+    for index in range(1, len(keys) + 1):
+        if index == len(keys) or keys[index] != keys[start]:
+            if index - start > 1 and keys[start] is not None:
+                top, bottom = table.rows[first_row + start].cells[column], table.rows[first_row + index - 1].cells[column]
                 merge_text(top.merge(bottom), labels[start], doc.small_cell_style)
             start = index
 
@@ -416,25 +746,30 @@ def _closing(doc: OfficialDocument, data: ReportData) -> None:
 
 
 def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
+    checked = uses_checks(data.sheet)
+    numbers = _Numbers()
     doc.paragraph(tr("report.appendix"), doc.h1_style).paragraph_format.first_line_indent = None
-    doc.paragraph(tr("report.appendix_title"), doc.title_style)
-    doc.heading(tr("report.h_inputs"))
-    if data.inputs:
-        doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.inputs_caption")))
-        columns = [Column(tr("report.c_kind"), 20, CENTER), Column(tr("report.c_file"), 34),
-                   Column(tr("report.c_rows"), 16, RIGHT), Column(tr("report.c_rejected"), 14, RIGHT),
-                   Column("SHA-256", 72)]
-        rows = [[tr(f"report.kind_{i.kind}") if i.kind in _KINDS else i.kind, i.name, str(i.rows_taken),
-                 str(i.rows_rejected), i.sha256] for i in data.inputs]
-        doc.table(columns, rows, small=True, styles=[None, None, None, None, doc.fingerprint_style])
+    doc.paragraph(tr("report.appendix_title" if checked else "report.appendix_title_plain"), doc.title_style)
+    if checked:
+        doc.heading(tr("report.h_inputs", n=numbers.next()))
+        if data.inputs:
+            doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.inputs_caption")))
+            columns = [Column(tr("report.c_kind"), 20, CENTER), Column(tr("report.c_file"), 34),
+                       Column(tr("report.c_rows"), 16, RIGHT), Column(tr("report.c_rejected"), 14, RIGHT),
+                       Column("SHA-256", 72)]
+            rows = [[tr(f"report.kind_{i.kind}") if i.kind in _KINDS else i.kind, i.name, str(i.rows_taken),
+                     str(i.rows_rejected), i.sha256] for i in data.inputs]
+            doc.table(columns, rows, small=True, styles=[None, None, None, None, doc.fingerprint_style])
+        else:
+            doc.paragraph(tr("report.no_inputs"))
+        doc.paragraph(tr("report.fingerprint_note"))
+        doc.heading(tr("report.h_profile", n=numbers.next()))
+        doc.paragraph(tr("report.profile_used", name=data.profile_name or tr("report.not_given"),
+                         id=data.profile_id or ""))
     else:
-        doc.paragraph(tr("report.no_inputs"))
-    doc.paragraph(tr("report.fingerprint_note"))
-    doc.heading(tr("report.h_profile"))
-    doc.paragraph(tr("report.profile_used", name=data.profile_name or tr("report.not_given"),
-                     id=data.profile_id or ""))
+        doc.heading(tr("report.h_sheet_file", n=numbers.next()))
     doc.paragraph(tr("report.sheet_used", name=data.sheet.name, source=data.sheet.source, sha=data.sheet.sha256))
-    if data.waivers:
+    if checked and data.waivers:
         doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.waivers_caption")))
         columns = [Column(tr("report.c_rule"), 30), Column(tr("report.c_levels"), 30), Column(tr("report.c_reason"), 70),
                    Column(tr("report.c_applied"), 26)]
@@ -444,16 +779,16 @@ def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
             applied = "、".join(level_text(lv) for lv in waiver.applied) if waiver.applied else tr("report.not_applied")
             rows.append([rule_title(waiver.rule), levels, waiver.reason, applied])
         doc.table(columns, rows, small=True)
-    else:
+    elif checked:
         doc.paragraph(tr("report.no_waivers"))
-    doc.heading(tr("report.h_record"))
+    doc.heading(tr("report.h_record", n=numbers.next()))
     doc.paragraph(tr("report.generated", date=date_text(data.generated_at),
                      time=data.generated_at.strftime("%H:%M"), version=data.version))
     if data.kind is ReportKind.SIGNED and data.record_sha256:
         doc.paragraph(tr("report.record_fingerprint", revision=data.revision, sha=data.record_sha256))
     elif data.kind is ReportKind.QUICK:
         doc.paragraph(tr("report.quick_record"))
-    doc.paragraph(tr("report.confidential"))
+    doc.paragraph(tr("report.confidential" if checked else "report.confidential_plain"))
 
 
 _KINDS = ("bank", "blueprint", "standard", "responses", "papers", "plan")

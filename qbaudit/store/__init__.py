@@ -12,11 +12,13 @@ from qbaudit.store.audits import (
     ExportInfo,
     InputInfo,
     InspectorInput,
+    NoticeDecision,
     RevisionInfo,
     RunInfo,
     SourceInfo,
+    SupervisionFacts,
 )
 from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
 
 __all__ = ["ENV_URL", "AuditStore", "AuditSummary", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
-           "RevisionInfo", "RunInfo", "SourceInfo", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]
+           "NoticeDecision", "RevisionInfo", "RunInfo", "SourceInfo", "SupervisionFacts", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]

@@ -4,6 +4,12 @@ record exports, and read an audit back as plain data.
 Every change of a decision is kept (who, when, old, new, why). A signed revision is frozen: a change
 after signing opens the next revision, which starts from the signed one's decisions, and a flush that
 would touch a signed revision's decisions is refused (:func:`_refuse_changes_to_signed`).
+
+Every change runs in one write transaction that first locks the audit's row (``SELECT … FOR UPDATE``
+on PostgreSQL; on SQLite the transaction holds the database's write lock from its ``BEGIN
+IMMEDIATE``) and only then reads the revisions: a decision and a signature on the same audit, or two
+decisions, are applied one after the other, each seeing what the other wrote. A decision that comes
+after a signature goes into the next revision, as any later change does; the signed one stays as signed.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qbaudit import __version__
-from qbaudit.analysis.cards import check_card_code
+from qbaudit.analysis.cards import check_card_code, normalise_card_code
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.sheets import (
     Basis,
@@ -41,7 +47,16 @@ from qbaudit.analysis.sheets import (
     suggest,
 )
 from qbaudit.i18n import tr
-from qbaudit.store.database import StoreError, describe_url, make_engine, migrate, normalise_url, resolve_url
+from qbaudit.store.database import (
+    StoreError,
+    failure_message,
+    make_engine,
+    migrate,
+    normalise_url,
+    reader,
+    resolve_url,
+    writer,
+)
 from qbaudit.store.models import (
     Audit,
     AuditInspector,
@@ -55,18 +70,20 @@ from qbaudit.store.models import (
     InputSourceRecord,
     Inspector,
     Institution,
+    NoticeDecisionRecord,
     Revision,
     Run,
     SuggestionRecord,
     VetoRecord,
     now,
 )
+from qbaudit.visible import has_control, visible
 
 if TYPE_CHECKING:  # the run's module pulls in the checks and their libraries; the store needs only its shape
     from qbaudit.analysis.run import AuditRun
 
 ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (题干摘录 …)
-LINE, VETO = "line", "veto"
+LINE, VETO, ASSESSMENT = "line", "veto", "assessment"
 
 
 @dataclass(frozen=True)
@@ -178,6 +195,36 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class SupervisionFacts:
+    """The supervision as the sheet's header names it: kind, batch, place, head count, date and time."""
+
+    kind: str | None = None  # "daily" (日常督导) or "special" (专项督导)
+    batch_number: str | None = None
+    place: str | None = None
+    head_count: int | None = None
+    date: dt.date | None = None  # None: the day the audit was opened
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeDecision:
+    """The notice's grounds beyond the grade and the consequences decided (Shandong 第二十二条)."""
+
+    grounds: tuple[tuple[str, str], ...]  # (ground id, note)
+    suspend: bool | None  # 暂停评价活动 (None: not decided)
+    suspension_months: int | None
+    supervision_file: bool | None  # 列入监管档案
+    publish: bool | None  # 对社会公布
+    by: str
+    at: dt.datetime
+
+    @property
+    def consequences_decided(self) -> bool:
+        """True when any consequence was decided (yes or no)."""
+        return any(v is not None for v in (self.suspend, self.supervision_file, self.publish))
+
+
+@dataclass(frozen=True)
 class AuditView:
     """One revision of an audit, read back as plain data with its sheet scored."""
 
@@ -200,6 +247,9 @@ class AuditView:
     changes: tuple[Change, ...]
     exports: tuple[ExportInfo, ...]
     content_sha256: str  # recomputed from the stored record; equals signed_sha256 while untouched
+    facts: SupervisionFacts = SupervisionFacts()
+    assessment: str = ""  # the revision's 总体评价
+    notice: NoticeDecision | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +275,12 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _typed(text: str | None, field: str) -> None:
+    """Refuse typed text with control characters: no terminal, report or record should carry them."""
+    if text and has_control(text):
+        raise StoreError(tr("store.control_characters", field=tr(f"store.field_{field}"), text=visible(text, 30)))
+
+
 def _refuse_changes_to_signed(session: Session, _context: Any, _instances: Any) -> None:
     """A signed revision is frozen: its decisions, veto decisions and changes cannot be written again."""
     for record in (*session.new, *session.dirty, *session.deleted):
@@ -247,8 +303,10 @@ class AuditStore:
         self.engine = make_engine(self.url)
         if migrate_schema:
             migrate(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        event.listen(self._sessions, "before_flush", _refuse_changes_to_signed)
+        self._sessions = sessionmaker(reader(self.engine), expire_on_commit=False)
+        self._writes = sessionmaker(writer(self.engine), expire_on_commit=False)
+        for sessions in (self._sessions, self._writes):
+            event.listen(sessions, "before_flush", _refuse_changes_to_signed)
 
     @classmethod
     def open(cls, explicit: str | None = None, setting: str | None = None) -> AuditStore:
@@ -266,22 +324,33 @@ class AuditStore:
         self.close()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """A transaction: a snapshot to read, or (``write``) one that holds the write lock from its start."""
         try:
-            with self._sessions.begin() as session:
+            with (self._writes if write else self._sessions).begin() as session:
                 yield session
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-            raise StoreError(tr("store.failed", url=describe_url(self.url),
-                                reason=reason[0] if reason else type(exc).__name__)) from exc
+            raise StoreError(failure_message(self.engine.url, exc, action="write" if write else "read")) from exc
 
     # --- opening an audit --------------------------------------------------------------------
 
     def create_audit(self, *, institution: str, registration_number: str | None, occupation: str, levels: list[int],
-                     inspectors: list[InspectorInput], sheet: Sheet, keep_item_text: bool = False) -> int:
-        """Open an audit (with its first, unsigned revision) and return its id."""
+                     inspectors: list[InspectorInput], sheet: Sheet, keep_item_text: bool = False,
+                     facts: SupervisionFacts | None = None) -> int:
+        """Open an audit (with its first, unsigned revision) and return its id.
+
+        ``facts`` are the supervision's kind, batch number, place, head count, date and time (the kind
+        defaults to the sheet's). Card codes are checked by the rules the sheet names (none: as written).
+        """
+        facts = self._checked_facts(facts or SupervisionFacts(), sheet)
         institution, occupation = institution.strip(), occupation.strip()
         registration_number = (registration_number or "").strip() or None
+        _typed(institution, "institution")
+        _typed(registration_number, "registration")
+        _typed(occupation, "occupation")
+        for person in inspectors:
+            _typed(person.name, "inspector")
+            _typed(person.role, "inspector")
         if not institution:
             raise StoreError(tr("store.institution_missing"))
         if not occupation:
@@ -293,17 +362,20 @@ class AuditStore:
         for person in inspectors:
             if not person.name.strip() or not person.role.strip():
                 raise StoreError(tr("store.inspector_incomplete", name=person.name))
-            if person.card_code:
-                check = check_card_code(person.card_code)
+            if person.card_code and sheet.card_rules:
+                check = check_card_code(person.card_code, sheet.card_rules, year=(facts.date or dt.date.today()).year)
                 if not check.ok:
                     raise StoreError(tr("store.card_refused", name=person.name, problem=check.problem))
-        with self._session() as session:
+        with self._session(write=True) as session:
             audit = Audit(institution=self._institution(session, institution, registration_number),
                           occupation=occupation, sheet_id=sheet.id, sheet_name=sheet.name, sheet_sha256=sheet.sha256,
-                          sheet_text=sheet.text, keep_item_text=keep_item_text, created_at=now())
+                          sheet_text=sheet.text, keep_item_text=keep_item_text, created_at=now(),
+                          supervision_kind=facts.kind, batch_number=facts.batch_number, place=facts.place,
+                          head_count=facts.head_count, supervision_date=facts.date, supervision_time=facts.time)
             audit.levels = [AuditLevel(level=level) for level in sorted(set(levels), reverse=True)]
             audit.inspectors = [
-                AuditInspector(inspector=self._inspector(session, person), role=person.role.strip(), position=index)
+                AuditInspector(inspector=self._inspector(session, person, sheet.card_rules), role=person.role.strip(),
+                               position=index)
                 for index, person in enumerate(inspectors)
             ]
             session.add(audit)
@@ -327,16 +399,35 @@ class AuditStore:
         session.add(institution)
         return institution
 
-    def _inspector(self, session: Session, person: InspectorInput) -> Inspector:
+    @staticmethod
+    def _checked_facts(facts: SupervisionFacts, sheet: Sheet) -> SupervisionFacts:
+        """The facts cleaned (blank → None), the kind defaulted to the sheet's; refused when they cannot be."""
+        from qbaudit.analysis.sheets.definition import SUPERVISION_KINDS
+
+        def text(value: str | None) -> str | None:
+            return (value or "").strip() or None
+
+        kind = facts.kind or sheet.layout.supervision
+        if kind not in SUPERVISION_KINDS:
+            raise StoreError(tr("store.bad_supervision_kind", value=kind))
+        batch = text(facts.batch_number)
+        if batch is not None and not sheet.layout.batch:
+            raise StoreError(tr("store.no_batch_on_sheet", sheet=sheet.name))
+        if facts.head_count is not None and facts.head_count < 0:
+            raise StoreError(tr("store.bad_head_count", value=facts.head_count))
+        return SupervisionFacts(kind, batch, text(facts.place), facts.head_count, facts.date, text(facts.time))
+
+    def _inspector(self, session: Session, person: InspectorInput, card_rules: str | None) -> Inspector:
         name = person.name.strip()
         if person.card_code:
-            check = check_card_code(person.card_code)
-            found = session.scalars(select(Inspector).where(Inspector.card_code == check.code)).first()
+            code = normalise_card_code(person.card_code)
+            kind = check_card_code(code, card_rules).kind if card_rules else None
+            found = session.scalars(select(Inspector).where(Inspector.card_code == code)).first()
             if found is not None:
                 if found.name != name:
-                    raise StoreError(tr("store.card_taken", code=check.code, name=found.name))
+                    raise StoreError(tr("store.card_taken", code=code, name=found.name))
                 return found
-            inspector = Inspector(name=name, card_code=check.code, card_kind=check.kind, created_at=now())
+            inspector = Inspector(name=name, card_code=code, card_kind=kind, created_at=now())
         else:
             found = session.scalars(select(Inspector).where(Inspector.name == name, Inspector.card_code.is_(None))).first()
             if found is not None:
@@ -361,6 +452,13 @@ class AuditStore:
                     grade=signed[-1].signed_grade if signed else None, created_at=audit.created_at))
             return summaries
 
+    def revisions(self, audit_id: int) -> tuple[RevisionInfo, ...]:
+        """The revisions of audit ``audit_id``, oldest first (nothing scored: cheaper than :meth:`load`)."""
+        with self._session() as session:
+            audit = self._audit(session, audit_id)
+            numbers = {r.id: r.number for r in audit.revisions}
+            return tuple(_revision_info(r, numbers) for r in audit.revisions)
+
     def load(self, audit_id: int, revision: int | None = None) -> AuditView:
         """Audit ``audit_id`` at ``revision`` (default: the latest), scored."""
         with self._session() as session:
@@ -368,8 +466,13 @@ class AuditStore:
             chosen = self._revision(audit, revision)
             return self._view(session, audit, chosen)
 
-    def _audit(self, session: Session, audit_id: int) -> Audit:
-        audit = session.get(Audit, audit_id)
+    def _audit(self, session: Session, audit_id: int, lock: bool = False) -> Audit:
+        """The audit; ``lock`` (every change) locks its row first, so changes to one audit never interleave.
+
+        Called before anything else of the audit is read in the transaction: its revisions and decisions
+        are then read after the lock, as the previous change left them.
+        """
+        audit = session.get(Audit, audit_id, with_for_update=lock or None)
         if audit is None:
             raise StoreError(tr("store.no_audit", id=audit_id))
         return audit
@@ -415,7 +518,18 @@ class AuditStore:
             exports=tuple(ExportInfo(numbers[e.revision_id], e.kind, e.file_name, e.sha256, e.size, e.created_at)
                           for e in exports),
             content_sha256=_content_hash(audit, revision),
+            facts=_facts(audit), assessment=revision.assessment or "",
+            notice=self._notice_decision(session, audit.id),
         )
+
+    @staticmethod
+    def _notice_decision(session: Session, audit_id: int) -> NoticeDecision | None:
+        record = session.scalars(select(NoticeDecisionRecord).where(NoticeDecisionRecord.audit_id == audit_id)).first()
+        if record is None:
+            return None
+        return NoticeDecision(tuple((g["id"], g.get("note", "")) for g in record.grounds), record.suspend,
+                              record.suspension_months, record.supervision_file, record.publish,
+                              record.decided_by.name, record.decided_at)
 
     # --- changing ----------------------------------------------------------------------------------
 
@@ -434,7 +548,7 @@ class AuditStore:
         if not current.signed:
             return current
         revision = Revision(audit_id=audit.id, number=current.number + 1, run_id=current.run_id, based_on_id=current.id,
-                            created_at=now(), created_by_id=by.id)
+                            created_at=now(), created_by_id=by.id, assessment=current.assessment)
         revision.decisions = [DecisionRecord(line_id=d.line_id, verdict=d.verdict, score=d.score, reason=d.reason,
                                              decided_by_id=d.decided_by_id, decided_at=d.decided_at)
                               for d in current.decisions]
@@ -451,8 +565,8 @@ class AuditStore:
         """
         if not run.ok or run.report is None:
             raise StoreError(tr("store.run_not_ok"))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             findings = run.report.findings
@@ -476,8 +590,9 @@ class AuditStore:
 
     def decide(self, audit_id: int, line: str, verdict: str, score: float | None, reason: str, by: str) -> int:
         """Decide one line (by id or name); returns the revision number the decision went into."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        _typed(reason, "reason")
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             target = sheet.find_line(line)
@@ -522,8 +637,9 @@ class AuditStore:
 
     def decide_veto(self, audit_id: int, veto: str, occurred: bool, description: str, by: str) -> int:
         """Record whether a veto item occurred; returns the revision number."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        _typed(description, "description")
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             try:
@@ -545,10 +661,71 @@ class AuditStore:
                 current.decided_by_id, current.decided_at = inspector.id, now()
             return revision.number
 
+    def set_assessment(self, audit_id: int, text: str, by: str) -> int:
+        """Write the 总体评价 of the audit's latest revision (a new revision after signing); returns its number.
+
+        The change is kept in the history like a decision's (who, when, the text).
+        """
+        text = text.strip()
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
+            inspector = self._by(audit, by)
+            current = audit.revisions[-1]
+            if (current.assessment or "") == text:
+                return current.number
+            revision = self._editable(session, audit, inspector)
+            old = revision.assessment
+            revision.assessment = text or None
+            revision.changes.append(ChangeRecord(
+                target=ASSESSMENT, target_id="", old_verdict="written" if old else None,
+                new_verdict="written" if text else "cleared", reason=text, changed_by_id=inspector.id,
+                changed_at=now()))
+            return revision.number
+
+    def decide_notice(self, audit_id: int, *, grounds: list[tuple[str, str]], suspend: bool | None,
+                      suspension_months: int | None, supervision_file: bool | None, publish: bool | None,
+                      by: str) -> NoticeDecision:
+        """Record the notice's grounds (Shandong 第二十二条 behaviours, with notes) and the consequences decided.
+
+        Allowed on a signed audit (the department decides after the supervision): it changes no decision of
+        the sheet. A suspension needs its period in months.
+        """
+        from qbaudit.bundled import load_toml
+
+        known = {g["id"]: g for g in load_toml("report/notice.toml")["grounds"]}
+        cleaned: list[dict[str, str]] = []
+        for ground_id, note in grounds:
+            ground_id = str(ground_id).strip()
+            if ground_id not in known:
+                raise StoreError(tr("store.unknown_ground", value=ground_id, known="、".join(known)))
+            if ground_id not in [g["id"] for g in cleaned]:
+                cleaned.append({"id": ground_id, "note": (note or "").strip()})
+        cleaned.sort(key=lambda g: list(known).index(g["id"]))
+        if suspend and not suspension_months:
+            raise StoreError(tr("store.suspension_months_needed"))
+        if suspension_months is not None and suspension_months <= 0:
+            raise StoreError(tr("store.bad_suspension_months", value=suspension_months))
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
+            inspector = self._by(audit, by)
+            record = session.scalars(select(NoticeDecisionRecord)
+                                     .where(NoticeDecisionRecord.audit_id == audit.id)).first()
+            if record is None:
+                record = NoticeDecisionRecord(audit_id=audit.id)
+                session.add(record)
+            record.grounds = cleaned
+            record.suspend = suspend
+            record.suspension_months = suspension_months if suspend else None
+            record.supervision_file, record.publish = supervision_file, publish
+            record.decided_by_id, record.decided_at = inspector.id, now()
+            session.flush()
+            return NoticeDecision(tuple((g["id"], g["note"]) for g in cleaned), suspend, record.suspension_months,
+                                  supervision_file, publish, inspector.name, record.decided_at)
+
     def accept_suggestions(self, audit_id: int, by: str) -> int:
         """Take every data suggestion not yet decided as the decision; returns how many were taken."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             revision = self._editable(session, audit, inspector)
             return self._accept(revision, inspector)
@@ -567,8 +744,8 @@ class AuditStore:
 
     def sign(self, audit_id: int, by: str, accept_suggestions: bool = False) -> RevisionInfo:
         """Sign the latest revision: every line must be decided. The signed revision is frozen from then on."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             revision = audit.revisions[-1]
             if revision.signed:
@@ -582,6 +759,8 @@ class AuditStore:
                                                                            *view.result.open_lines)]
                 shown = "、".join(f"{line}" for line in waiting[:8]) + ("……" if len(waiting) > 8 else "")
                 raise StoreError(tr("store.not_final", count=len(waiting), lines=shown))
+            if view.sheet.layout.assessment and not (revision.assessment or "").strip():
+                raise StoreError(tr("store.assessment_needed", label=view.sheet.layout.assessment))
             revision.signed_at = now().replace(microsecond=0)
             revision.signed_by_id = inspector.id
             revision.signed_by = inspector
@@ -597,11 +776,13 @@ class AuditStore:
         """
         if not reason.strip():
             raise StoreError(tr("store.dismiss_needs_reason"))
+        _typed(reason, "reason")
         first, second = sorted((str(first_item), str(second_item)))
+        _typed(first + second, "item")
         if first == second:
             raise StoreError(tr("store.dismiss_same_item", item=first))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             if self._active_dismissal(session, audit.id, first, second) is not None:
                 raise StoreError(tr("store.dismiss_twice", first=first, second=second))
@@ -611,8 +792,8 @@ class AuditStore:
     def undo_dismissal(self, audit_id: int, first_item: str, second_item: str, by: str) -> None:
         """Let a dismissed pair count again (the record keeps who undid it and when)."""
         first, second = sorted((str(first_item), str(second_item)))
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             inspector = self._by(audit, by)
             record = self._active_dismissal(session, audit.id, first, second)
             if record is None:
@@ -642,8 +823,8 @@ class AuditStore:
         Paths and import options (sheets, column mapping) only; the window reads the files again when
         the audit is reopened. Allowed on a signed audit: it changes no decision.
         """
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             record = session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
                                                                      InputSourceRecord.kind == kind)).first()
             if record is None:
@@ -656,8 +837,8 @@ class AuditStore:
 
     def remove_source(self, audit_id: int, kind: str) -> None:
         """Forget the ``kind`` input of an audit."""
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             for record in session.scalars(select(InputSourceRecord).where(InputSourceRecord.audit_id == audit.id,
                                                                           InputSourceRecord.kind == kind)):
                 session.delete(record)
@@ -679,8 +860,8 @@ class AuditStore:
             content = path.read_bytes()
         except OSError as exc:
             raise StoreError(tr("store.export_unreadable", file=str(path), reason=exc.strerror or str(exc))) from exc
-        with self._session() as session:
-            audit = self._audit(session, audit_id)
+        with self._session(write=True) as session:
+            audit = self._audit(session, audit_id, lock=True)
             chosen = self._revision(audit, revision)
             inspector = self._by(audit, by) if by else None
             record = ExportRecord(revision_id=chosen.id, kind=kind, file_name=path.name,
@@ -688,6 +869,11 @@ class AuditStore:
                                   created_by_id=inspector.id if inspector else None)
             session.add(record)
             return ExportInfo(chosen.number, kind, path.name, record.sha256, record.size, record.created_at)
+
+
+def _facts(audit: Audit) -> SupervisionFacts:
+    return SupervisionFacts(audit.supervision_kind, audit.batch_number, audit.place, audit.head_count,
+                            audit.supervision_date, audit.supervision_time)
 
 
 def _revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
@@ -750,5 +936,11 @@ def _content_hash(audit: Audit, revision: Revision) -> str:
         "signed": [revision.signed_at.isoformat() if revision.signed_at else None, revision.signed_by_id,
                    _score(revision.signed_total), revision.signed_grade],
     }
+    # Added with the supervision's facts and the 总体评价: only when set, so records signed before hash alike.
+    facts = {key: value for key, value in vars(_facts(audit)).items() if value is not None}
+    if facts:
+        content["facts"] = facts
+    if revision.assessment:
+        content["assessment"] = revision.assessment
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 

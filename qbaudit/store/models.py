@@ -111,6 +111,13 @@ class Audit(Base):
     sheet_text: Mapped[str] = mapped_column(Text)  # the sheet as scored, so the record reads the same later
     keep_item_text: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    # The supervision itself, as the sheet's header and the documents name it (all optional):
+    supervision_kind: Mapped[str | None] = mapped_column(String(10))  # "daily" 日常督导 / "special" 专项督导
+    batch_number: Mapped[str | None] = mapped_column(String(64))  # 批次编号 of the evaluation batch supervised
+    place: Mapped[str | None] = mapped_column(String(200))  # 督导地点
+    head_count: Mapped[int | None] = mapped_column(Integer)  # 督导人数
+    supervision_date: Mapped[dt.date | None] = mapped_column(Date)  # 督导日期 (None: the day the audit was opened)
+    supervision_time: Mapped[str | None] = mapped_column(String(50))  # 时间, as written (9:00—11:30)
 
     institution: Mapped[Institution] = relationship()
     levels: Mapped[list[AuditLevel]] = relationship(cascade="all, delete-orphan", order_by="AuditLevel.level.desc()")
@@ -239,6 +246,7 @@ class Revision(Base):
     signed_total: Mapped[Decimal | None] = mapped_column(SCORE)
     signed_grade: Mapped[str | None] = mapped_column(String(20))
     signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    assessment: Mapped[str | None] = mapped_column(Text)  # 总体评价 the inspector writes; signed with the revision
 
     audit: Mapped[Audit] = relationship(back_populates="revisions", foreign_keys=[audit_id])
     run: Mapped[Run | None] = relationship()
@@ -365,3 +373,24 @@ class InputSourceRecord(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sha256: Mapped[list[str]] = mapped_column(JSON, default=list)  # of each path when it was imported
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class NoticeDecisionRecord(Base):
+    """What the notice of an audit rests on beyond the grade, and what was decided (Shandong 第二十二条):
+    the behaviours found (ids of ``resources/report/notice.toml`` [[grounds]], each with a note) and the
+    consequences — 暂停评价活动 (and for how many months), 列入监管档案, 对社会公布. One per audit; it may
+    change after signing (the department decides), so it keeps who decided last and when."""
+
+    __tablename__ = "notice_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
+    grounds: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"id": "7", "note": "…"}]
+    suspend: Mapped[bool | None] = mapped_column(Boolean)  # None: not decided
+    suspension_months: Mapped[int | None] = mapped_column(Integer)
+    supervision_file: Mapped[bool | None] = mapped_column(Boolean)  # 列入监管档案
+    publish: Mapped[bool | None] = mapped_column(Boolean)  # 对社会公布
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("inspectors.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+
+    decided_by: Mapped[Inspector] = relationship()

@@ -42,6 +42,7 @@ PAGES = (
     ("report", "qbaudit.views.pages.report", "ReportPage"),
 )
 RECENT_LIMIT = 8
+CHECK_PAGES = ("imports", "findings", "bank", "charts")  # shown only when checks inform the audit's sheet
 
 
 class MainWindow(QMainWindow):
@@ -349,6 +350,12 @@ class MainWindow(QMainWindow):
             self.inputs_label.setText("")
             self.state_label.setText("")
             return
+        checks = bench.needs_run
+        for action in (self.act_import, self.act_check):
+            action.setEnabled(checks)
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setHidden(not checks and item.data(Qt.ItemDataRole.UserRole) in CHECK_PAGES)
         view = bench.view
         self.setWindowTitle(tr("window.title_audit", id=view.id, institution=view.institution, app=tr("gui.app_name")))
         self.audit_label.setText(tr("window.status_audit", id=view.id, institution=view.institution,

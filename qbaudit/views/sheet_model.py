@@ -37,11 +37,6 @@ def verdict_score_text(sheet: Any, verdict: Any, score: float | None) -> str:
     return f"{label} {number_text(score)}".strip() if score is not None else label
 
 
-def top_group_name(sheet: Any, group_id: str) -> str:
-    """The outermost group of a line (its 一级指标 on the proposition sheet)."""
-    return sheet.ancestry(group_id)[-1].name
-
-
 def departs(row: Any) -> bool:
     """True when the line's decision differs from its data suggestion."""
     decision, suggestion = row.decision, row.suggestion
@@ -52,7 +47,8 @@ def departs(row: Any) -> bool:
 
 
 class SheetModel(RecordsTableModel):
-    """The lines of the audit's sheet: 一级指标, line, criterion, maximum, suggestion, decision, reason."""
+    """The lines of the audit's sheet: its groups (环节·一级指标 …), line, criterion, maximum, suggestion,
+    decision, reason — headed with the sheet's own names for its grouping levels and lines."""
 
     HEADER_KEY = "sheet.col_"
     COLUMNS = ("group", "line", "criterion", "max", "suggested", "decided", "reason")
@@ -60,6 +56,22 @@ class SheetModel(RecordsTableModel):
     def records(self, view: Any) -> Any:
         """The line results of ``view`` (an :class:`~qbaudit.store.AuditView`)."""
         return view.result.lines
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's name
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (self._view is not None and orientation == Qt.Orientation.Horizontal
+                and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS)):
+            layout = self._view.sheet.layout
+            column = self.COLUMNS[section]
+            if column == "group":
+                return "·".join(layout.levels)
+            if column == "line":
+                return layout.line_heading or tr("sheet.col_number")
+            if column == "decided" and layout.result_heading:
+                return layout.result_heading
+            if column == "reason" and layout.remarks_heading:
+                return layout.remarks_heading
+        return super().headerData(section, orientation, role)
 
     def line_result(self, row: int) -> Any:
         """The :class:`~qbaudit.analysis.sheets.LineResult` at ``row``."""
@@ -98,9 +110,9 @@ class SheetModel(RecordsTableModel):
         sheet = self._view.sheet
         line = row.line
         if column == "group":
-            return top_group_name(sheet, line.group)
+            return "·".join(g.name for g in sheet.path(line))
         if column == "line":
-            return f"{line.id} {line.name}"
+            return f"{line.id} {line.name}" if sheet.layout.line_heading is not None else line.id
         if column == "criterion":
             return line.criterion
         if column == "max":
@@ -135,6 +147,15 @@ class VetoModel(RecordsTableModel):
     def records(self, view: Any) -> Any:
         """``(Veto, VetoDecision | None)`` of ``view``'s sheet."""
         return view.result.vetoes
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's name
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (self._view is not None and orientation == Qt.Orientation.Horizontal
+                and role == Qt.ItemDataRole.DisplayRole and self.COLUMNS[section:section + 1] == ("veto_text",)):
+            from qbaudit.report.model import veto_label
+
+            return veto_label(self._view.sheet)
+        return super().headerData(section, orientation, role)
 
     def veto_row(self, row: int) -> tuple[Any, Any]:
         """``(Veto, VetoDecision | None)`` at ``row``."""

@@ -1,15 +1,22 @@
-"""Where the window starts: the audits in the record (open one, or start a new one, or the sample)."""
+"""Where the window starts: the audits in the record (open one, or start a new one, or the sample).
+
+The new-audit dialog offers every sheet: the bundled ones in ``resources/sheets/`` and the user's own in
+the user sheets folder (:func:`~qbaudit.analysis.sheets.user_sheets_dir`); a user's file that does not
+load is listed, greyed, with its problem. The supervision's facts the sheet's header asks for (kind,
+batch number, place, head count, date, time) are typed here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QIntValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,7 +36,6 @@ from qbaudit.i18n import tr
 from qbaudit.views.context import AppContext
 
 _Index = QModelIndex | QPersistentModelIndex
-SHEETS = ("proposition-2024",)  # sheets an audit of a bank is scored on (the on-site and daily sheets are for other reviews)
 LEVELS = (5, 4, 3, 2, 1)
 
 
@@ -169,7 +175,8 @@ class StartPage(QWidget):
 
 
 class NewAuditDialog(QDialog):
-    """The basic facts of a new audit: institution, occupation, levels, inspectors, sheet."""
+    """The basic facts of a new audit: institution, occupation, levels, sheet, the supervision (kind, batch,
+    date, time, place, head count) and the inspectors."""
 
     created = Signal(int)
 
@@ -178,9 +185,24 @@ class NewAuditDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("newAuditDialog")
         self.setWindowTitle(tr("start.new_title"))
-        self.setMinimumWidth(700)
+        self.setMinimumWidth(720)
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.sheet = QComboBox(self)
+        self.sheet.setObjectName("sheetCombo")
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet, 1)
+        self.sheets_folder = QPushButton(tr("start.sheets_folder"), self)
+        self.sheets_folder.setObjectName("sheetsFolder")
+        self.sheets_folder.setToolTip(tr("start.sheets_folder_tip"))
+        self.sheets_folder.clicked.connect(self.open_sheets_folder)
+        sheet_row.addWidget(self.sheets_folder)
+        form.addRow(tr("start.field_sheet"), sheet_row)
+        self.sheet_note = QLabel(self)
+        self.sheet_note.setObjectName("sheetNote")
+        self.sheet_note.setWordWrap(True)
+        self.sheet_note.setStyleSheet("color:#666;")
+        form.addRow("", self.sheet_note)
         self.institution = QLineEdit(self)
         self.registration = QLineEdit(self)
         self.registration.setPlaceholderText(tr("start.optional"))
@@ -199,12 +221,7 @@ class NewAuditDialog(QDialog):
             levels.addWidget(box)
         levels.addStretch(1)
         form.addRow(tr("start.field_levels"), levels)
-        self.sheet = QComboBox(self)
-        from qbaudit.analysis.sheets import load_sheet
-
-        for sheet_id in SHEETS:
-            self.sheet.addItem(load_sheet(sheet_id).name, sheet_id)
-        form.addRow(tr("start.field_sheet"), self.sheet)
+        form.addRow(tr("start.field_supervision"), self._build_supervision())
         self.keep_text = QCheckBox(tr("start.keep_text"), self)
         self.keep_text.setChecked(ctx.settings.keep_item_text)
         form.addRow("", self.keep_text)
@@ -217,11 +234,12 @@ class NewAuditDialog(QDialog):
         self.inspectors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.inspectors.verticalHeader().hide()
         self.inspectors.setFixedHeight(130)
-        hint = QLabel(tr("start.inspectors_hint"), group)
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color:#666;")
+        self.inspectors_hint = QLabel(group)
+        self.inspectors_hint.setObjectName("inspectorsHint")
+        self.inspectors_hint.setWordWrap(True)
+        self.inspectors_hint.setStyleSheet("color:#666;")
         group_layout.addWidget(self.inspectors)
-        group_layout.addWidget(hint)
+        group_layout.addWidget(self.inspectors_hint)
         layout.addWidget(group)
         self.problem = QLabel(self)
         self.problem.setObjectName("newAuditProblem")
@@ -232,6 +250,133 @@ class NewAuditDialog(QDialog):
         self.buttons.accepted.connect(self.create)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.sheet.currentIndexChanged.connect(self._sheet_chosen)
+        self.load_sheets()
+
+    def _build_supervision(self) -> QWidget:
+        from qbaudit.analysis.sheets import SUPERVISION_KINDS
+        from qbaudit.report.kinds import supervision_label
+
+        box = QWidget(self)
+        grid = QFormLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.supervision = QComboBox(box)
+        self.supervision.setObjectName("supervisionCombo")
+        for kind in SUPERVISION_KINDS:
+            self.supervision.addItem(supervision_label(kind), kind)
+        self.batch = QLineEdit(box)
+        self.batch.setObjectName("batchEdit")
+        self.date = QDateEdit(box)
+        self.date.setObjectName("dateEdit")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDate(QDate.currentDate())
+        self.time = QLineEdit(box)
+        self.time.setObjectName("timeEdit")
+        self.time.setPlaceholderText(tr("start.time_hint"))
+        self.place = QLineEdit(box)
+        self.place.setObjectName("placeEdit")
+        self.place.setPlaceholderText(tr("start.optional"))
+        self.head_count = QLineEdit(box)
+        self.head_count.setObjectName("headCountEdit")
+        self.head_count.setValidator(QIntValidator(0, 100000, self.head_count))
+        self.head_count.setPlaceholderText(tr("start.optional"))
+        row = QHBoxLayout()
+        row.addWidget(self.supervision)
+        row.addWidget(QLabel(tr("start.field_batch")))
+        row.addWidget(self.batch, 1)
+        grid.addRow(tr("start.field_kind"), row)
+        when = QHBoxLayout()
+        when.addWidget(self.date)
+        when.addWidget(QLabel(tr("start.field_time")))
+        when.addWidget(self.time, 1)
+        grid.addRow(tr("start.field_date"), when)
+        where = QHBoxLayout()
+        where.addWidget(self.place, 2)
+        where.addWidget(QLabel(tr("start.field_head_count")))
+        where.addWidget(self.head_count, 1)
+        grid.addRow(tr("start.field_place"), where)
+        return box
+
+    # --- the sheets ----------------------------------------------------------------------------
+
+    def load_sheets(self) -> None:
+        """List every sheet: bundled ones, then the user's (a file that does not load is greyed, with why)."""
+        from qbaudit.analysis.sheets import available_sheets
+
+        current = self.sheet.currentData()
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.entries = available_sheets()
+        model = self.sheet.model()
+        for index, entry in enumerate(self.entries):
+            label = entry.name if entry.path is None else tr("start.user_sheet", name=entry.name, file=entry.path.name)
+            self.sheet.addItem(label, entry.id)
+            if not entry.usable:
+                self.sheet.setItemText(index, tr("start.broken_sheet", file=entry.path.name if entry.path else entry.id))
+                self.sheet.setItemData(index, entry.problem, Qt.ItemDataRole.ToolTipRole)
+                if isinstance(model, QStandardItemModel):
+                    model.item(index).setEnabled(False)
+        chosen = self.sheet.findData(current or "proposition-2024")
+        self.sheet.setCurrentIndex(max(chosen, 0))
+        self.sheet.blockSignals(False)
+        self._sheet_chosen()
+
+    def sheet_ids(self) -> list[str]:
+        """The ids of the sheets offered (usable ones)."""
+        return [entry.id for entry in self.entries if entry.usable]
+
+    def choose_sheet(self, sheet_id: str) -> None:
+        """Select sheet ``sheet_id`` in the list (tests and scripts)."""
+        index = self.sheet.findData(sheet_id)
+        if index < 0:
+            raise KeyError(sheet_id)
+        self.sheet.setCurrentIndex(index)
+
+    def chosen_sheet(self) -> Any:
+        """The :class:`~qbaudit.analysis.sheets.Sheet` chosen (None when it does not load)."""
+        from qbaudit.analysis.sheets import SheetError, load_sheet
+
+        entry = next((e for e in self.entries if e.id == self.sheet.currentData() and e.usable), None)
+        if entry is None:
+            return None
+        try:
+            return load_sheet(entry.path or entry.id)
+        except SheetError:
+            return None
+
+    def _sheet_chosen(self, *_args: Any) -> None:
+        sheet = self.chosen_sheet()
+        if sheet is None:
+            entry = next((e for e in self.entries if e.id == self.sheet.currentData()), None)
+            self.sheet_note.setText(entry.problem if entry is not None and entry.problem else "")
+            return
+        from qbaudit.analysis.sheets import uses_checks
+
+        layout = sheet.layout
+        self.supervision.setCurrentIndex(max(self.supervision.findData(layout.supervision), 0))
+        self.batch.setEnabled(layout.batch)
+        self.batch.setPlaceholderText(tr("start.batch_hint") if layout.batch else tr("start.no_batch"))
+        if not layout.batch:
+            self.batch.clear()
+        note = tr("start.sheet_checks" if uses_checks(sheet) else "start.sheet_no_checks", source=sheet.source)
+        self.sheet_note.setText(note)
+        self.inspectors_hint.setText(tr("start.inspectors_hint_rules" if sheet.card_rules else "start.inspectors_hint"))
+
+    def open_sheets_folder(self) -> Any:
+        """Open the user sheets folder (made when missing) in the file manager; returns its path."""
+        from qbaudit.analysis.sheets import user_sheets_dir
+
+        folder = user_sheets_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.problem.setText(tr("start.sheets_folder_failed", folder=str(folder), reason=exc.strerror or str(exc)))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return folder
+
+    # --- filling and creating -----------------------------------------------------------------
 
     def fill(self, *, institution: str, occupation: str, levels: list[int], inspectors: list[tuple[str, str, str]],
              registration: str = "") -> None:
@@ -258,16 +403,29 @@ class NewAuditDialog(QDialog):
                 people.append(InspectorInput(cells[0], cells[1] or tr("start.default_role"), cells[2] or None))
         return people
 
+    def facts(self) -> Any:
+        """The supervision's facts as typed (:class:`~qbaudit.store.SupervisionFacts`)."""
+        import datetime as dt
+
+        from qbaudit.store import SupervisionFacts
+
+        day = self.date.date()
+        count = self.head_count.text().strip()
+        return SupervisionFacts(kind=self.supervision.currentData(), batch_number=self.batch.text(),
+                                place=self.place.text(), head_count=int(count) if count else None,
+                                date=dt.date(day.year(), day.month(), day.day()), time=self.time.text())
+
     def create(self) -> int | None:
         """Create the audit; on a refusal say why in the dialog and keep it open. Returns the id."""
-        from qbaudit.analysis.sheets import load_sheet
-
+        sheet = self.chosen_sheet()
+        if sheet is None:
+            self.problem.setText(tr("start.no_sheet"))
+            return None
         try:
             audit_id = self.ctx.store.create_audit(
                 institution=self.institution.text(), registration_number=self.registration.text(),
                 occupation=self.occupation.text(), levels=[lv for lv, box in self.level_boxes.items() if box.isChecked()],
-                inspectors=self._people(), sheet=load_sheet(self.sheet.currentData()),
-                keep_item_text=self.keep_text.isChecked())
+                inspectors=self._people(), sheet=sheet, keep_item_text=self.keep_text.isChecked(), facts=self.facts())
         except Exception as exc:  # noqa: BLE001 - the store's Chinese refusal, shown in place
             from qbaudit.views.workers import expected_errors
 

@@ -23,9 +23,11 @@ def test_a_new_audit_is_refused_with_the_reason_in_place_then_created(window, au
     dialog.fill(institution="", occupation="电工", levels=[5], inspectors=[("王五", "组长", "")])
     assert dialog.create() is None
     assert "机构" in dialog.problem.text()
+    dialog.choose_sheet("shandong-daily-theory-2022")
     dialog.fill(institution="某技工学校", occupation="电工", levels=[5, 4], inspectors=[("王五", "组长", "BAD-CODE")])
     assert dialog.create() is None
-    assert "王五" in dialog.problem.text()  # the card code is checked by Shandong's rules
+    assert "王五" in dialog.problem.text()  # Shandong's sheets check the card code by Shandong's rules
+    dialog.choose_sheet("proposition-2024")
     before = len(audit_store.list_audits())
     dialog.fill(institution="某技工学校", occupation="电工", levels=[5, 4], inspectors=[("王五", "组长", "")],
                 registration="S370100999")

@@ -76,16 +76,55 @@ def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_pat
     assert "未签署" in out and "合格" in out
 
 
-def test_a_shandong_record_from_the_terminal(db, capsys):
+def test_a_shandong_record_from_the_terminal(db, capsys, tmp_path):
     assert _audit("new", *db, "--institution", "某培训学校", "--occupation", "电工", "--levels", "五级",
-                  "--inspector", "王强:外督员:R37240015", "--sheet", "shandong-daily-theory-2022") == 0
+                  "--inspector", "王强:外督员:R37240015", "--sheet", "shandong-daily-theory-2022",
+                  "--batch", "2026370100123", "--place", "济南市历下区某考点", "--head-count", "46",
+                  "--date", "2026-11-20", "--time", "9:00—11:00") == 0
     for line in range(1, 24):
         assert _audit("score", "1", *db, "--line", str(line), "--verdict", "否" if line <= 5 else "是",
                       "--by", "王强") == 0
     out = capsys.readouterr().out
     assert "“否”共 5 项 / 23 项（21.7%；达到 20% 为不合格）" in out and "结论：不合格" in out
+    assert "总体评价：尚未填写（签署前必填）" in out
+    assert _audit("sign", "1", *db, "--by", "王强") == 3
+    assert "填写“总体评价”" in capsys.readouterr().out
+    assert _audit("score", "1", *db, "--assessment", "考前准备不足，否定项 5 项达 21.7%，评定为不合格。",
+                  "--by", "王强") == 0
     assert _audit("sign", "1", *db, "--by", "王强") == 0
     assert "不合格（总分 —）" in capsys.readouterr().out
+    assert _audit("notice", "1", *db, "--ground", "七:宣传单写有“包过”", "--ground", "8", "--suspend", "3", "--file",
+                  "--no-publish", "--by", "王强") == 0
+    out = capsys.readouterr().out
+    assert "第二十二条所列行为）2 项" in out and "（七）进行评价“包过”“保过”等虚假宣传的：宣传单写有“包过”" in out
+    assert "决定的处理：暂停评价活动并整改 3 个月、列入监管档案" in out
+    assert _audit("notice", "1", *db, "--ground", "9", "--by", "王强") == 3
+    assert "没有编号为「9」的整改通知书事由" in capsys.readouterr().out
+    assert _audit("show", "1", *db) == 0
+    out = capsys.readouterr().out
+    assert "督导类型：日常督导　批次编号：2026370100123　督导日期：2026-11-20　时间：9:00—11:00" in out
+    assert "督导地点：济南市历下区某考点　督导人数：46" in out
+    assert "总体评价：考前准备不足" in out
+    report, findings = str(tmp_path / "r.docx"), str(tmp_path / "f.xlsx")
+    assert cli.main(["report", "1", *db, "--out", report, "--findings", findings]) == 3  # no checks, no findings
+    assert "不审核题库数据，没有检查结论可以导出" in capsys.readouterr().out
+    assert cli.main(["report", "1", *db, "--out", report, "--problems", str(tmp_path / "p.xlsx"),
+                     "--notice", str(tmp_path / "n.docx"), "--by", "王强"]) == 0
+    assert "已将 3 个文件记入审核记录第 1 号第 1 版的导出记录。" in capsys.readouterr().out
+    from docx import Document
+
+    notice = [p.text for p in Document(str(tmp_path / "n.docx")).paragraphs]
+    assert any("（七）项所列行为" in p for p in notice) and any("限期3个月" in p for p in notice)
+
+
+def test_the_supervision_facts_are_refused_where_the_sheet_has_no_place_for_them(db, capsys):
+    assert _audit("new", *db, "--institution", "某中心", "--occupation", "焊工", "--levels", "四级",
+                  "--inspector", "赵:组长", "--batch", "B-1") == 3
+    assert "不针对评价批次" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        _audit("new", *db, "--institution", "某中心", "--occupation", "焊工", "--levels", "四级",
+               "--inspector", "赵:组长", "--supervision", "每周")
+    assert "督导类型「每周」不对" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("argv", "code", "words"), [

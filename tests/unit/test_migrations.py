@@ -6,7 +6,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from qbaudit.store.database import _alembic_config, make_engine, migrate, schema_revision
 from qbaudit.store.models import Base
@@ -41,5 +41,35 @@ def test_migrations_go_down_to_nothing_and_up_again(database_url):
         migrate(engine)
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) >= set(Base.metadata.tables)
+    finally:
+        engine.dispose()
+
+
+def test_0004_keeps_the_audits_recorded_before_it(database_url):
+    """An audit stored at 0003 reads the same after 0004, with no supervision facts and the bundled sheet's layout."""
+    from qbaudit.analysis.sheets import load_sheet
+    from qbaudit.store import AuditStore
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "0003")
+        text_before = load_sheet("onsite-2024").text
+        text_before = text_before[:text_before.index("[documents]")] + text_before[text_before.index("[verdicts]"):]
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO institutions (id, name, registration_number, created_at) "
+                                       "VALUES (1, '某中心', NULL, '2026-01-05 08:00:00')")
+            connection.execute(text("INSERT INTO audits (id, institution_id, occupation, sheet_id, sheet_name, "
+                                    "sheet_sha256, sheet_text, keep_item_text, created_at) VALUES (1, 1, '焊工', "
+                                    "'onsite-2024', '现场', 'x', :sheet, false, '2026-01-05 08:00:00')"),
+                               {"sheet": text_before})
+            connection.exec_driver_sql("INSERT INTO revisions (id, audit_id, number, created_at) "
+                                       "VALUES (1, 1, 1, '2026-01-05 08:00:00')")
+            connection.exec_driver_sql("INSERT INTO audit_levels (audit_id, level) VALUES (1, 4)")
+        with AuditStore(database_url) as store:  # migrates to the head on open
+            assert schema_revision(store.engine) == "0004"
+            view = store.load(1)
+            assert view.occupation == "焊工" and view.facts.kind is None and view.assessment == "" and view.notice is None
+            assert view.sheet.layout.kind == "onsite" and view.sheet.text == text_before
     finally:
         engine.dispose()

@@ -61,5 +61,6 @@ def test_resources_are_reachable_through_the_package():
     for name in ("columns.toml", "vocabulary.toml", "rules.toml", "profiles/national-2024.toml",
                  "schemas/profile.schema.json", "i18n/zh_CN.toml", "i18n/en.toml", "sheets/proposition-2024.toml",
                  "indicators/mohrss-2024.toml", "schemas/sheet.schema.json", "schemas/indicators.schema.json",
-                 "cards/shandong-2022.toml", "report/style.toml", "report/problems.toml", "report/notice.toml"):
+                 "cards/shandong-2022.toml", "report/style.toml", "report/problems.toml", "report/notice.toml",
+                 "report/kinds.toml"):
         assert resource(name).is_file(), name

@@ -70,21 +70,24 @@ def test_signed_report_states_total_and_grade(documents, sample_audit_module, sa
     assert total_row[3] == "100" and total_row[5] == total
 
 
-def test_header_block_names_institution_registration_levels_and_inspectors(documents, signed_audits):
+def test_header_block_has_the_sheets_header_fields_then_the_audits(documents, signed_audits):
     rows = _rows(documents["defective"].tables[0])
-    assert rows[0] == ["被督导机构名称", "某市职业技能等级认定中心", "机构备案号", "S370100123"]
-    assert rows[1][:2] == ["职业（工种）", "焊工"] and rows[1][3] == "四级/中级工、三级/高级工、二级/技师"
-    assert rows[2][2:] == ["审核基准日期", "2026年11月1日"]
-    assert rows[3][1] == "张建国（组长，R3725A012）、李秀英（组员）"
     view = signed_audits["views"]["defective"]
-    assert f"审核记录第 {view.id} 号第 1 版，张建国于" in rows[5][1] and rows[5][1].endswith("签署")
+    # 附件2's header: 被督导机构名称、机构备案号、督导日期、时间、督导(组)员, in its order.
+    assert rows[0] == ["被督导机构名称", "某市职业技能等级认定中心", "机构备案号", "S370100123"]
+    assert rows[1] == ["督导日期", f"{view.created_at.astimezone():%Y}年{view.created_at.astimezone().month}月"
+                       f"{view.created_at.astimezone().day}日", "时间", "（未填写）"]
+    assert rows[2][:2] == ["督导(组)员", "张建国（组长，R3725A012）、李秀英（组员）"]
+    assert rows[3][:2] == ["职业（工种）", "焊工"] and rows[3][3] == "四级/中级工、三级/高级工、二级/技师"
+    assert rows[4] == ["督导类型", "专项督导", "审核基准日期", "2026年11月1日"]
+    assert f"审核记录第 {view.id} 号第 1 版，张建国于" in rows[6][1] and rows[6][1].endswith("签署")
 
 
 def test_every_sheet_line_with_suggestion_decision_and_override_reason(documents, signed_audits, sample_audit_module):
     sheet = load_sheet()
     view = signed_audits["views"]["defective"]
     rows = _rows(_table(documents["defective"], "一级指标"))[1:]
-    assert len(rows) == len(sheet.lines) + 2  # the lines, the total, the veto items
+    assert len(rows) == len(sheet.lines) + 1 + len(sheet.vetoes)  # the lines, the total, one row per veto item
     decisions = sample_audit_module["DOCUMENT_DECISIONS"]["defective"]
     for line, row in zip(sheet.lines, rows, strict=False):
         group = sheet.group(line.group)
@@ -100,9 +103,10 @@ def test_every_sheet_line_with_suggestion_decision_and_override_reason(documents
     by_name = {row[1]: row for row in rows}
     assert by_name["代码设计合理"][4:] == ["基本符合 1", "基本符合 1.5", "细目表代码问题经现场核实已部分更正"]
     assert by_name["题型方式恰当"][4:] == ["不符合 0", "不符合 0", ""]  # accepted as suggested: no reason shown
-    veto_row = rows[-1]
-    assert veto_row[0] == "不合格项" and all(f"{v.id}：未发生" in veto_row[5] for v in sheet.vetoes)
-    assert all(v.text in veto_row[2] for v in sheet.vetoes)
+    veto_rows = rows[-len(sheet.vetoes):]
+    assert [row[0] for row in veto_rows] == ["不合格项"] * 4 and [row[5] for row in veto_rows] == ["未发生"] * 4
+    assert veto_rows[0][2].startswith(sheet.veto_heading)  # the form's own words before the items
+    assert all(f"{n}. {v.text}" in row[2] for n, (v, row) in enumerate(zip(sheet.vetoes, veto_rows, strict=True), 1))
 
 
 def test_conclusion_names_group_totals_failed_lines_and_one_paragraph_per_failed_rule(documents, manifests):
@@ -216,7 +220,8 @@ def test_quick_report_says_it_is_a_quick_check_and_scores_the_data_lines_only(do
     by_name = {row[1]: row for row in rows}
     assert by_name["题型方式恰当"][3:5] == ["4", "不符合 0"] and by_name["要点数量充足"][3:5] == ["4", "基本符合 2.5"]
     assert {row[5] for row in rows[:24]} == {"—"}
-    assert _rows(_table(documents["quick"], "被督导机构名称"))[5][1].startswith("快速检查")
+    record = next(row for row in _rows(_table(documents["quick"], "被督导机构名称")) if row[0] == "审核记录")
+    assert record[1].startswith("快速检查")
 
 
 def test_report_from_a_draft_without_item_text(tmp_path, sample_runs, sample_audit_module):

@@ -49,7 +49,7 @@ def test_no_notice_for_an_audit_that_is_not_unqualified(db, tmp_path, signed_aud
     audit = str(signed_audits["ids"]["compliant"])
     status = cli.main(["report", audit, *db, "--out", str(tmp_path / "r.docx"), "--notice", str(tmp_path / "n.docx")])
     assert status == 3
-    assert "不是不合格，无需出具整改通知书" in capsys.readouterr().out
+    assert "不是不合格，也没有记录" in capsys.readouterr().out
     assert not (tmp_path / "r.docx").exists() and not (tmp_path / "n.docx").exists()
 
 

@@ -46,6 +46,9 @@ def test_indicator_catalogue_has_12_first_and_33_second_level_indicators(seed):
     assert catalogue.first_level[5].name == "资源管理"
     assert [s.number for s in catalogue.under(5)] == [9, 10, 11, 12]
     assert catalogue.second_level[12].name == "标准规范和试题资源建设管理"
+    # Indicator 12 ends where the text does; footnote ① (of indicator 8) is a note of its own.
+    assert catalogue.second_level[12].description.endswith("是否开展试题试卷质量分析并建立试题反馈修订机制。")
+    assert "下同" not in catalogue.second_level[12].description and catalogue.notes["standards"].endswith("下同。")
     for indicator in [*catalogue.first_level.values(), *catalogue.second_level.values()]:
         assert fold(indicator.description) in seed["002"], indicator.name
         assert fold(indicator.name) in seed["002"]
@@ -184,6 +187,10 @@ def test_custom_sheet_composed_from_the_catalogue_loads_like_the_official_ones(t
     (("min = 0 }", "min = 5 }"), "grading.bands[2].min", "应为 0"),
     (('method = "points"', 'method = "scores"'), "method", "应为以下之一"),
     (('criterion = "有内部', 'criteria = "有内部'), "lines[1]", "字段"),
+    (('total = 20\n', 'total = 20\n[documents]\nkind = "monthly"\n'), "documents.kind", "不是已知的督导类别"),
+    (('total = 20\n', 'total = 20\n[documents]\nlevels = ["环节", "一级指标"]\n'), "documents.levels", "分组有 1 层"),
+    (('total = 20\n', 'total = 20\ncard_rules = "tianjin-2024"\n'), "card_rules", "不存在"),
+    (('total = 20\n', 'total = 20\n[documents]\nsupervision = "weekly"\n'), "documents.supervision", "应为以下之一"),
 ])
 def test_bad_sheets_are_refused_naming_the_field(tmp_path, change, field, words):
     text = CUSTOM.replace(*change)
@@ -213,3 +220,72 @@ def test_unknown_sheet_and_syntax_error_are_said_in_chinese(tmp_path):
     broken.write_text("id = [\n", encoding="utf-8")
     with pytest.raises(SheetError, match="不是有效的 TOML"):
         load_sheet(broken)
+
+
+# --- documents' layout and the user's own sheets ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sheet_id", "kind", "levels", "line_heading", "batch", "assessment", "cards"), [
+    ("proposition-2024", "proposition", ("一级指标",), "二级指标", False, None, None),
+    ("onsite-2024", "onsite", ("环节", "一级指标"), "二级指标", True, None, None),
+    ("shandong-daily-theory-2022", "shandong-daily", ("督导环节", "督导项目"), None, True, "总体评价", "shandong-2022"),
+])
+def test_each_sheet_says_how_its_documents_look(sheet_id, kind, levels, line_heading, batch, assessment, cards):
+    sheet = load_sheet(sheet_id)
+    layout = sheet.layout
+    assert (layout.kind, layout.levels, layout.line_heading, layout.batch, layout.assessment, sheet.card_rules) == (
+        kind, levels, line_heading, batch, assessment, cards)
+    assert max(sheet.depth(g.id) for g in sheet.groups) == len(layout.levels)
+
+
+def test_the_form_names_each_line_without_two_alike():
+    onsite = load_sheet("onsite-2024")
+    texts = [onsite.line_text(line) for line in onsite.lines]
+    assert len(set(texts)) == len(texts) == 42
+    assert texts[0] == "基本情况：机构证照（企业营业执照/民办非企业资质证书/组织机构代码证）等资料齐备"
+    assert texts[3] == "评价活动策划"  # a name no other line shares stands alone
+    theory = load_sheet("shandong-daily-theory-2022")
+    assert theory.line_text(theory.line("3")) == "3. 试题形式和内容符合职业（工种）和级别要求"  # not the inferred indicator
+    assert theory.line("3").name == "标准规范和试题资源建设管理" and not theory.line("3").named
+
+
+def test_a_custom_sheet_without_a_layout_takes_the_usual_one():
+    sheet = sheet_from_text(CUSTOM, "x")
+    assert (sheet.layout.kind, sheet.layout.levels, sheet.layout.line_heading, sheet.card_rules) == (
+        "custom", ("一级指标",), "二级指标", None)
+
+
+def test_a_stored_sheet_from_before_layouts_reads_with_the_bundled_layout():
+    text = load_sheet("onsite-2024").text
+    old = text[:text.index("[documents]")] + text[text.index("[verdicts]"):]
+    sheet = sheet_from_text(old, "onsite-2024")
+    assert sheet.layout.kind == "onsite" and sheet.layout.levels == ("环节", "一级指标") and sheet.text == old
+
+
+def test_the_users_sheets_folder_is_read_by_the_same_loader(tmp_path, monkeypatch):
+    from qbaudit.analysis.sheets import available_sheets, user_sheets_dir
+
+    monkeypatch.setenv("QBAUDIT_SHEETS_DIR", str(tmp_path))
+    assert user_sheets_dir() == tmp_path
+    (tmp_path / "a-mine.toml").write_text(CUSTOM, encoding="utf-8")
+    (tmp_path / "b-twice.toml").write_text(CUSTOM, encoding="utf-8")
+    (tmp_path / "c-clash.toml").write_text(CUSTOM.replace('"my-bank-review"', '"onsite-2024"'), encoding="utf-8")
+    (tmp_path / "d-bad.toml").write_text(CUSTOM.replace("max = 4\n", "max = 5\n"), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a sheet", encoding="utf-8")
+    entries = available_sheets()
+    assert [e.id for e in entries[:5]] == [sheet_id for sheet_id, _ in bundled_sheets()]
+    mine = entries[5:]
+    assert [(e.id, e.path.name, e.usable) for e in mine] == [
+        ("my-bank-review", "a-mine.toml", True), ("my-bank-review", "b-twice.toml", False),
+        ("onsite-2024", "c-clash.toml", False), ("d-bad", "d-bad.toml", False)]
+    assert "已被另一张评分表使用" in mine[1].problem and "合计 21 分" in mine[3].problem
+    assert load_sheet("my-bank-review").name == "题库专项检查评分表（自编）"
+    assert load_sheet("onsite-2024").layout.kind == "onsite"  # the bundled sheet wins its own id
+
+
+def test_the_default_user_sheets_folder_is_next_to_the_audit_record(tmp_path, monkeypatch):
+    from qbaudit.analysis.sheets import user_sheets_dir
+
+    monkeypatch.delenv("QBAUDIT_SHEETS_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert user_sheets_dir() == tmp_path / "data" / "qbaudit" / "sheets"

@@ -132,6 +132,9 @@ def test_a_signed_revision_cannot_be_altered_behind_the_store(store):
     audit_id = _open_audit(store, sheet="shandong-daily-review-2022")
     for number in range(1, 17):
         store.decide(audit_id, str(number), "是" if number > 3 else "否", None, "", by="张建国")
+    with pytest.raises(StoreError, match="填写“总体评价”"):  # the form's 意见 comes before the signature
+        store.sign(audit_id, by="张建国")
+    store.set_assessment(audit_id, "评审组织基本规范，三项“否”已当场指出；评定为合格。", by="张建国")
     signed = store.sign(audit_id, by="张建国")
     assert (signed.signed_grade, signed.signed_total) == ("合格", None)  # 3 of 16 "no" is under 20 %
     with pytest.raises(StoreError, match="第 1 版已签署"), store._sessions.begin() as session:
@@ -156,9 +159,10 @@ def test_vetoes_are_decisions_with_history(store):
 
 
 def test_opening_an_audit_checks_the_people_and_the_institution(store):
-    with pytest.raises(StoreError, match="证卡编码不对.*第 6 位「I」"):
+    with pytest.raises(StoreError, match="证卡编码不对.*第 6 位「I」"):  # Shandong's sheets check Shandong's rules
         store.create_audit(institution="某机构", registration_number=None, occupation="焊工", levels=[4],
-                           inspectors=[InspectorInput("赵六", "组长", "R3722I001")], sheet=load_sheet())
+                           inspectors=[InspectorInput("赵六", "组长", "R3722I001")],
+                           sheet=load_sheet("shandong-daily-theory-2022"))
     with pytest.raises(StoreError, match="至少填写一名督导员"):
         store.create_audit(institution="某机构", registration_number=None, occupation="焊工", levels=[4],
                            inspectors=[], sheet=load_sheet())
@@ -191,8 +195,10 @@ def test_sqlite_is_the_default_in_the_user_data_folder_in_wal_mode(tmp_path, mon
 
 
 def test_an_unreachable_server_is_said_in_chinese():
-    with pytest.raises(StoreError, match="无法打开审核记录数据库 postgresql\\+psycopg://qbaudit:\\*\\*\\*@127.0.0.1:9/x"):
+    with pytest.raises(StoreError, match="无法连接数据库服务器 postgresql\\+psycopg://qbaudit:\\*\\*\\*@127.0.0.1:9/x。"
+                                         "请确认数据库服务器在运行") as refused:
         AuditStore("postgresql://qbaudit:secret@127.0.0.1:9/x")
+    assert "secret" not in str(refused.value) and "refused" not in str(refused.value)
     with pytest.raises(StoreError, match="只能用 SQLite 或 PostgreSQL"):
         AuditStore("mysql://u@h/db")
 

@@ -70,6 +70,12 @@ def rules_of(line: Line) -> list[str]:
     return [rule.id for rule in rule_catalogue().values() if line.name in rule.sheet_lines]
 
 
+def uses_checks(sheet: Sheet) -> bool:
+    """True when the checks of a bank inform some line of ``sheet`` (the proposition sheet): its audit needs a
+    check run before it is signed or reported. The on-site and daily sheets are judged by the inspector alone."""
+    return any(rules_of(line) for line in sheet.lines)
+
+
 def checklist(line: Line) -> tuple[str, ...]:
     """What an inspector looks at for ``line``: each sentence of its criterion, then the documents."""
     return (*criterion_points(line), *(tr("sheet.see_document", document=d) for d in line.documents))

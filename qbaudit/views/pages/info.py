@@ -104,6 +104,8 @@ class ChangesModel(RecordsTableModel):
     def _verdict(self, record: Any, verdict: str | None, score: float | None) -> str:
         if verdict is None:
             return "—"
+        if record.target == "assessment":
+            return tr(f"info.assessment_{verdict}")
         if record.target == "veto":
             return tr("info.veto_yes") if verdict == "yes" else tr("info.veto_no")
         sheet = self._view.sheet
@@ -119,6 +121,8 @@ class ChangesModel(RecordsTableModel):
         if column == "target":
             if record.target == "veto":
                 return tr("info.target_veto", id=record.target_id)
+            if record.target == "assessment":
+                return self._view.sheet.layout.assessment or tr("info.target_assessment")
             line = self._view.sheet.find_line(record.target_id)
             return f"{record.target_id} {line.name}" if line is not None else record.target_id
         if column == "old":
@@ -173,7 +177,8 @@ class InfoPage(Page):
         audit_box = QGroupBox(tr("info.audit_heading"))
         form = QFormLayout(audit_box)
         self.fields: dict[str, QLabel] = {}
-        for key in ("institution", "registration", "occupation", "levels", "sheet", "created", "revision"):
+        for key in ("institution", "registration", "occupation", "levels", "sheet", "supervision", "when", "where",
+                    "created", "revision"):
             label = QLabel()
             label.setObjectName(f"info_{key}")
             label.setWordWrap(True)
@@ -251,6 +256,7 @@ class InfoPage(Page):
         self.fields["occupation"].setText(view.occupation)
         self.fields["levels"].setText("、".join(level_name(level) for level in view.levels))
         self.fields["sheet"].setText(view.sheet.name)
+        self._fill_facts(view)
         self.fields["created"].setText(local_time(view.created_at))
         revision = view.revision
         if revision.signed:
@@ -266,6 +272,21 @@ class InfoPage(Page):
         self._fill_inspectors(bench, view)
         self._fill_checks(bench, view)
         self.tabs.setTabText(2, tr("info.tab_changes_count", count=len(view.changes)))
+
+    def _fill_facts(self, view: Any) -> None:
+        from qbaudit.report.kinds import supervision_label
+
+        facts, missing = view.facts, tr("info.not_given")
+        kind = supervision_label(facts.kind or view.sheet.layout.supervision)
+        if view.sheet.layout.batch:
+            kind = tr("info.supervision_batch", kind=kind, batch=facts.batch_number or missing)
+        self.fields["supervision"].setText(kind)
+        day = (facts.date or view.created_at.astimezone().date()).isoformat()
+        self.fields["when"].setText(tr("info.when_time", date=day, time=facts.time) if facts.time else day)
+        where = facts.place or missing
+        if facts.head_count is not None:
+            where = tr("info.where_count", place=where, count=facts.head_count)
+        self.fields["where"].setText(where)
 
     def _fill_inspectors(self, bench: Any, view: Any) -> None:
         self.inspector_combo.blockSignals(True)

@@ -2,7 +2,9 @@
 and list the exports the audit record keeps (file, SHA-256, time) with a way to open their folder.
 
 Each document is written by :meth:`~qbaudit.workbench.Workbench.export` on the task runner; the notice is
-offered only where :func:`~qbaudit.report.notice_refusal` allows it, and its button says why not otherwise.
+offered only where :func:`~qbaudit.report.notice_refusal` allows it (不合格, or a behaviour of Shandong's
+第二十二条 recorded), and its button says why not otherwise. The notice's grounds and the consequences
+decided (暂停评价活动 and its period, 列入监管档案, 对社会公布) are recorded here too.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Q
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -145,6 +150,7 @@ class ReportPage(Page):
         self.outcome_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         grid.addWidget(self.outcome_label, len(KINDS) + 1, 0, 1, 2)
         layout.addWidget(box)
+        layout.addWidget(self._build_notice_box())
 
         listed = QGroupBox(tr("report.exports_heading"))
         inner = QVBoxLayout(listed)
@@ -175,6 +181,102 @@ class ReportPage(Page):
         inner.addLayout(row)
         layout.addWidget(listed, 1)
 
+    def _build_notice_box(self) -> QWidget:
+        from qbaudit.report.notice import grounds_catalogue
+
+        box = QGroupBox(tr("report.notice_heading"))
+        box.setObjectName("noticeBox")
+        grid = QGridLayout(box)
+        intro = QLabel(tr("report.notice_intro"))
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #595959;")
+        grid.addWidget(intro, 0, 0, 1, 2)
+        self.ground_boxes: dict[str, QCheckBox] = {}
+        self.ground_notes: dict[str, QLineEdit] = {}
+        for row, ground in enumerate(grounds_catalogue(), 1):
+            check = QCheckBox(f"{ground['number']}{ground['text']}")
+            check.setObjectName(f"ground_{ground['id']}")
+            note = QLineEdit()
+            note.setObjectName(f"groundNote_{ground['id']}")
+            note.setPlaceholderText(tr("report.ground_note"))
+            check.toggled.connect(note.setEnabled)
+            note.setEnabled(False)
+            grid.addWidget(check, row, 0)
+            grid.addWidget(note, row, 1)
+            self.ground_boxes[ground["id"]], self.ground_notes[ground["id"]] = check, note
+        row = len(self.ground_boxes) + 1
+        consequences = QHBoxLayout()
+        self.suspend_box = QCheckBox(tr("report.suspend"))
+        self.suspend_box.setObjectName("suspendBox")
+        self.suspend_months = QSpinBox()
+        self.suspend_months.setObjectName("suspendMonths")
+        self.suspend_months.setRange(1, 36)
+        self.suspend_months.setValue(3)
+        self.suspend_months.setSuffix(tr("report.months_suffix"))
+        self.suspend_box.toggled.connect(self.suspend_months.setEnabled)
+        self.suspend_months.setEnabled(False)
+        self.file_box = QCheckBox(tr("report.supervision_file"))
+        self.file_box.setObjectName("fileBox")
+        self.publish_box = QCheckBox(tr("report.publish"))
+        self.publish_box.setObjectName("publishBox")
+        self.notice_save = QPushButton(tr("report.notice_save"))
+        self.notice_save.setObjectName("noticeSave")
+        self.notice_save.clicked.connect(self.save_notice)
+        for widget in (QLabel(tr("report.consequences_label")), self.suspend_box, self.suspend_months, self.file_box,
+                       self.publish_box):
+            consequences.addWidget(widget)
+        consequences.addStretch(1)
+        consequences.addWidget(self.notice_save)
+        grid.addLayout(consequences, row, 0, 1, 2)
+        self.notice_state = QLabel()
+        self.notice_state.setObjectName("noticeState")
+        self.notice_state.setWordWrap(True)
+        self.notice_state.setStyleSheet("color: #7f7f7f;")
+        grid.addWidget(self.notice_state, row + 1, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _fill_notice(self, view: Any) -> None:
+        decision = view.notice if view is not None else None
+        chosen = dict(decision.grounds) if decision is not None else {}
+        for ground_id, check in self.ground_boxes.items():
+            check.setChecked(ground_id in chosen)
+            self.ground_notes[ground_id].setText(chosen.get(ground_id, ""))
+        self.suspend_box.setChecked(bool(decision and decision.suspend))
+        self.suspend_months.setValue(decision.suspension_months if decision and decision.suspension_months else 3)
+        self.file_box.setChecked(bool(decision and decision.supervision_file))
+        self.publish_box.setChecked(bool(decision and decision.publish))
+        self.notice_save.setEnabled(view is not None)
+        if decision is None:
+            self.notice_state.setText(tr("report.notice_undecided"))
+        else:
+            from qbaudit.report.notice import decided_consequences
+
+            decided = "、".join(decided_consequences(decision)) or tr("report.nothing_decided")
+            self.notice_state.setText(tr("report.notice_decided", by=decision.by, at=local_time(decision.at),
+                                         count=len(decision.grounds), decided=decided))
+
+    def save_notice(self) -> bool:
+        """Record the ticked grounds and the consequences in the audit; the store's refusal is shown."""
+        bench = self.ctx.workbench
+        if bench is None:
+            return False
+        from qbaudit.views.workers import expected_errors
+
+        grounds = [(ground_id, self.ground_notes[ground_id].text()) for ground_id, check in self.ground_boxes.items()
+                   if check.isChecked()]
+        suspend = self.suspend_box.isChecked()
+        try:
+            bench.decide_notice(grounds=grounds, suspend=suspend,
+                                suspension_months=self.suspend_months.value() if suspend else None,
+                                supervision_file=self.file_box.isChecked(), publish=self.publish_box.isChecked())
+        except expected_errors() as exc:  # the store's Chinese refusal
+            self.ctx.error(str(exc))
+            return False
+        self.ctx.status.emit(tr("report.notice_saved"))
+        self.ctx.changed.emit("info")
+        return True
+
     # --- hooks ---------------------------------------------------------------------------------
 
     def audit_opened(self) -> None:
@@ -194,6 +296,7 @@ class ReportPage(Page):
         self.exports_model.set_exports(view.exports if view is not None else ())
         self.exports_empty.setVisible(self.exports_model.rowCount() == 0)
         self.open_button.setEnabled(self._folder() is not None)
+        self._fill_notice(view)
         if view is None:
             self.state_label.setText(tr("report.page_no_audit"))
             for kind in KINDS:
@@ -224,15 +327,15 @@ class ReportPage(Page):
         bench = self.ctx.workbench
         if bench is None:
             return {kind: tr("report.page_no_audit") for kind in KINDS}
-        if bench.view.run is None:
+        if bench.view.run is None and bench.needs_run:
             return {kind: tr("report.page_no_run") for kind in KINDS}
-        from qbaudit.report import notice_refusal
+        from qbaudit.report import document_refusal
 
         data = bench.report_data()
-        refusal = notice_refusal(data)
-        if refusal and not bench.view.revision.signed:
-            refusal = tr("report.notice_unsigned", number=bench.view.revision.number)  # the core's names the CLI
-        return {"notice": refusal} if refusal else {}
+        refusals = {kind: refusal for kind in KINDS if (refusal := document_refusal(kind, data))}
+        if "notice" in refusals and not bench.view.revision.signed:  # the core's names the command line
+            refusals["notice"] = tr("report.notice_unsigned", number=bench.view.revision.number)
+        return refusals
 
     # --- exporting -----------------------------------------------------------------------------
 

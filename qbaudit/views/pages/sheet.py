@@ -1,5 +1,7 @@
-"""The 评分表 page: the audit's proposition-quality sheet as on paper, with the checks' suggestions, the
-inspector's decisions and reasons, the veto items, the running total and grade, and signing.
+"""The 评分表 page: the audit's sheet as on paper — the proposition sheet, the on-site sheet, Shandong's
+yes/no tables or a custom one — with the checks' suggestions where checks inform it, the inspector's
+decisions and reasons (备注), the veto items, the running total (or count of 否 against its limit) and
+grade, the 总体评价, and signing.
 
 Decisions go straight to the workbench (they are quick); every refusal of the store is shown as its
 Chinese message. The editor checks a decision with the same rule as the store
@@ -43,7 +45,6 @@ from qbaudit.views.sheet_model import (
     VetoModel,
     local_time,
     number_text,
-    top_group_name,
     verdict_score_text,
 )
 
@@ -114,8 +115,10 @@ class SheetPage(Page):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         left.addWidget(self.table)
         left.addWidget(self._build_vetoes())
+        left.addWidget(self._build_assessment())
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
+        left.setStretchFactor(2, 1)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self._build_detail())
         self.splitter.setStretchFactor(0, 3)
@@ -207,6 +210,29 @@ class SheetPage(Page):
         editor.addWidget(self.veto_none)
         layout.addLayout(editor)
         return self.veto_box
+
+    def _build_assessment(self) -> QWidget:
+        self.assessment_box = QGroupBox(tr("sheet.assessment"))
+        self.assessment_box.setObjectName("assessmentBox")
+        layout = QVBoxLayout(self.assessment_box)
+        self.assessment_hint = QLabel()
+        self.assessment_hint.setObjectName("assessmentHint")
+        self.assessment_hint.setWordWrap(True)
+        self.assessment_hint.setStyleSheet("color: #7f7f7f;")
+        layout.addWidget(self.assessment_hint)
+        self.assessment_edit = QPlainTextEdit()
+        self.assessment_edit.setObjectName("assessmentEdit")
+        self.assessment_edit.setFixedHeight(64)
+        self.assessment_edit.textChanged.connect(self._update_assessment_state)
+        layout.addWidget(self.assessment_edit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.assessment_save = QPushButton(tr("sheet.assessment_save"))
+        self.assessment_save.setObjectName("assessmentSave")
+        self.assessment_save.clicked.connect(self.save_assessment)
+        row.addWidget(self.assessment_save)
+        layout.addLayout(row)
+        return self.assessment_box
 
     def _build_detail(self) -> QWidget:
         scroll = QScrollArea()
@@ -337,7 +363,13 @@ class SheetPage(Page):
                 label.clear()
             self._show_line(None)
             return
+        from qbaudit.report.model import veto_label
+
+        label = veto_label(view.sheet)
+        self.veto_box.setTitle(tr("sheet.vetoes_of", label=label))
+        self.veto_save.setText(tr("sheet.veto_save_of", label=label))
         self.veto_heading.setText(view.sheet.veto_heading)
+        self._fill_assessment(view)
         self._update_summary(view)
         if self._line_id is None and self.model.rowCount():
             self._line_id = self.model.line_result(0).line.id
@@ -361,9 +393,11 @@ class SheetPage(Page):
         sheet, result, revision = view.sheet, view.result, view.revision
         self.sheet_name_label.setText(sheet.name)
         provisional = bool(result.unconfirmed or result.open_lines)  # counts suggestions nobody has confirmed yet
-        self.total_label.setText(tr("sheet.total_provisional" if provisional else "sheet.total", total=self.total_text(),
-                                    max=number_text(sheet.total))
-                                 if result.total is not None else tr("sheet.no_count", count=result.no_count))
+        if result.total is not None:
+            self.total_label.setText(tr("sheet.total_provisional" if provisional else "sheet.total",
+                                        total=self.total_text(), max=number_text(sheet.total)))
+        else:
+            self.total_label.setText(self.no_count_text())
         colour = grade_colour(sheet, result.grade)
         self.grade_label.setText(tr("sheet.grade", grade=f"<span style='color:{colour}; font-weight:bold; "
                                                           f"font-size:15px'>{html.escape(self.grade_text())}</span>"))
@@ -371,14 +405,17 @@ class SheetPage(Page):
         self.progress_label.setText(tr("sheet.progress", decided=decided, total=len(result.lines),
                                        suggested=len(result.unconfirmed), open=len(result.open_lines)))
         vetoed = result.vetoed
+        from qbaudit.report.model import veto_label
+
+        label = veto_label(sheet)
         if vetoed:
             ids = "、".join(veto.id for veto, _ in vetoed)
-            self.veto_state_label.setText(tr("sheet.veto_forces", ids=ids, grade=sheet.veto_grade))
+            self.veto_state_label.setText(tr("sheet.veto_forces", label=label, ids=ids, grade=sheet.veto_grade))
             self.veto_state_label.setStyleSheet(f"color: {GRADE_COLOURS['fail']};")
         else:
             judged = sum(1 for _, d in result.vetoes if d is not None)
             key = "sheet.veto_none_occurred" if judged == len(result.vetoes) else "sheet.veto_judging"
-            self.veto_state_label.setText(tr(key, judged=judged, total=len(result.vetoes)))
+            self.veto_state_label.setText(tr(key, label=label, judged=judged, total=len(result.vetoes)))
             self.veto_state_label.setStyleSheet("")
         if revision.signed:
             self.revision_label.setText(tr("sheet.signed_state", number=revision.number, by=revision.signed_by or "",
@@ -397,19 +434,35 @@ class SheetPage(Page):
         self.sign_hint.setVisible(not revision.signed)  # the revision line says it all
         self.sign_button.setToolTip(refusal or "")
         taking = sum(1 for r in result.lines if r.state == "suggested")
+        self.accept_button.setVisible(self.ctx.workbench.needs_run)  # no suggestions where no check informs the sheet
         self.accept_button.setEnabled(taking > 0)
         self.accept_button.setToolTip(tr("sheet.accept_all_tip") if taking else tr("sheet.accept_nothing"))
 
     def _sign_refusal(self, view: Any) -> str | None:
         if view.revision.signed:
             return tr("sheet.already_signed", number=view.revision.number)
-        if view.run is None:
+        if view.run is None and self.ctx.workbench.needs_run:
             return tr("sheet.no_run")
         waiting = [*view.result.unconfirmed, *view.result.open_lines]
         if waiting:
-            names = "、".join(line.name for line in waiting[:5]) + ("……" if len(waiting) > 5 else "")
-            return tr("sheet.sign_waiting", count=len(waiting), lines=names)
+            names = "、".join(_short(view.sheet, line) for line in waiting[:5]) + ("……" if len(waiting) > 5 else "")
+            key = "sheet.sign_waiting" if self.ctx.workbench.needs_run else "sheet.sign_waiting_plain"
+            return tr(key, count=len(waiting), lines=names)
+        label = view.sheet.layout.assessment
+        if label and not view.assessment.strip():
+            return tr("sheet.assessment_missing", label=label)
         return None
+
+    def no_count_text(self) -> str:
+        """``“否” 5 项（21.7%，达 20% 为不合格）`` on a yes/no sheet; empty otherwise."""
+        view = self._view()
+        if view is None or view.result.no_share is None:
+            return ""
+        sheet, result = view.sheet, view.result
+        from qbaudit.analysis.sheets import Verdict
+
+        return tr("sheet.no_count", label=sheet.label(Verdict.NO), count=result.no_count,
+                  share=f"{float(result.no_share) * 100:.1f}", limit=f"{float(sheet.no_share_limit or 0) * 100:g}")
 
     def total_text(self) -> str:
         """The running total as shown (``58.5``); empty when no audit is open."""
@@ -460,8 +513,12 @@ class SheetPage(Page):
             self._fill_editor(None)
             return
         sheet, line = view.sheet, row.line
-        self.line_title.setText(tr("sheet.line_title", group=top_group_name(sheet, line.group), id=line.id,
-                                   name=line.name, max=number_text(line.max)))
+        path = "·".join(g.name for g in sheet.path(line))
+        if line.max is not None:
+            self.line_title.setText(tr("sheet.line_title", group=path, id=line.id, name=_short(sheet, line),
+                                       max=number_text(line.max)))
+        else:
+            self.line_title.setText(tr("sheet.line_title_plain", group=path, id=line.id, name=_short(sheet, line)))
         self.criterion_label.setText(tr("sheet.criterion_full", criterion=line.criterion))
         self.suggestion_label.setText(self._suggestion_text(sheet, row))
         self.evidence_label.setText(self._evidence_html(row))
@@ -786,8 +843,13 @@ class SheetPage(Page):
             undecided = sum(1 for _, d in view.result.vetoes if d is None)
             text = tr("sheet.sign_confirm", inspector=bench.inspector, number=view.revision.number,
                       total=self.total_text(), max=number_text(view.sheet.total), grade=self.grade_text())
+            if view.result.total is None:
+                text = tr("sheet.sign_confirm_noes", inspector=bench.inspector, number=view.revision.number,
+                          count=self.no_count_text(), grade=self.grade_text())
             if undecided:
-                text += "\n\n" + tr("sheet.sign_vetoes_open", count=undecided)
+                from qbaudit.report.model import veto_label
+
+                text += "\n\n" + tr("sheet.sign_vetoes_open", label=veto_label(view.sheet), count=undecided)
             answer = QMessageBox.question(self.ctx.window or self, tr("sheet.sign_title"), text,
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                           QMessageBox.StandardButton.Cancel)
@@ -802,9 +864,52 @@ class SheetPage(Page):
         self.ctx.changed.emit("signed")
         return True
 
+    # --- 总体评价 -------------------------------------------------------------------------------
+
+    def _fill_assessment(self, view: Any) -> None:
+        label = view.sheet.layout.assessment
+        self.assessment_box.setTitle(label or tr("sheet.assessment"))
+        self.assessment_hint.setText(tr("sheet.assessment_required", label=label) if label
+                                     else tr("sheet.assessment_optional"))
+        self.assessment_edit.blockSignals(True)
+        self.assessment_edit.setPlainText(view.assessment)
+        self.assessment_edit.blockSignals(False)
+        self._update_assessment_state()
+
+    def _update_assessment_state(self) -> None:
+        view = self._view()
+        changed = view is not None and self.assessment_edit.toPlainText().strip() != view.assessment
+        self.assessment_save.setEnabled(changed)
+        if changed and view.revision.signed:
+            self.assessment_save.setToolTip(tr("sheet.opens_revision", number=view.revision.number + 1))
+        else:
+            self.assessment_save.setToolTip("")
+
+    def save_assessment(self) -> bool:
+        """Store the 总体评价 in the editor (a new revision after signing); the store's refusal is shown."""
+        bench = self.ctx.workbench
+        if bench is None:
+            return False
+        try:
+            bench.set_assessment(self.assessment_edit.toPlainText())
+        except _errors() as exc:
+            self.ctx.error(str(exc))
+            return False
+        self.ctx.status.emit(tr("sheet.assessment_saved"))
+        self.ctx.changed.emit("decision")
+        return True
+
     def revision_text(self) -> str:
         """The revision state as shown (草稿/已签署 …)."""
         return self.revision_label.text()
+
+
+def _short(sheet: Any, line: Any) -> str:
+    """A line as a title names it: its own name, else the start of its criterion."""
+    if sheet.layout.line_heading is not None and line.named:
+        return line.name
+    text = line.criterion.rstrip("。")
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 if __name__ == "__main__":
