@@ -110,7 +110,7 @@ def read_input(path: str | Path, limits: FileLimits | None = None) -> tuple[Path
         with path.open("rb") as handle:
             content = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or type(exc).__name__)) from exc
+        raise ReadError(tr("read.unreadable", file=path.name, reason=os_reason(exc))) from exc
     if len(content) > limits.max_file_bytes:  # grew while it was read
         raise ReadError(tr("guard.file_too_large", file=path.name, size=size_text(len(content)),
                            limit=size_text(limits.max_file_bytes)))
@@ -262,6 +262,17 @@ def _sheet_name(archive: zipfile.ZipFile, member: str) -> str:
 
             return html.unescape(match.group(1).decode("utf-8", "replace"))
     return member.rsplit("/", 1)[-1]
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system could not read a file, in the UI language (the system's own text is English here)."""
+    import errno
+
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return tr("guard.os_permission")
+    if exc.errno == errno.EBUSY or getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation
+        return tr("guard.os_busy")
+    return tr("guard.os_other", code=exc.errno if exc.errno is not None else "?")
 
 
 def finite(value: float, limits: FileLimits | None = None) -> bool:

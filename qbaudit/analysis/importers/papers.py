@@ -184,8 +184,9 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
 
     import docx
 
-    from qbaudit.analysis.importers.archive import ArchiveError, inspect
+    from qbaudit.analysis.importers.archive import ArchiveError
     from qbaudit.analysis.importers.docx import parse_docx
+    from qbaudit.analysis.importers.records import FormatError
 
     try:
         _, content = read_bytes(path)
@@ -193,11 +194,10 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
         return ImportResult.failure(str(exc))
     if bank is None:
         return ImportResult.failure(tr("papers.word_needs_bank", file=path.name))
-    try:
-        inspect(path)  # python-docx inflates every part: refuse a zip bomb first
+    try:  # read_bytes refused a zip bomb already (the guarded door)
         parsed = parse_docx(path.name, content)
         document = docx.Document(io.BytesIO(content))
-    except (ArchiveError, ValueError) as exc:
+    except (ArchiveError, FormatError) as exc:
         return ImportResult.failure(str(exc))
     spec = kind_spec("papers")
     header: dict[str, str] = {}
