@@ -720,7 +720,7 @@ def is_docx(content: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
         return False
 
 
@@ -733,6 +733,11 @@ def parse_docx(name: str, content: bytes) -> Parsed:
 
     try:
         document = docx.Document(io.BytesIO(content))
+        # Parts that are well-formed XML but not what their names promise (a renamed root element, a content
+        # type changed in [Content_Types].xml) make python-docx hand back plain parts: reach them now.
+        if getattr(document.element, "body", None) is None:
+            raise FormatError(tr("docx.broken", file=name))
+        document.styles  # noqa: B018 — the styles part, which paragraphs' styles are read from
     except etree.LxmlError as exc:
         raise FormatError(broken_part(name, content) or tr("docx.broken", file=name)) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, OSError) as exc:
