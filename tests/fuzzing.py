@@ -425,13 +425,17 @@ def make_case(seed: Seed, rng: random.Random) -> Case:
     if seed.sheet and seed.kind == "bank" and roll < 0.45:
         mutation, name, content = _grid_case(seed, rng)
         return Case(seed.name, mutation, name, seed.kind, content, rows_checked=True, default_level=4)
-    if is_zip and roll < 0.8:
-        mutation, content = _member_mutation(seed.content, rng)
-    elif not is_zip and suffix not in (".xls",) and roll < 0.85:
-        mutation, content = _text_mutation(seed.content, rng)
-    else:
-        mutation, content = _bytes_mutation(seed.content, rng)
-    return Case(seed.name, mutation, name, seed.kind, content, default_level=seed.default_level)
+    content = seed.content
+    labels = []
+    for _ in range(rng.choice([1, 1, 1, 2, 3])):  # mutations stack: a broken tag in a re-encoded file …
+        if is_zip and roll < 0.8:
+            mutation, content = _member_mutation(content, rng)
+        elif not is_zip and suffix not in (".xls",) and roll < 0.85:
+            mutation, content = _text_mutation(content, rng)
+        else:
+            mutation, content = _bytes_mutation(content, rng)
+        labels.append(mutation)
+    return Case(seed.name, "+".join(labels), name, seed.kind, content, default_level=seed.default_level)
 
 
 # --- judging ------------------------------------------------------------------------------------------------
