@@ -44,7 +44,7 @@ def test_sheet_rows_counted_when_the_dimension_lies_or_is_missing(tmp_path, dime
     with pytest.raises(ReadError) as refused:
         read_input(path, _limits(max_rows=1000))
     message = str(refused.value)
-    # the rows are counted as the sheet is inflated: all of them here (a bigger sheet says "at least")
+    # the rows are counted as the sheet is inflated: a refusal before its end says "at least"
     assert "1,500" in message and "「题库」" in message
 
 

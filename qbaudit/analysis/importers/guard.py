@@ -126,6 +126,7 @@ class _SheetExtent:
     rows: int = 0  # the rows the sheet spans (its dimension, or the last row met)
     columns: int = 0
     counted: int = 0  # row elements met
+    dimension_rows: int = 0  # the rows its <dimension> states
 
 
 def check_zip(name: str, content: bytes, limits: FileLimits | None = None) -> None:
@@ -205,6 +206,7 @@ def _read_dimension(head: bytes, extent: _SheetExtent) -> None:
     rows = int(last_row or first_row or 0)
     columns = column_index((last_col or first_col or b"").decode("ascii"))
     extent.rows = max(extent.rows, rows)
+    extent.dimension_rows = rows
     extent.columns = max(extent.columns, columns)
 
 
@@ -223,8 +225,9 @@ def _check_extent(name: str, member: str, extent: _SheetExtent, limits: FileLimi
                   archive: zipfile.ZipFile) -> None:
     rows = max(extent.rows, extent.counted)
     if rows > limits.max_rows:
-        # rows counted while the sheet was being inflated are a lower bound: reading stopped at the limit
-        shown = f"{rows:,}" if extent.rows >= extent.counted else tr("guard.at_least", count=f"{rows:,}")
+        # rows met while the sheet was being inflated are a lower bound: reading stopped at the limit
+        exact = extent.dimension_rows == rows
+        shown = tr("guard.rows_exact" if exact else "guard.rows_at_least", count=f"{rows:,}")
         raise ReadError(tr("guard.sheet_too_many_rows", file=name, sheet=_sheet_name(archive, member),
                            rows=shown, limit=f"{limits.max_rows:,}"))
     if extent.columns > limits.max_columns:
