@@ -5,6 +5,7 @@ no symbolic link, at most ``max_files`` members, and sizes within the limits of
 ``resources/formats.toml`` (per file, in total, and the compression ratio). Members are then
 extracted only into a :class:`tempfile.TemporaryDirectory`, counting the bytes really inflated, so a
 header that lies about a size is caught too. A broken archive is a clear :class:`ArchiveError`.
+The same member rules guard every zip-based file at the door (:func:`~qbaudit.analysis.importers.guard.check_zip`).
 """
 
 from __future__ import annotations
@@ -85,21 +86,6 @@ def check_members(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[t
 def mib(size: int) -> str:
     """A limit in MiB (or KiB) as the messages show it."""
     return f"{size / (1 << 20):g} MiB" if size >= 1 << 20 else f"{size / 1024:g} KiB"
-
-
-def inspect(path: str | Path, limits: Limits | None = None) -> None:
-    """Check a zip-based document (a Word file) against the limits without extracting it.
-
-    Raises :class:`ArchiveError` when it breaks a limit (a zip bomb dressed as .docx); a file that is
-    not a readable zip is left to the document's reader, which says so in its own words.
-    """
-    path = Path(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    with archive:
-        check_members(archive, path.name, limits or Limits.bundled())
 
 
 @contextmanager
