@@ -40,7 +40,13 @@ def _worker(tasks: mp.Queue, results: mp.Queue, count: int, seed: int, check_eve
             number = tasks.get()
             if number is None:
                 return
-            case = make(number)
+            results.put(("start", number, time.monotonic(), "?", "(making the case)", process.pid))
+            try:
+                case = make(number)
+            except Exception as exc:  # noqa: BLE001 — a fault of the harness, not of qbaudit: said apart
+                results.put(("done", number, "harness", [], [], f"harness: {type(exc).__name__}: {exc}"[:300],
+                             0, 0, 0, False, 0.0, 0))
+                continue
             results.put(("start", number, time.monotonic(), case.seed, case.mutation, process.pid))
             peak = [process.memory_info().rss]
             running = threading.Event()
@@ -116,6 +122,8 @@ def main() -> int:
         elif message is not None:
             (_, number, outcome, errors, lost, detail, rows_in, taken, reported, checked, seconds, rss) = message
             seed_name, mutation = running.pop(number, (0.0, "?", "?", 0))[1:3]
+            if outcome == "harness":
+                defects.append(f"case {number}: {detail}")
             done += 1
             outcomes[outcome] += 1
             if checked:
@@ -130,6 +138,19 @@ def main() -> int:
             if done % 500 == 0:
                 print(f"… {done} cases, {time.monotonic() - began:.0f} s", flush=True)
         now = time.monotonic()
+        for index, worker in enumerate(workers):  # a worker that died (killed by the system …) is replaced
+            if worker.is_alive() or done >= args.cases:
+                continue
+            for number, (_, seed_name, mutation, pid) in list(running.items()):
+                if pid == worker.pid:  # it died running a case: an internal error of that case
+                    del running[number]
+                    done += 1
+                    internal += 1
+                    outcomes["worker died"] += 1
+                    defects.append(f"case {number}: {seed_name} {mutation[:80]} → the worker process died "
+                                   f"(exit {worker.exitcode})")
+                    _save(args, number)
+            workers[index] = spawn()
         for number, (start, seed_name, mutation, pid) in list(running.items()):
             if now - start > args.timeout:  # a hang: its worker is killed and replaced
                 hangs.append(number)

@@ -252,3 +252,20 @@ def test_a_failure_no_reader_foresaw_is_a_message_and_counted(tmp_path, monkeypa
     result = import_input("bank", [FORMATS / "bank.moodle.xml"], options=ImportOptions(default_level=4))
     assert not result.ok and "bank.moodle.xml" in result.error and "boom" not in result.error
     assert guard.unexpected_failures()[before:] == ["ZeroDivisionError"]
+
+
+def test_refusals_come_in_the_chosen_ui_language(tmp_path):
+    import re
+
+    from qbaudit.i18n import set_language
+
+    path = many_rows_xlsx(tmp_path / "big.xlsx", 1200)
+    set_language("en")
+    try:
+        with pytest.raises(ReadError) as refused:
+            read_input(path, _limits(max_rows=1000))
+    finally:
+        set_language("zh_CN")
+    message = str(refused.value)
+    assert "has 1,200 rows" in message and "big.xlsx" in message
+    assert not re.search(r"[\u4e00-\u9fff]", message.replace("题库", ""))  # the sheet's own name is as written

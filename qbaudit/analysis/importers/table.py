@@ -351,7 +351,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
                          + tr("import.sheet_rows_not_taken", rows=data_rows), Severity.REJECTED)
             )
             continue
-        rows_rejected += _report_above_header(raw.name, sheet, match, issues)
+        rows_rejected += _report_above_header(raw.name, sheet, match, spec, issues)
         sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
         for column, copy_row in match.borrowed.items():
             issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
@@ -490,9 +490,11 @@ def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> l
     return found
 
 
-def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, issues: list[RowIssue]) -> int:
-    """Every row with content above the header row is named: a title or note (one or two filled cells) as a
-    note, a row that looks like data (three or more) as not imported. Returns the rows not imported."""
+def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, spec: KindSpec,
+                         issues: list[RowIssue]) -> int:
+    """Every row with content above the header row is named: a title, a note or an upper header row (one or two
+    filled cells, or cells naming fields) as a note; a row that looks like data (three or more filled cells,
+    none naming a field) as not imported. Returns the rows not imported."""
     if match.row_index <= 0:
         return 0
     above = sheet.frame.slice(0, match.row_index)
@@ -500,10 +502,12 @@ def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, issues:
     filled = pl.sum_horizontal([(pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False).cast(pl.Int32)
                                 for c in cells])
     rejected = 0
-    for row, count in above.select(ROW, filled.alias("__filled")).iter_rows():
+    for row, count, values in zip(above.get_column(ROW).to_list(), above.select(filled).to_series().to_list(),
+                                  above.select(cells).rows(), strict=True):
         if not count:
             continue
-        if count >= 3:
+        header_like = any(match_header(str(v), spec) is not None for v in values if v is not None and str(v).strip())
+        if count >= 3 and not header_like:
             issues.append(RowIssue(file, sheet.name, row, None,
                                    tr("guard.above_header_data", header=match.row_number), Severity.REJECTED))
             rejected += 1
