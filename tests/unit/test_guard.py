@@ -269,3 +269,51 @@ def test_refusals_come_in_the_chosen_ui_language(tmp_path):
     message = str(refused.value)
     assert "has 1,200 rows" in message and "big.xlsx" in message
     assert not re.search(r"[\u4e00-\u9fff]", message.replace("题库", ""))  # the sheet's own name is as written
+
+
+def _ods(path: Path, rows: int, columns: int, padding: bool = True) -> Path:
+    """An OpenDocument sheet: a header, then one row repeated ``rows`` times with ``columns`` repeated cells of
+    text; with ``padding``, the million empty repeated rows LibreOffice writes at the end of every sheet."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    pad = ('<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+           'table:number-columns-repeated="1024"/></table:table-row>') if padding else ""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="题库"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>题干</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>答案</text:p></table:table-cell></table:table-row>'
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated='
+        f'"{columns}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>{pad}'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return path
+
+
+def test_ods_repeats_are_counted_as_expanded(tmp_path):
+    with pytest.raises(ReadError) as refused:
+        read_input(_ods(tmp_path / "重复.ods", 1_000_000, 1000))
+    assert "「重复.ods」" in str(refused.value) and "「题库」" in str(refused.value)
+    read_input(_ods(tmp_path / "正常.ods", 20, 2))  # the empty padding of every LibreOffice sheet is not counted
+
+
+def _record(kind: int, payload: bytes) -> bytes:
+    """One record of a binary (.xlsb) sheet: type and size as 7-bit varints, then the payload."""
+    head = bytes([kind]) if kind < 128 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, encoded = len(payload), b""
+    while True:
+        byte, size = size & 0x7F, size >> 7
+        encoded += bytes([byte | (0x80 if size else 0)])
+        if not size:
+            return head + encoded + payload
+
+
+def test_xlsb_dimension_record_is_checked():
+    dimension = _record(0x94, (0).to_bytes(4, "little") + (2_999_999).to_bytes(4, "little") + bytes(8))
+    sheet = _record(0x81, b"") + _record(0x93, bytes(19)) + dimension
+    with pytest.raises(ReadError) as refused:
+        check_zip("二进制.xlsb", _zip_with({"xl/workbook.bin": b"x", "xl/worksheets/sheet1.bin": sheet}))
+    assert "3,000,000" in str(refused.value) and "「二进制.xlsb」" in str(refused.value)

@@ -43,6 +43,8 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})?\$?(\d+)?
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _WIDE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{2,3})\d")
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+_BINARY_SHEET = re.compile(r"^xl/worksheets/[^/]+\.bin$", re.I)
+_BINARY_CELL_BYTES = 8  # the smallest cell record of an .xlsb sheet (BrtCellBlank: header and 8 bytes)
 
 
 class ReadError(Exception):
@@ -121,6 +123,73 @@ def read_input(path: str | Path, limits: FileLimits | None = None) -> tuple[Path
     return path, content
 
 
+_ODS_TOKEN = re.compile(
+    rb"<(/?)(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
+_ODS_ROWS = re.compile(rb"number-rows-repeated=\"(\d{1,12})\"")
+_ODS_COLUMNS = re.compile(rb"number-columns-repeated=\"(\d{1,12})\"")
+_ODS_NAME = re.compile(rb"\bname=\"([^\"]*)\"")
+
+
+class _OdsExtent:
+    """The rows and columns an OpenDocument spreadsheet (``content.xml``) spans once its repeated rows and cells
+    (``number-rows-repeated``, ``number-columns-repeated``) are expanded, as a reader expands them; only cells
+    with content count (LibreOffice pads every sheet with a million empty repeated rows)."""
+
+    def __init__(self) -> None:
+        self.rest = b""
+        self.sheet = ""
+        self.row_repeat = 1
+        self.position = 0  # columns so far in the current row
+        self.row_width = 0  # the last column with content in the current row
+        self.rows = 0  # rows so far in the current sheet
+        self.last_row = 0  # the last row with content in the current sheet
+        self.width = 0
+        self.cells = 0  # last_row × width, summed over the finished sheets
+
+    def feed(self, chunk: bytes) -> None:
+        """Scan the next piece of ``content.xml``."""
+        data = self.rest + chunk
+        cut = data.rfind(b"<")
+        if cut >= 0 and data.find(b">", cut) < 0:  # a tag cut in two: kept for the next piece
+            data, self.rest = data[:cut], data[cut:]
+        else:
+            self.rest = b""
+        for match in _ODS_TOKEN.finditer(data):
+            closing, tag, attributes, empty = match.groups()
+            if tag == b"table":
+                if closing:
+                    self.cells += self.last_row * self.width
+                else:
+                    name = _ODS_NAME.search(attributes)
+                    self.sheet = name.group(1).decode("utf-8", "replace") if name else ""
+                    self.rows = self.last_row = self.width = 0
+            elif tag == b"table-row":
+                if closing:
+                    self._end_row()
+                elif empty:
+                    self.rows += self._repeat(_ODS_ROWS, attributes)
+                else:
+                    self.row_repeat = self._repeat(_ODS_ROWS, attributes)
+                    self.position = self.row_width = 0
+            elif not closing:  # a cell: it has content when it states a value type or holds text
+                repeat = self._repeat(_ODS_COLUMNS, attributes)
+                self.position += repeat
+                if not empty or b"value-type" in attributes:
+                    self.row_width = self.position
+
+    def _end_row(self) -> None:
+        self.rows += self.row_repeat
+        if self.row_width:
+            self.last_row = self.rows
+            self.width = max(self.width, self.row_width)
+        self.row_repeat = 1
+
+    @staticmethod
+    def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+        found = pattern.search(attributes)
+        return int(found.group(1)) if found else 1
+
+
 @dataclass
 class _SheetExtent:
     rows: int = 0  # the rows the sheet spans (its dimension, or the last row met)
@@ -151,15 +220,19 @@ def check_zip(name: str, content: bytes, limits: FileLimits | None = None) -> No
             raise ReadError(str(exc)) from exc
         extents: dict[str, _SheetExtent] = {}
         total = 0
+        ods = "mimetype" in names and "content.xml" in names
         for info, _relative in members:
             sheet = _WORKSHEET.match(info.filename) is not None
             extent = extents.setdefault(info.filename, _SheetExtent()) if sheet else None
-            total = _inflate(archive, info, name, archive_limits, total, extent, limits)
+            spans = _OdsExtent() if ods and info.filename == "content.xml" else None
+            if _BINARY_SHEET.match(info.filename):
+                _check_binary_sheet(name, archive, info, limits)
+            total = _inflate(archive, info, name, archive_limits, total, extent, limits, spans)
         _check_extents(name, archive, extents, limits)
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive_limits, total: int,
-             extent: _SheetExtent | None, limits: FileLimits) -> int:
+             extent: _SheetExtent | None, limits: FileLimits, spans: _OdsExtent | None = None) -> int:
     """Inflate one member as a stream, counting what it really holds; returns the running total of bytes."""
     from qbaudit.analysis.importers.archive import ArchiveError, mib
 
@@ -175,6 +248,9 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive
                                        limit=f"{archive_limits.max_ratio:g}"))
                 if total > archive_limits.max_total_bytes:
                     raise ReadError(tr("archive.too_large_total", file=name, limit=mib(archive_limits.max_total_bytes)))
+                if spans is not None:
+                    spans.feed(chunk)
+                    _check_ods(name, spans, limits)
                 if extent is not None:
                     if not head:  # the dimension sits at the top of the sheet, before its rows
                         head = chunk[:65536]
@@ -196,6 +272,60 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, archive
     except NotImplementedError as exc:
         raise ReadError(tr("guard.part_broken", file=name, part=info.filename, why=tr("guard.why_method"))) from exc
     return total
+
+
+def _check_binary_sheet(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: FileLimits) -> None:
+    """An .xlsb sheet: its dimension record (BrtWsDim) against the row and column caps, and its size against the
+    cell cap (a binary sheet cannot be counted row by row as cheaply as XML)."""
+    if info.file_size > limits.max_cells * _BINARY_CELL_BYTES:
+        raise ReadError(tr("guard.too_many_cells", file=name, cells=tr("guard.cells_at_least",
+                           count=f"{info.file_size // _BINARY_CELL_BYTES:,}"), limit=f"{limits.max_cells:,}"))
+    try:
+        with archive.open(info) as source:
+            head = source.read(4096)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
+        return  # the inflating pass names the damage
+    offset = 0
+    while offset < len(head) - 2:
+        kind = head[offset] & 0x7F
+        offset += 1
+        if head[offset - 1] & 0x80:
+            kind |= (head[offset] & 0x7F) << 7
+            offset += 1
+        size = shift = 0
+        for _ in range(4):
+            if offset >= len(head):
+                return
+            byte = head[offset]
+            offset += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if kind == 0x94 and size >= 16 and offset + 16 <= len(head):  # BrtWsDim: rwFirst, rwLast, colFirst, colLast
+            rows = int.from_bytes(head[offset + 4 : offset + 8], "little") + 1
+            columns = int.from_bytes(head[offset + 12 : offset + 16], "little") + 1
+            sheet = info.filename.rsplit("/", 1)[-1]
+            if rows > limits.max_rows:
+                raise ReadError(tr("guard.sheet_too_many_rows", file=name, sheet=sheet,
+                                   rows=tr("guard.rows_exact", count=f"{rows:,}"), limit=f"{limits.max_rows:,}"))
+            if columns > limits.max_columns:
+                raise ReadError(tr("guard.sheet_too_many_columns", file=name, sheet=sheet, columns=columns,
+                                   limit=limits.max_columns))
+            return
+        offset += size
+
+
+def _check_ods(name: str, spans: _OdsExtent, limits: FileLimits) -> None:
+    if spans.last_row > limits.max_rows:
+        raise ReadError(tr("guard.sheet_too_many_rows", file=name, sheet=spans.sheet,
+                           rows=tr("guard.rows_at_least", count=f"{spans.last_row:,}"), limit=f"{limits.max_rows:,}"))
+    if spans.width > limits.max_columns:
+        raise ReadError(tr("guard.sheet_too_many_columns", file=name, sheet=spans.sheet, columns=spans.width,
+                           limit=limits.max_columns))
+    cells = spans.cells + spans.last_row * spans.width
+    if cells > limits.max_cells:
+        raise ReadError(tr("guard.too_many_cells", file=name, cells=f"{cells:,}", limit=f"{limits.max_cells:,}"))
 
 
 def _read_dimension(head: bytes, extent: _SheetExtent) -> None:
