@@ -3,10 +3,11 @@ reader would spend without the guard (calamine reading the same file), in one ru
 
     python bench/bench_guard.py [--rows 3000000] [--identical 2000] [--naive]
 
-Cases: an .xlsx with ``--rows`` one-cell rows (true dimension, lying dimension, no dimension), and the R11
-check of a bank of ``--identical`` identical items. Each case runs in a fresh Python process (peak resident
+Cases: an .xlsx with ``--rows`` one-cell rows (true dimension, lying dimension, no dimension), the R11
+check of a bank of ``--identical`` identical items, and the hint search over 150 stems for a key of one repeated
+word (10 000 and 32 767 characters) against polars' overlapping ``extract_many`` (the search R11 used before). Each case runs in a fresh Python process (peak resident
 memory from ``getrusage`` of that process alone). ``--naive`` also reads the workbook with calamine directly
-(slow, and several GB at 3 million rows: off by default). The issue's targets: the workbook refused in under
+(slow, and several GB at 3 million rows: off by default) and runs the old hint search at 32 767 characters. The issue's targets: the workbook refused in under
 5 s and 1 GB with a Chinese message; 2 000 identical items checked in under 10 s and 1 GB.
 """
 
@@ -70,6 +71,25 @@ print(json.dumps({"seconds": elapsed, "peak_mib": resource.getrusage(resource.RU
 """
 
 
+_HINTS = """
+import json, resource, sys, time
+import polars as pl
+from qbaudit.analysis.substrings import contained_keys
+how, length = sys.argv[1], int(sys.argv[2])
+key = "电流" * (length // 2)
+stems = ["题干中写出了答案：" + key, "另一道题", key[: length // 2] + "。"] * 50
+start = time.perf_counter()
+if how == "naive":
+    hits = pl.Series(stems).str.extract_many([key, key[:200]], overlapping=True).to_list()
+    found = sum(1 for h in hits if key in (h or []))
+else:
+    found = sum(1 for h in contained_keys(stems, [key, key[:200]]) if key in h)
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "message": f"{found} of {len(stems)} stems hold the key", "ok": True}))
+"""
+
+
 def _run(script: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=3600)
@@ -97,6 +117,11 @@ def main() -> None:
             if args.naive and dimension == "true":
                 rows.append((f"calamine alone: {label}", _run(_NAIVE, str(path))))
     rows.append((f"qbaudit check: {args.identical:,} identical items", _run(_IDENTICAL, str(args.identical), str(ROOT))))
+    for length in (10_000, 32_767):
+        label = f"hint search, one key of {length:,} repeated characters"
+        rows.append((f"qbaudit: {label}", _run(_HINTS, "qbaudit", str(length))))
+        if args.naive or length <= 10_000:
+            rows.append((f"polars extract_many(overlapping): {label}", _run(_HINTS, "naive", str(length))))
     print(f"{'case':<62} {'seconds':>8} {'peak MiB':>9}  answer")
     for label, result in rows:
         print(f"{label:<62} {result['seconds']:>8.2f} {result['peak_mib']:>9.0f}  {result['message']}")

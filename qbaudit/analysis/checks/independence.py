@@ -232,10 +232,9 @@ class SimilarityAnalysis:
                 first.append(left[level] if level is not None else next(iter(left.values())))
                 second.append(right[level] if level is not None else next(iter(right.values())))
                 score.append(value)
+        # In the order similar_pairs listed them before: identical items by group, then the alike texts.
         one, two = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
-        low, high = np.minimum(one, two), np.maximum(one, two)
-        order = np.lexsort((high, low))
-        return PairArrays(low[order], high[order], np.asarray(score, dtype=np.float32)[order])
+        return PairArrays(np.minimum(one, two), np.maximum(one, two), np.asarray(score, dtype=np.float32))
 
     def _count_aside(self, groups: dict[tuple[str, int], list[int]]) -> None:
         """Add the pairs of one text's items whose keys differ (同题异答) to the count of their level (None across
