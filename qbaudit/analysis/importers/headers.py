@@ -18,6 +18,7 @@ from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.bundled import load_toml
 
 SCAN_ROWS = 30
+PARTIAL_MAX_CHARS = 16  # a header cell longer than this (brackets left out) names a field only word for word
 _MARKERS = re.compile(r"[*＊※]|[(（](必填|选填|可选|必选|必须|选填项|必填项)[)）]")
 _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _TIER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -118,9 +119,12 @@ def match_header(text: str, spec: KindSpec) -> HeaderHit | None:
                 continue
             if candidate in spec_field.synonyms:
                 return HeaderHit(spec_field.name, tier, spec_field.synonyms.index(candidate))
-    # Then the longest synonym contained in the header ("试题题干" → 题干).
+    # Then the longest synonym contained in the header ("试题题干" → 题干) — in a cell as short as a header is:
+    # a sentence that happens to hold a field's word ("下列关于题型和答案的说法……") is a data cell.
     best: tuple[int, HeaderHit] | None = None
     for candidate, tier in candidates:
+        if len(candidate) > PARTIAL_MAX_CHARS:
+            continue
         for spec_field in spec.fields.values():
             if tier is not None and not spec_field.tiered:
                 continue

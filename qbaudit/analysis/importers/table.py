@@ -493,8 +493,8 @@ def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> l
 def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, spec: KindSpec,
                          issues: list[RowIssue]) -> int:
     """Every row with content above the header row is named: a title, a note or an upper header row (one or two
-    filled cells, or cells naming fields) as a note; a row that looks like data (three or more filled cells,
-    none naming a field) as not imported. Returns the rows not imported."""
+    filled cells, or most of its cells naming fields) as a note; a row that looks like data (three or more filled
+    cells, few naming a field) as not imported. Returns the rows not imported."""
     if match.row_index <= 0:
         return 0
     above = sheet.frame.slice(0, match.row_index)
@@ -506,7 +506,8 @@ def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, spec: K
                                   above.select(cells).rows(), strict=True):
         if not count:
             continue
-        header_like = any(match_header(str(v), spec) is not None for v in values if v is not None and str(v).strip())
+        named = sum(match_header(str(v), spec) is not None for v in values if v is not None and str(v).strip())
+        header_like = named >= 2 and named * 2 >= count  # most of its cells name fields (an upper header row)
         if count >= 3 and not header_like:
             issues.append(RowIssue(file, sheet.name, row, None,
                                    tr("guard.above_header_data", header=match.row_number), Severity.REJECTED))
