@@ -14,7 +14,7 @@ from typing import Any
 
 from qbaudit.analysis.importers.outcome import ImportResult
 from qbaudit.analysis.model import Bank
-from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
+from qbaudit.analysis.progress import Budget, NullState, ScaledState, TaskState, checkpoint
 from qbaudit.i18n import tr
 
 KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
@@ -93,13 +93,12 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
     """Import the ``kind`` input from ``paths`` (one file, or several files and folders for a bank, blueprints
     and papers; the same file given twice is refused).
 
-    Never raises for a bad file: the result carries the Chinese error and every row not taken.
-    Raises :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop.
+    Never raises for a bad file: the result carries the Chinese error and every row not taken (a failure no
+    reader foresaw too: see :func:`~qbaudit.analysis.importers.guard.guarded`). Raises
+    :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop, and
+    :class:`~qbaudit.analysis.progress.BudgetExceeded` when the import goes over its time or memory budget.
     """
-    from qbaudit.analysis import importers as imp
-    from qbaudit.analysis.importers.inputfiles import SHEET_SUFFIXES, import_bank_files, list_files
-    from qbaudit.analysis.importers.papers import import_papers, import_plan
-    from qbaudit.analysis.importers.responses import import_responses
+    from qbaudit.analysis.importers.guard import guarded
 
     if kind not in KINDS:
         raise ValueError(f"unknown input kind {kind!r}")
@@ -110,7 +109,23 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         return ImportResult.failure(tr("inputs.no_files", kind=kind_label(kind)))
     if len(paths) > 1 and kind not in MULTIPLE:
         return ImportResult.failure(tr("inputs.one_file", kind=kind_label(kind)))
-    checkpoint(state, 0.0, tr("inputs.reading", kind=kind_label(kind)))
+    with Budget(state, "import").running() as budget:
+        checkpoint(budget, 0.0, tr("inputs.reading", kind=kind_label(kind)))
+        name = "、".join(p.name for p in paths[:3]) + ("……" if len(paths) > 3 else "")
+        result = guarded(name, lambda: _import(kind, paths, options, bank, occupation, budget))
+        if isinstance(result, str):
+            result = ImportResult.failure(result)
+        checkpoint(budget, 1.0, tr("inputs.read", kind=kind_label(kind)))
+    return result
+
+
+def _import(kind: str, paths: list[Path], options: ImportOptions, bank: Bank | None, occupation: str | None,
+            state: TaskState) -> ImportResult:
+    from qbaudit.analysis import importers as imp
+    from qbaudit.analysis.importers.inputfiles import SHEET_SUFFIXES, import_bank_files, list_files
+    from qbaudit.analysis.importers.papers import import_papers, import_plan
+    from qbaudit.analysis.importers.responses import import_responses
+
     level = options.default_level
     tables = {"options": options} if not options.is_default else {}
     if kind in MULTIPLE - {"bank"}:  # the bank lists its own files (with the level given for each)
@@ -133,6 +148,5 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         result = import_plan(paths[0], default_level=level)
     else:
         result = import_responses(paths[0])
-    checkpoint(state, 1.0, tr("inputs.read", kind=kind_label(kind)))
     return result
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +28,13 @@ _log = logging.getLogger(__name__)
 def expected_errors() -> tuple[type[Exception], ...]:
     """Exceptions whose message is meant for the user as it is (Chinese, says what to do)."""
     from qbaudit.analysis.profile import ProfileError
+    from qbaudit.analysis.progress import BudgetExceeded
     from qbaudit.analysis.sheets import SheetError
     from qbaudit.settings import SettingsError
     from qbaudit.store import StoreError
     from qbaudit.workbench import WorkbenchError
 
-    return (WorkbenchError, StoreError, ProfileError, SheetError, SettingsError)
+    return (WorkbenchError, StoreError, ProfileError, SheetError, SettingsError, BudgetExceeded)
 
 
 class _Signals(QObject):
@@ -92,8 +92,8 @@ class Task(QRunnable):
             return
         except Exception as exc:  # noqa: BLE001 - the window must never die of a task; the log keeps the rest
             _log.exception("task %s failed", self.title)
-            details = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.signals.failed.emit(tr("gui.task_failed", title=self.title), details)
+            # The exception's own text is English and may quote a file: it stays in the log, only its kind is shown.
+            self.signals.failed.emit(tr("gui.task_failed", title=self.title), type(exc).__name__)
             return
         finally:
             gc.unfreeze()

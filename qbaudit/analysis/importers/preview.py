@@ -220,8 +220,14 @@ def _format(path: Path, kind: str) -> str:
 
 
 def preview_file(path: str | Path, kind: str) -> FilePreview | str:
-    """What the wizard shows of ``path`` read as a ``kind`` input, or a Chinese message when it cannot be read."""
-    path = Path(path)
+    """What the wizard shows of ``path`` read as a ``kind`` input, or a Chinese message when it cannot be read
+    (a failure no reader foresaw too, through the door's last resort)."""
+    from qbaudit.analysis.importers.guard import guarded
+
+    return guarded(Path(path).name, lambda: _preview(Path(path), kind))
+
+
+def _preview(path: Path, kind: str) -> FilePreview | str:
     try:
         found = _format(path, kind)
         if found in ("doc", "xml"):
