@@ -62,7 +62,7 @@ def bank_page(qtbot, ctx, page):
 
 def test_findings_are_grouped_by_rule_and_level_as_the_manifest_says(page, manifests, qtmodeltester):
     from qbaudit.analysis.rules import rule
-    from qbaudit.views.models import StatusRole
+    from qbaudit.views.models.status import StatusRole
 
     model = page.model
     qtmodeltester.check(model)
@@ -90,7 +90,7 @@ def test_findings_are_grouped_by_rule_and_level_as_the_manifest_says(page, manif
 
 def test_filter_shows_only_failed_findings_and_warnings(page, checked_bench, qtmodeltester):
     from qbaudit.analysis.model import Status
-    from qbaudit.views.models import StatusRole
+    from qbaudit.views.models.status import StatusRole
 
     findings = checked_bench.view.findings
     problems = [f for f in findings if f.status in (Status.FAIL, Status.WARN)]

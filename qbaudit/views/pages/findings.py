@@ -32,7 +32,9 @@ from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.i18n import tr
 from qbaudit.views.diff import DiffView
-from qbaudit.views.models import EvidenceTableModel, FindingsTreeModel, status_colour
+from qbaudit.views.models.evidence import EvidenceTableModel
+from qbaudit.views.models.findings import FindingsTreeModel
+from qbaudit.views.models.status import status_colour
 from qbaudit.views.pages.base import Page
 
 _GLYPH = {Status.FAIL: "✗", Status.WARN: "!", Status.PASS: "✓", Status.NA: "?", Status.WAIVED: "–"}

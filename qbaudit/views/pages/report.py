@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from qbaudit.i18n import tr
-from qbaudit.views.models import RecordsTableModel
+from qbaudit.views.models.records import RecordsTableModel
 from qbaudit.views.pages.base import Page
 from qbaudit.views.sheet_model import local_time
 
