@@ -61,7 +61,7 @@ def test_the_whole_flow_without_a_window(store, manifests, tmp_path):
         assert result.ok, result.error
         bench.accept(kind, paths, None, result)
     assert sorted(store.sources(bench.audit_id)) == ["bank", "blueprint", "papers", "plan", "standard"]
-    run = bench.check()
+    run = bench.check().result
     assert not bench.stale and run.report is not None
     failed = {f.rule for f in run.report.findings if f.status.value == "fail"}
     assert {"R2", "R6", "R11"} <= failed
@@ -78,16 +78,16 @@ def test_the_whole_flow_without_a_window(store, manifests, tmp_path):
     for veto in bench.view.sheet.vetoes:
         bench.decide_veto(veto.id, False, "")
     out = tmp_path / "报告.docx"
-    outcome = bench.export("report", out)
+    outcome = bench.export("report", out).result
     assert out.is_file() and outcome.path == out
     assert [e.kind for e in bench.view.exports] == ["report"]
-    info = bench.sign()
+    info = bench.sign().result
     assert info.signed and bench.signed
 
     # Reopened in a later session: the inputs are read again from where they were; a moved file is said.
     again = Workbench(store, bench.audit_id)
     assert again.as_of == bench.as_of and again.profile.id == bench.profile.id
-    assert again.reopen() == {}
+    assert again.reopen().result == {}
     assert sorted(again.imports) == ["bank", "blueprint", "papers", "plan", "standard"]
     copy = tmp_path / "bank.xlsx"
     shutil.copy(sample_path(name, "bank"), copy)
@@ -95,7 +95,7 @@ def test_the_whole_flow_without_a_window(store, manifests, tmp_path):
     again.accept("bank", [copy], ImportOptions(), result)
     assert "papers" not in again.imports  # matched against the old bank: read again at the next check
     copy.unlink()
-    problems = Workbench(store, bench.audit_id).reopen()
+    problems = Workbench(store, bench.audit_id).reopen().result
     assert sorted(problems) == ["bank", "papers"]
     assert "找不到" in problems["bank"] and "请先导入题库" in problems["papers"]
 

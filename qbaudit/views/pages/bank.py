@@ -143,12 +143,13 @@ class BankPage(Page):
         """Show the open audit's bank (or that none is imported)."""
         self._load()
 
-    def audit_changed(self, what: str) -> None:
-        """A new bank replaces the items shown."""
-        if what in ("inputs", "run"):
+    def audit_changed(self, changes: Any) -> None:
+        """A new bank replaces the items shown; a profile with other code separators splits the scopes anew."""
+        if changes.touches("inputs", "run", "info"):
             bench = self.ctx.workbench
             bank = bench.bank if bench is not None else None
-            if (bank.items if bank is not None else None) is not self._items:
+            separators = bench.profile.code_separators if bench is not None else DEFAULT_SEPARATORS
+            if (bank.items if bank is not None else None) is not self._items or separators != self._separators:
                 self._load()
 
     def _load(self) -> None:

@@ -220,11 +220,11 @@ class FindingsPage(Page):
         """Show the findings of the open audit's record (or that there are none)."""
         self._load(keep=False)
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """A new run replaces the findings; a dismissal greys its pair."""
-        if what in ("run", "signed"):
+        if changes.touches("run", "signed"):
             self._load(keep=True)
-        elif what == "decision":
+        elif changes.dismissal:
             self._refresh_dismissed()
             self._mark_dismissed()
 
@@ -521,18 +521,13 @@ class FindingsPage(Page):
             self.ctx.error(tr("findings.dismiss_needs_reason"))
             return False
 
-        def done(_result: Any) -> None:
+        def done(_changes: Any) -> None:  # the page heard the dismissal already: the pair is greyed
             note = tr("findings.dismissed", first=first, second=second)
             self.pair_note.setText(note)
             self.ctx.status.emit(note)
-            self._refresh_dismissed()
-            self.ctx.changed.emit("decision")  # the page hears it too: greys the pair
-            self._mark_dismissed()
-            self.pair_note.setText(note)
             self.pair_dismissed.emit(first, second)
 
-        self.ctx.tasks.start(tr("findings.dismiss_task"), lambda _state: bench.dismiss_pair(first, second, reason),
-                             done=done, failed=self.ctx.error)
+        self.ctx.run_job(tr("findings.dismiss_task"), bench.dismiss_job(first, second, reason), done=done)
         return True
 
 
