@@ -382,10 +382,6 @@ class FindingsPage(Page):
         index = self.evidence_tabs.currentIndex()
         return self._evidence_models[index] if 0 <= index < len(self._evidence_models) else None
 
-    def select_evidence(self, table: int) -> None:
-        """Show the evidence table number ``table`` of the finding."""
-        self.evidence_tabs.setCurrentIndex(table)
-
     def _evidence_tab_changed(self, index: int) -> None:
         model = self.evidence_model()
         self.evidence_view.setModel(model)
@@ -456,10 +452,6 @@ class FindingsPage(Page):
 
     def _pair_done(self, pair: tuple[str, str] | None) -> bool:
         return pair is not None and tuple(sorted(pair)) in self._dismissed
-
-    def current_pair(self) -> tuple[str, str] | None:
-        """The pair shown in the diff view."""
-        return self._pair
 
     def _pair_side(self, values: dict[str, Any], side: str, item_id: str) -> tuple[str, str]:
         level = values.get(f"level_{side}") or ""

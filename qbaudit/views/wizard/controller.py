@@ -142,13 +142,6 @@ class ImportWizard(QWizard):
             self._file_notes = []
             self._files_changed()
 
-    def set_level(self, path: str | Path, level: int | None) -> None:
-        """Give the rows of ``path`` that name no level (in a column, a sheet name or the file name) ``level``."""
-        path = Path(path)
-        if path not in self.paths:
-            raise KeyError(tr("inputfiles.no_such_file", file=path.name))
-        self.files_model.setData(self.files_model.index(self.paths.index(path), 1), level)
-
     def own_level(self, path: Path) -> tuple[str, int | None]:
         """Where the level of ``path``'s rows comes from before the user's choice: ``("file_name", level)``,
         ``("file", None)`` (a level column or sheets named by level), ``("document", None)`` (a document or
