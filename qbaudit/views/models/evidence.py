@@ -105,6 +105,13 @@ class EvidenceTableModel(QAbstractTableModel):
                 return ("point", str(values[key]))
         return None
 
+    def item_of(self, row: int) -> str | None:
+        """The item a row names (the first of a pair), or None."""
+        if not 0 <= row < len(self.evidence.rows):
+            return None
+        values = self.evidence.rows[row]
+        return next((str(values[key]) for key in self.item_keys if _named(values.get(key))), None)
+
     def is_pair_table(self) -> bool:
         """True when the rows are similar pairs of items (R11)."""
         return any(a in self.keys and b in self.keys for a, b in PAIR_KEYS)

@@ -414,13 +414,18 @@ class FindingsPage(Page):
     def activate_evidence_row(self, row: int, column: int | None = None) -> tuple[str, str] | None:
         """Show in the bank browser the item (or point) a row of the evidence shown names.
 
-        Emits ``ctx.jump(kind, key)``; returns ``(kind, key)``, or None when the row names neither."""
+        Emits ``ctx.jump(kind, key)``; returns ``(kind, key)``, or None when the row names neither. A point chosen
+        in a row that also names an item (R8's items whose code the blueprint lacks) shows the point's items with
+        that item chosen among them."""
         model = self.evidence_model()
         target = model.target(row, column) if model is not None else None
         if target is None:
             self.ctx.status.emit(tr("findings.no_target"))
             return None
         self.ctx.jump.emit(*target)
+        item = model.item_of(row) if target[0] == "point" else None
+        if item is not None:
+            self.ctx.jump.emit("item", item)
         return target
 
     # --- R11 pairs ------------------------------------------------------------------------------------
