@@ -11,12 +11,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from qbaudit.analysis.inputs import KINDS, REQUIRED, kind_label
 from qbaudit.i18n import tr
 from qbaudit.views.pages.base import Page
+from qbaudit.views.tables import record_table
 from qbaudit.views.workers import expected_errors
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -180,13 +179,7 @@ class ImportsPage(Page):
         self.problems_label.hide()
         layout.addWidget(self.problems_label)
         self.model = InputsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("inputsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table = record_table("inputsTable", self.model, row_height=40)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

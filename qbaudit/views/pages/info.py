@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -28,6 +27,7 @@ from qbaudit.i18n import tr
 from qbaudit.views.models.records import RecordsTableModel
 from qbaudit.views.models.sheet import local_time, number_text
 from qbaudit.views.pages.base import Page
+from qbaudit.views.tables import record_table
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -136,12 +136,7 @@ class ChangesModel(RecordsTableModel):
 
 
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
+    table = record_table(name, model)
     table.setAlternatingRowColors(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)

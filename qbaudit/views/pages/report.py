@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QGridLayout,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,7 @@ from qbaudit.i18n import tr
 from qbaudit.views.models.records import RecordsTableModel
 from qbaudit.views.models.sheet import local_time
 from qbaudit.views.pages.base import Page
+from qbaudit.views.tables import record_table
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 KINDS = ("report", "problems", "notice", "findings")
@@ -155,13 +154,7 @@ class ReportPage(Page):
         listed = QGroupBox(tr("report.exports_heading"))
         inner = QVBoxLayout(listed)
         self.exports_model = ExportsModel(self)
-        self.exports_table = QTableView()
-        self.exports_table.setObjectName("exportsTable")
-        self.exports_table.setModel(self.exports_model)
-        self.exports_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.exports_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.exports_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.exports_table.verticalHeader().setVisible(False)
+        self.exports_table = record_table("exportsTable", self.exports_model)
         header = self.exports_table.horizontalHeader()
         for column, width in enumerate((70, 90, 300, 110, 80, 140)):
             header.resizeSection(column, width)

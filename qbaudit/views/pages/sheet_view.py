@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDoubleSpinBox,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from qbaudit.i18n import tr
 from qbaudit.views.models.sheet import SheetModel, VetoModel, verdict_score_text
 from qbaudit.views.pages.base import Page
+from qbaudit.views.tables import record_table
 
 GRADE_COLOURS = {"top": "#2e7d32", "pass": "#1f4e79", "fail": "#c00000", "pending": "#7f7f7f"}
 
@@ -130,16 +130,9 @@ class SheetView(Page):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
         self.model = SheetModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("sheetTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table("sheetTable", self.model, row_height=24)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         widths = (104, 124, 200, 40, 86, 86, 120)
         for column, width in enumerate(widths):
@@ -207,14 +200,7 @@ class SheetView(Page):
         self.veto_heading.setWordWrap(True)
         layout.addWidget(self.veto_heading)
         self.veto_model = VetoModel(self)
-        self.veto_table = QTableView()
-        self.veto_table.setObjectName("vetoTable")
-        self.veto_table.setModel(self.veto_model)
-        self.veto_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.veto_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.veto_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.veto_table.verticalHeader().setVisible(False)
-        self.veto_table.verticalHeader().setDefaultSectionSize(22)
+        self.veto_table = record_table("vetoTable", self.veto_model, row_height=22)
         header = self.veto_table.horizontalHeader()
         for column, width in enumerate((44, 420, 70)):
             header.resizeSection(column, width)
