@@ -135,6 +135,7 @@ def build_parser() -> ChineseArgumentParser:
     gui.add_argument("--sample", action="store_true", help=tr("cli.help_gui_sample"))
     gui.add_argument("--audit", type=int, metavar=tr("cli.metavar_audit"), help=tr("cli.help_gui_audit"))
     gui.add_argument("--database", metavar="URL", help=tr("cli_audit.help_database"))
+    gui.add_argument("--quit-after-load", action="store_true", help=tr("launch.help_quit_after_load"))
     gui.set_defaults(func=_cmd_gui)
     return parser
 
@@ -147,7 +148,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         print(tr("gui.no_display"), file=sys.stderr)
         return EXIT_USAGE
     return run_window(sample=getattr(args, "sample", False), audit=getattr(args, "audit", None),
-                      database=getattr(args, "database", None))
+                      database=getattr(args, "database", None), quit_after_load=getattr(args, "quit_after_load", False))
 
 
 def _console():  # noqa: ANN202 - a rich Console, imported lazily
@@ -248,15 +249,31 @@ def _setup_logging() -> Path | None:
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from qbaudit.analysis.excerpts import ExcerptFormatter
+
+    handler.setFormatter(ExcerptFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
 
 
+def setup_console() -> None:
+    """Never fail on a character the console cannot show (a GBK console, output redirected to a file in
+    the system's code page): such characters print as "?" instead of stopping the command."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        if codecs.lookup(encoding).name not in ("utf-8", "utf-16", "utf-32") and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
+    setup_console()
     argv = list(sys.argv[1:] if argv is None else argv)
     for index, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (

@@ -26,6 +26,17 @@ _STYLE = {
     Status.NA: ("—", "dim"),
     Status.WAIVED: ("豁", "cyan"),
 }
+# ✓ and ✗ are not in GBK (a Chinese Windows console's code page, or output redirected there): √ and × are.
+_GBK_SAFE = str.maketrans({"✓": "√", "✗": "×"})
+
+
+def _shown(console: Console, text: str) -> str:
+    """``text`` with the marks the console's encoding lacks replaced by ones it has."""
+    try:
+        text.encode(console.encoding)
+    except (UnicodeEncodeError, LookupError):
+        return text.translate(_GBK_SAFE)
+    return text
 
 
 def _value(value: Any, unit: str = "") -> str:
@@ -121,10 +132,11 @@ def _print_summary(console: Console, run: AuditRun) -> None:
                 cells.append(styled(""))
                 continue
             symbol, style = _STYLE[finding.status]
+            symbol = _shown(console, symbol)
             cells.append(styled(f"{symbol} {_value(finding.measured, finding.unit)}", style=style))
         table.add_row(rule_id, rule(rule_id).name, _threshold(findings[0]), *cells)
     console.print(table)
-    console.print(tr("cli.legend"))
+    console.print(_shown(console, tr("cli.legend")))
     console.print(tr("cli.totals", total=len(report.findings), passed=report.count(Status.PASS),
                      failed=report.count(Status.FAIL), warned=report.count(Status.WARN), na=report.count(Status.NA),
                      waived=report.count(Status.WAIVED)))
@@ -140,7 +152,7 @@ def _print_problems(console: Console, run: AuditRun, details: bool) -> None:
     console.print(styled(tr("cli.problems_title"), style="bold"))
     for finding in problems:
         symbol, style = _STYLE[finding.status]
-        head = f"{symbol} {finding.rule}·{level_name(finding.level)}"
+        head = _shown(console, f"{symbol} {finding.rule}·{level_name(finding.level)}")
         console.print(styled(head, style=style), finding.message)
         if finding.waiver_reason:
             console.print(f"    {tr('cli.waived_because', reason=finding.waiver_reason)}")

@@ -1,13 +1,13 @@
 """A signed audit record of a sample bank, for the report's tests and previews (scripts/render_report).
 
-    record_sample_audit(store, "defective")   # 58.5 points: 不合格 (a rectification notice applies)
+    record_sample_audit(store, "defective")   # 59.5 points: 不合格 (a rectification notice applies)
     record_sample_audit(store, "compliant")   # 100 points: 优良
 
 The checks run on the sample's files (bank, blueprint, standard, papers and paper plan) at its
 manifest's date; the inspector accepts the data suggestions, decides the lines no data can judge as
 below (with reasons where marks are lost), overrides one suggestion with a reason, clears the veto
-items and signs. The totals are known answers: defective 26 (the 13 data suggestions, see
-tests/unit/test_scoring.py) + 0.5 (override) + 32 (the 11 document lines) = 58.5; compliant 100.
+items and signs. The totals are known answers: defective 27 (the 13 data suggestions, see
+tests/unit/test_scoring.py) + 0.5 (override) + 32 (the 11 document lines) = 59.5; compliant 100.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ DOCUMENT_DECISIONS = {
 }
 # Suggestions the inspector overrides: line id → (verdict, score, reason).
 OVERRIDES = {"defective": {"12": ("基本符合", 1.5, "细目表代码问题经现场核实已部分更正")}}
-EXPECTED_TOTAL = {"defective": 58.5, "compliant": 100.0}
+EXPECTED_TOTAL = {"defective": 59.5, "compliant": 100.0}
 EXPECTED_GRADE = {"defective": "不合格", "compliant": "优良"}
 
 

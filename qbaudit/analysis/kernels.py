@@ -4,36 +4,23 @@ Chosen by measurement (see ``bench/bench_similarity.py``): datasketch takes ~29 
 rensa computes MinHash quickly but hands its matrix back as Python lists (~5 s per 100 000 rows);
 these kernels keep the whole candidate search in compiled code over NumPy arrays.
 
-Compiled code is cached on disk in the user's cache folder, so only the first run pays for it.
+Compiled code is cached on disk (:mod:`qbaudit.analysis.kernel_cache` says where, and tells the user
+when the kernels compile); callers get them through :func:`~qbaudit.analysis.kernel_cache.load_kernels`.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from qbaudit.analysis.kernel_cache import configure
 
+_CACHE = configure().folder is not None  # before the first compilation: the cache folder, the processor
 
-def _cache_dir() -> str:
-    try:
-        from platformdirs import user_cache_dir
-
-        folder = Path(user_cache_dir("qbaudit", appauthor=False)) / "numba"
-        folder.mkdir(parents=True, exist_ok=True)
-        return str(folder)
-    except OSError:  # no writable cache folder: numba then compiles in memory each run
-        return ""
-
-
-if "NUMBA_CACHE_DIR" not in os.environ and (_folder := _cache_dir()):
-    os.environ["NUMBA_CACHE_DIR"] = _folder
-
-import numba as nb  # noqa: E402  (the cache folder must be set first)
+import numba as nb  # noqa: E402
 import numpy as np  # noqa: E402
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@nb.njit(cache=_CACHE, nogil=True, inline="always")
 def _bigram_hash(first: np.uint32, second: np.uint32) -> np.uint32:
     h = (np.uint64(first) << np.uint64(21)) | np.uint64(second)
     h *= np.uint64(0x9E3779B97F4A7C15)
@@ -42,7 +29,7 @@ def _bigram_hash(first: np.uint32, second: np.uint32) -> np.uint32:
     return np.uint32(h >> np.uint64(32))
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=_CACHE, nogil=True, parallel=True)
 def minhash_bigrams(codes, offsets, a, b):  # pragma: no cover - compiled
     """MinHash signatures of the character-bigram sets of many texts.
 
@@ -77,7 +64,7 @@ def minhash_bigrams(codes, offsets, a, b):  # pragma: no cover - compiled
     return signatures
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=_CACHE, nogil=True, parallel=True)
 def band_keys(signatures, bands, rows):  # pragma: no cover - compiled
     """One 64-bit key per text and band, hashing the band's ``rows`` signature values."""
     n = signatures.shape[0]
@@ -93,7 +80,7 @@ def band_keys(signatures, bands, rows):  # pragma: no cover - compiled
     return keys
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=_CACHE, nogil=True)
 def _grow(array, size):  # pragma: no cover - compiled
     bigger = np.empty(max(16, size * 2), dtype=array.dtype)
     bigger[:size] = array[:size]
@@ -104,7 +91,7 @@ _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _ONES = np.uint64(0x0101010101010101)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@nb.njit(cache=_CACHE, nogil=True, inline="always")
 def _equal_bytes(x: np.uint64) -> np.int64:
     """How many of the eight bytes of ``x`` are zero."""
     y = (x & _LOW7) + _LOW7  # high bit set where the low seven bits are not all zero
@@ -112,7 +99,7 @@ def _equal_bytes(x: np.uint64) -> np.int64:
     return np.int64(((y >> np.uint64(7)) * _ONES) >> np.uint64(56))
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=_CACHE, nogil=True, parallel=True)
 def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover
     """Pairs of texts that share a band key, filtered before anything leaves compiled code.
 
@@ -188,7 +175,7 @@ def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):
     return first, second
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@nb.njit(cache=_CACHE, nogil=True, inline="always")
 def _mix64(value: np.uint64) -> np.uint64:
     value ^= value >> np.uint64(31)
     value *= np.uint64(0x7FB5D329728EA185)
@@ -198,7 +185,7 @@ def _mix64(value: np.uint64) -> np.uint64:
     return value
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=_CACHE, nogil=True)
 def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cover - compiled
     """Shared elements of two ascending sets, stopping once ``need`` is out of reach (then < need)."""
     a, b, overlap = 0, 0, 0
@@ -218,7 +205,7 @@ def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cov
     return overlap
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=_CACHE, nogil=True)
 def set_similarity_join(members, offsets, min_jaccard):  # pragma: no cover - compiled
     """All pairs of sets with Jaccard ≥ ``min_jaccard``, exactly, by the pigeonhole principle.
 

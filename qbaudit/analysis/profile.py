@@ -1,4 +1,4 @@
-"""Rule profiles: every threshold of R1–R20 as data, validated, with waivers that carry a reason.
+"""Rule profiles: every threshold of R1–R21 as data, validated, with waivers that carry a reason.
 
 Profiles are TOML files. The bundled ones live in ``resources/profiles/`` (``national-2024`` is the
 default, ``premium-2024`` the 精品题库 profile); a user's own profile is any file that passes the

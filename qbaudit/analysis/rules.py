@@ -26,7 +26,7 @@ class Rule:
 
 
 def rule_catalogue() -> dict[str, Rule]:
-    """All rules by id, in catalogue order (R1 … R20), named in the current UI language."""
+    """All rules by id, in catalogue order (R1 … R21), named in the current UI language."""
     return {
         rule_id: Rule(
             id=rule_id,

@@ -13,7 +13,7 @@ from typing import Any
 
 from qbaudit import __version__
 from qbaudit.analysis.checks import CheckReport, run_checks
-from qbaudit.analysis.checks.context import AuditInput
+from qbaudit.analysis.checks.context import AuditInput, excerpt
 from qbaudit.analysis.checks.independence import pair_key
 from qbaudit.analysis.importers import ImportResult, import_standard
 from qbaudit.analysis.importers.papers import import_plan
@@ -83,7 +83,7 @@ class AuditRun:
                 for i in result.issues
             ],
             "column_mapping": [
-                {"kind": kind, "file": m.file, "sheet": m.sheet, "column": m.column, "header": m.header,
+                {"kind": kind, "file": m.file, "sheet": m.sheet, "column": m.column, "header": excerpt(m.header),
                  "field": m.field, "label": m.label}
                 for kind, result in self.imports.items()
                 for m in result.mapping

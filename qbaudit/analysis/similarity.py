@@ -38,6 +38,14 @@ ROWS = 6
 MIN_JACCARD = 0.52
 SEED = 20261121
 _VERIFY_BATCH = 2_000_000
+# A pair exactly at the threshold counts ("不低于 88"). fuzz.ratio is 100·(1 − d/L) in floating point,
+# so a score that is exactly the threshold in fractions can come out a hair below it (93 as
+# 92.99999999999999). Scores are compared with this slack, far below the gap between two distinct
+# scores of real items (100/L² with L, the two texts' length, in the thousands). rapidfuzz's own cutoff
+# (its batch function turns it into a distance with some rounding of its own) only pre-filters, with a
+# wider margin; the exact comparison is ours.
+SCORE_SLACK = 1e-7
+_CUTOFF_MARGIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -88,11 +96,12 @@ def _band_orders(keys: np.ndarray) -> np.ndarray:
 def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN_JACCARD,
                     bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
-    from qbaudit.analysis import kernels
+    from qbaudit.analysis.kernel_cache import load_kernels
 
     if len(texts) < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    kernels = load_kernels()  # compiled once, announced; then from the cache
     codes, offsets = code_points(texts)
     a, b = _permutations(bands * rows)
     signatures = kernels.minhash_bigrams(codes, offsets, a, b)
@@ -111,24 +120,28 @@ def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN
     orders = _band_orders(keys)
     lengths = np.diff(offsets)
     ratio = threshold / 100.0
-    min_length_ratio = ratio / (2.0 - ratio)  # fuzz.ratio ≤ 2·min/(la+lb)
+    # fuzz.ratio ≤ 2·min/(la+lb); lowered a hair so that a pair whose lengths allow exactly the
+    # threshold is not dropped by rounding (at 93: 93 < 0.869…·107 in floating point).
+    min_length_ratio = ratio / (2.0 - ratio) * (1.0 - 1e-12)
     first, second = kernels.band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio)
     return first.astype(np.int64), second.astype(np.int64)
 
 
 def verify(texts: list[str] | np.ndarray, first: np.ndarray, second: np.ndarray, threshold: float) -> PairArrays:
-    """Keep the pairs whose exact similarity reaches ``threshold``."""
+    """Keep the pairs whose exact similarity reaches ``threshold`` (a pair exactly at it included)."""
     from rapidfuzz import fuzz, process
 
     if len(first) == 0:
         return PairArrays(first, second, np.empty(0, dtype=np.float32))
     array = texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
     scores = np.empty(len(first), dtype=np.float32)
+    keep = np.empty(len(first), dtype=bool)
     for start in range(0, len(first), _VERIFY_BATCH):
         stop = start + _VERIFY_BATCH
-        scores[start:stop] = process.cpdist(array[first[start:stop]], array[second[start:stop]],
-                                            scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
-    keep = scores >= threshold
+        batch = process.cpdist(array[first[start:stop]], array[second[start:stop]], scorer=fuzz.ratio,
+                               score_cutoff=threshold - _CUTOFF_MARGIN, dtype=np.float64, workers=-1)
+        keep[start:stop] = batch >= threshold - SCORE_SLACK  # compared before rounding to 32 bits
+        scores[start:stop] = batch
     return PairArrays(first[keep], second[keep], scores[keep])
 
 

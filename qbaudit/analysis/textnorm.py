@@ -1,8 +1,16 @@
 """Item text as the similarity checks compare it, computed column-wise with polars.
 
-Normalisation: NFKC (full width to half width), lower case, no whitespace, no punctuation or
-symbols (so “（　　）” and “( )” vanish), and the options sorted, so that the same item with its
-options reordered reads the same. The compared text is ``stem|option|option…``.
+Normalisation folds what carries no meaning and keeps what does:
+
+* width is folded (NFKC: ``Ｑ２３５`` reads ``Q235``), whitespace and punctuation are dropped (so
+  “（　　）” and “( )” vanish, and “，” and “,” are alike);
+* letter case is kept: in technical items it is meaning (``mA``/``MA``, ``kHz``/``KHz``, ``m``/``M``);
+* symbols are kept (``≥``/``≤``, ``+``/``×``, ``°``), and so are the marks that belong to a number or a
+  unit: a decimal point, colon or slash between letters or digits (``1.5``, ``1:2``, ``m/s``), a minus
+  sign before a digit (``-5``), per cent and per mille — ``1.5`` and ``15`` are not the same answer.
+
+The options are sorted, so that the same item with its options reordered reads the same. The
+compared text is ``stem|option|option…``.
 """
 
 from __future__ import annotations
@@ -15,12 +23,22 @@ import polars as pl
 from qbaudit.analysis.columns import ItemColumns as C
 
 SEPARATOR = "|"
-_STRIP = r"[\p{P}\p{S}\s]"
+# Whitespace and punctuation, except the marks a number or a unit may need (kept for a second look).
+_FOLD = r"[\p{P}--[.:/%‰\-]]|\s"
+# Of those marks, the ones that are not inside a number or unit: a point, colon or slash with no
+# letter or digit on one side, a hyphen not before a digit (the captured neighbour is put back).
+_LOOSE_MARKS = r"(^|[^0-9A-Za-z])[.:/]+|[.:/]+($|[^0-9A-Za-z])|-+($|[^0-9])"
 
 
 def clean(expr: pl.Expr) -> pl.Expr:
-    """NFKC, lower case, and no whitespace, punctuation or symbols."""
-    return expr.str.normalize("NFKC").str.to_lowercase().str.replace_all(_STRIP, "")
+    """NFKC; no whitespace or punctuation, but numbers' and units' marks kept; letter case kept."""
+    return (expr.str.normalize("NFKC").str.replace_all(_FOLD, "")
+            .str.replace_all(_LOOSE_MARKS, "${1}${2}${3}"))
+
+
+def fold(texts: Sequence[str | None]) -> list[str | None]:
+    """:func:`clean` applied to a list of texts (for terms and single values compared with item text)."""
+    return pl.Series(list(texts), dtype=pl.String).to_frame("t").select(clean(pl.col("t"))).to_series().to_list()
 
 
 def items_frame(items: pd.DataFrame | pl.DataFrame, columns: Sequence[str] = ()) -> pl.DataFrame:

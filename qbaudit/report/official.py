@@ -1,7 +1,8 @@
 """A Word document in the form of a Chinese official document (GB/T 9704—2012), with python-docx.
 
 Page, fonts and sizes come from ``resources/report/style.toml``. East Asian font names are written
-into ``w:eastAsia`` of each style's ``rFonts`` so Word on Windows uses 仿宋_GB2312, 黑体 and the rest;
+into ``w:eastAsia`` of each style's ``rFonts`` so Word on Windows uses 仿宋, 黑体 and the rest (the font
+table names what to try where one is missing: :mod:`qbaudit.report.fonttable`);
 where they are missing (LibreOffice on Linux) a CJK font of the system stands in. Styles carry the
 fonts, so runs stay bare and a large table is written quickly.
 """
@@ -25,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from qbaudit.bundled import load_toml
+from qbaudit.report.fonttable import declare_fonts
 
 LEFT, CENTER, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -62,6 +64,7 @@ class OfficialDocument:
         self.doc = Document()
         self._setup_page(landscape)
         self._setup_styles()
+        declare_fonts(self.doc, self.layout)  # each font with the ones Word tries where it is missing
         if page_numbers:
             self._page_numbers()
 

@@ -97,24 +97,94 @@ def create_app(argv: list[str] | None = None) -> Any:
     return app
 
 
-def run_window(*, sample: bool = False, audit: int | None = None, database: str | None = None) -> int:
-    """Open the main window (on the sample audit, or on ``audit``) and run until it closes."""
+ENV_READY_FILE = "QBAUDIT_READY_FILE"
+QUIT_LIMIT_S = 900  # --quit-after-load gives up (exit status 1) when loading takes longer than this
+
+
+def _show_kernel_notices(window: Any) -> None:
+    """Kernel notices (compiling once, where cached) in the status bar; they come from worker threads."""
+    from PySide6.QtCore import QObject, Qt, Signal
+
+    from qbaudit.analysis import kernel_cache
+
+    class _Notices(QObject):
+        notice = Signal(str)
+
+    notices = _Notices(window)
+    notices.notice.connect(lambda text: window.statusBar().showMessage(text, 20000), Qt.ConnectionType.QueuedConnection)
+    kernel_cache.set_reporter(notices.notice.emit)
+
+
+def _quit_when_loaded(app: Any, window: Any, expect_audit: bool) -> None:
+    """``--quit-after-load``: once the window is usable (and the audit asked for is open, imported and
+    checked, or has failed) write the ready file, if one is named, and quit: 0 when it opened, else 1."""
+    import json
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def finish(code: int) -> None:
+        timer.stop()
+        path = os.environ.get(ENV_READY_FILE)
+        if path:
+            translators = [t.language() + ":" + t.filePath().replace("\\", "/").rsplit("/", 1)[-1]
+                           for t in getattr(app, "_qbaudit_translators", [])]
+            audit = window.ctx.workbench.audit_id if window.ctx.workbench is not None else None
+            Path(path).write_text(json.dumps({"ready": time.perf_counter(), "status": code, "audit": audit,
+                                              "translators": translators, "title": window.windowTitle()},
+                                             ensure_ascii=False), encoding="utf-8")
+        print(tr("launch.quit_after_load" if code == 0 else "launch.quit_load_failed"), file=sys.stderr or sys.__stderr__)
+        app.exit(code)
+
+    def check() -> None:
+        if window.tasks.busy:
+            return
+        finish(0 if not expect_audit or window.ctx.workbench is not None else 1)
+
+    timer = QTimer(window)
+    timer.setInterval(50)
+    timer.timeout.connect(check)
+    timer.start()
+    QTimer.singleShot(QUIT_LIMIT_S * 1000, lambda: finish(1))
+
+
+def run_window(*, sample: bool = False, audit: int | None = None, database: str | None = None,
+               quit_after_load: bool = False) -> int:
+    """Open the main window (on the sample audit, or on ``audit``) and run until it closes.
+
+    With ``quit_after_load`` the window quits by itself once it is usable and the audit is open (the
+    bundle's smoke test and the start-up bench use it; :data:`ENV_READY_FILE` names a file that then
+    receives the moment, the exit status and the Qt translations loaded, as JSON).
+    """
     setup_logging()
     app = create_app()
     from qbaudit.views.main_window import MainWindow
 
     window = MainWindow(database=database)
+    _show_kernel_notices(window)
     window.show()
     if sample:
         window.open_sample()
     elif audit is not None:
         window.open_audit(audit)
+    if quit_after_load:
+        _quit_when_loaded(app, window, expect_audit=sample or audit is not None)
     return app.exec()
 
 
-def main() -> int:
-    """``qbaudit-gui``: the window, or a Chinese message where there is no display."""
+def main(argv: list[str] | None = None) -> int:
+    """``qbaudit-gui [--sample | --audit N] [--database URL] [--quit-after-load]``: the window, or a Chinese
+    message where there is no display."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="qbaudit-gui", add_help=False)
+    parser.add_argument("--sample", action="store_true")
+    parser.add_argument("--audit", type=int)
+    parser.add_argument("--database")
+    parser.add_argument("--quit-after-load", action="store_true")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if not has_display():
         print(tr("gui.no_display"), file=sys.stderr)
         return 2
-    return run_window(sample="--sample" in sys.argv)
+    return run_window(sample=args.sample, audit=args.audit, database=args.database,
+                      quit_after_load=args.quit_after_load)

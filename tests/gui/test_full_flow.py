@@ -5,7 +5,7 @@ a failed finding opened and its item shown in the bank browser → a verdict cha
 remaining lines decided → the report exported → signed. And Cancel during an import leaves the audit as it was.
 
 Known answers (sample_banks/defective/manifest.json and sample_banks/sample_audit.py): 3296 items; the
-findings' statuses per rule and level as in the manifest; 58.5 points, 不合格, after the same decisions.
+findings' statuses per rule and level as in the manifest; 59.5 points, 不合格, after the same decisions.
 """
 
 from __future__ import annotations
@@ -103,14 +103,14 @@ def test_from_files_to_a_signed_report_in_one_window(window, qtbot, manifests, t
     assert verdict == "基本符合"
     assert float(sheet.total_text()) == total_before + 0.5
 
-    # The remaining lines as the sample's inspectors decided them; vetoes cleared: 58.5, 不合格.
+    # The remaining lines as the sample's inspectors decided them; vetoes cleared: 59.5, 不合格.
     assert sheet.accept_all() > 0
     for line_id, (verdict, score, reason) in known["DOCUMENT_DECISIONS"]["defective"].items():
         assert sheet.select_line(line_id)
         sheet.set_verdict(verdict, score, reason)
         assert sheet.save(), line_id
     sheet.clear_vetoes()
-    assert sheet.total_text() == "58.5" and sheet.grade_text() == "不合格"
+    assert sheet.total_text() == "59.5" and sheet.grade_text() == "不合格"
 
     # Ctrl+E goes to the report page; the report is exported and recorded.
     report = window.show_page("report")
@@ -118,14 +118,14 @@ def test_from_files_to_a_signed_report_in_one_window(window, qtbot, manifests, t
     assert report.export("report", out)
     assert out.is_file()
     text = "\n".join(p.text for p in docx.Document(out).paragraphs)
-    assert "58.5" in text and "不合格" in text and "某市职业技能等级认定中心" in text
+    assert "59.5" in text and "不合格" in text and "某市职业技能等级认定中心" in text
     assert [e.kind for e in bench.view.exports] == ["report"]
 
     # Signed: the record's revision is frozen with the total; the window says so.
     window.show_page("sheet")
     assert sheet.sign(confirm=False)
     revision = window.ctx.store.load(audit_id).revision
-    assert revision.signed and revision.signed_total == 58.5 and revision.signed_grade == "不合格"
+    assert revision.signed and revision.signed_total == 59.5 and revision.signed_grade == "不合格"
     assert "已签署" in window.state_label.text()
     window.close_audit()
     assert window.start.model.index(0, 6).data().startswith("已签署")

@@ -1,5 +1,5 @@
 """The 报告 page on the defective sample: the report and the problem list are written and recorded; the
-rectification notice is offered only once the audit is signed as 不合格 (58.5 points, see
+rectification notice is offered only once the audit is signed as 不合格 (59.5 points, see
 ``sample_banks/sample_audit.py``)."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_report_and_problem_list_are_written_and_recorded(page, ctx, checked_ben
     assert page.last_outcome is not None and page.last_outcome.path.is_file()
     title, text = _docx_text(page.last_outcome.path)
     assert "题库命题质量专项督导审核报告" in title
-    assert "58.5" in text and "不合格" in text
+    assert "59.5" in text and "不合格" in text
 
     assert page.export("problems", tmp_path / "问题清单.xlsx")
     book = openpyxl.load_workbook(page.last_outcome.path, read_only=True)
@@ -90,7 +90,7 @@ def test_the_notice_is_offered_only_for_a_signed_unqualified_audit(page, ctx, ch
     assert info.signed_grade == "不合格"
     ctx.apply(Changes(signed=True))
     assert page.buttons["notice"].isEnabled()
-    assert "已由 张建国 签署" in page.state_label.text() and "58.5" in page.state_label.text()
+    assert "已由 张建国 签署" in page.state_label.text() and "59.5" in page.state_label.text()
     assert page.export("notice", tmp_path / "整改通知书.docx")
     title, text = _docx_text(page.last_outcome.path)
     assert title == "整改通知书" and "某市职业技能等级认定中心" in text

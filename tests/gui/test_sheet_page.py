@@ -1,9 +1,9 @@
 """The 评分表 page on the defective sample: overrides need a reason, the running total moves by the known
 amount, veto items force 不合格, signing freezes the revision and a later change opens the next one.
 
-Known answers: ``sample_banks/sample_audit.py`` — the 13 data suggestions total 26 points; overriding
+Known answers: ``sample_banks/sample_audit.py`` — the 13 data suggestions total 27 points; overriding
 line 12 (基本符合 1 → 1.5, with a reason) adds 0.5; the 11 document lines as in DOCUMENT_DECISIONS add
-32: 58.5 points, 不合格.
+32: 59.5 points, 不合格.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_models_pass_the_model_tester(qtmodeltester, checked_bench):
 
 def test_the_sheet_shows_suggestions_and_the_running_total(page, checked_bench):
     assert page.model.rowCount() == 24
-    assert page.total_text() == "26"
+    assert page.total_text() == "27"
     assert page.grade_text() == "待定"
     assert not page.sign_button.isEnabled()
     assert "24 行未评定" in page.sign_hint.text()
@@ -94,9 +94,9 @@ def test_an_override_without_a_reason_is_refused_and_with_one_is_stored(page, ct
     assert signal.args[0] == Changes(decision=True)
     stored = _decision(checked_bench, "12")
     assert (stored.verdict.value, stored.score, stored.reason) == ("partly", 1.5, reason)
-    assert page.total_text() == "26.5"  # the suggestion gave 1: the total moves by 0.5
+    assert page.total_text() == "27.5"  # the suggestion gave 1: the total moves by 0.5
     assert page.model.index(page.model.row_of("12"), 5).data() == "基本符合 1.5"
-    assert "26.5" in page.total_label.text()
+    assert "27.5" in page.total_label.text()
 
 
 def test_a_part_score_out_of_range_cannot_be_saved(page, checked_bench):
@@ -132,7 +132,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
     assert page.sign() is False
     _decide_documents(page, known)
     page.clear_vetoes()
-    assert page.total_text() == "58.5" == f"{known['EXPECTED_TOTAL']['defective']:g}"
+    assert page.total_text() == "59.5" == f"{known['EXPECTED_TOTAL']['defective']:g}"
     assert page.grade_text() == known["EXPECTED_GRADE"]["defective"]
     assert page.sign_button.isEnabled()
 
@@ -140,7 +140,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
         assert page.sign(confirm=False)
     assert signal.args[0] == Changes(signed=True)
     revision = checked_bench.store.load(checked_bench.audit_id).revision
-    assert revision.signed and revision.number == 1 and revision.signed_total == 58.5
+    assert revision.signed and revision.number == 1 and revision.signed_total == 59.5
     assert "已签署" in page.revision_text() and revision.signed_sha256[:12] in page.revision_text()
     assert not page.sign_button.isEnabled()
 
@@ -152,7 +152,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
     assert latest.revision.number == 2 and not latest.revision.signed
     assert checked_bench.store.load(checked_bench.audit_id, 1).revision.signed
     assert "第 2 版" in page.revision_text() and "草稿" in page.revision_text()
-    assert page.total_text() == "57.5"
+    assert page.total_text() == "58.5"  # 59.5 signed, line 1 lowered from 5 to 4
 
 
 def test_signing_asks_first_naming_inspector_total_and_grade(page, checked_bench, known, monkeypatch):

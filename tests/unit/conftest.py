@@ -1,6 +1,6 @@
 """Fixtures of the report tests: the sample runs, signed audits of both samples, and their documents.
 
-The known answers: the manifests, and the totals of ``sample_banks/sample_audit.py`` (defective 58.5
+The known answers: the manifests, and the totals of ``sample_banks/sample_audit.py`` (defective 59.5
 points, 不合格; compliant 100 points, 优良).
 """
 

@@ -121,11 +121,15 @@ def test_levels_only_in_bank_or_only_in_blueprint(tmp_path):
     bank = _bank(tmp_path, [_item(1, level="三级", code="A-A-001")])
     report = _run(bank, blueprint, rules=["R1", "R2", "R3", "R8"])
     assert report.levels == [4, 3]
-    assert report.get("R1", 3).measured == 0 and report.get("R1", 3).status is Status.FAIL
-    assert report.get("R3", 4).measured == 0
+    # Nothing given to check is no verdict: the blueprint has no 三级, the bank no 四级 (无法判断, what to supply).
+    r1 = report.get("R1", 3)
+    assert r1.status is Status.NA and "所给的考评要素细目表中没有三级/高级工" in r1.message
+    assert "请导入包含三级/高级工的考评要素细目表" in r1.message
+    r3 = report.get("R3", 4)
+    assert r3.status is Status.NA and "所给的题库中没有四级/中级工的试题" in r3.message
     assert report.get("R2", 3).status is Status.NA
-    r8 = report.get("R8", 3)
-    assert r8.status is Status.FAIL and "四级/中级工" in r8.evidence[0].rows[0]["problem"]
+    r8 = report.get("R8", 3)  # still shows where the items' codes belong
+    assert r8.status is Status.NA and "四级/中级工" in r8.evidence[0].rows[0]["problem"]
 
 
 def test_r14_new_standard_requires_an_update(tmp_path):
@@ -146,11 +150,11 @@ def test_r14_boundary_of_twelve_months(tmp_path):
     assert _run(bank, blueprint, as_of=dt.date(2026, 12, 1), rules=["R14"]).get("R14", 4).status is Status.FAIL
 
 
-def test_r14_without_dates_asks_for_the_update_notes(tmp_path):
+def test_r14_without_dates_cannot_judge_and_asks_for_the_update_records(tmp_path):
     blueprint = _blueprint(tmp_path, [["四级", "A", "基本要求", 100, "A", "职业道德", 100, "001", "一", "X"]])
     bank = _bank(tmp_path, [_item(1, date=None)])
     finding = _run(bank, blueprint, rules=["R14"]).get("R14", 4)
-    assert finding.status is Status.WARN and "更新说明" in finding.message
+    assert finding.status is Status.NA and "没有标注修订日期" in finding.message and "更新记录" in finding.message
 
 
 def test_key_points_setting_counts_x_and_y(tmp_path):

@@ -114,7 +114,7 @@ def test_console_script_runs_as_a_program(tmp_path):
     result = subprocess.run([sys.executable, "-m", "qbaudit", *_check_args("compliant")], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
-    assert "共 58 项：通过 55，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
+    assert "共 61 项：通过 58，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
 
 
 def test_dismissed_pairs_from_a_file(capsys, tmp_path, manifests):

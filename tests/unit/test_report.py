@@ -57,7 +57,7 @@ def documents(report_files):
 # --- a signed audit --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sample", "total", "grade"), [("defective", "58.5", "不合格"), ("compliant", "100", "优良")])
+@pytest.mark.parametrize(("sample", "total", "grade"), [("defective", "59.5", "不合格"), ("compliant", "100", "优良")])
 def test_signed_report_states_total_and_grade(documents, sample_audit_module, sample, total, grade):
     assert sample_audit_module["EXPECTED_TOTAL"][sample] == float(total)
     paragraphs = _paragraphs(documents[sample])
@@ -210,11 +210,11 @@ def test_quick_report_says_it_is_a_quick_check_and_scores_the_data_lines_only(do
     assert paragraphs[0] == "焊工题库命题质量快速检查报告"
     assert paragraphs[1] == "（快速检查，未经督导员评定和签署，不是正式审核结论）"
     data = report_from_run(sample_runs["defective"])
-    # The 13 data lines of tests/unit/test_scoring.DEFECTIVE sum to 26; the 11 others are worth 47.
-    assert data.result.total == 26.0 and data.result.grade is None
+    # The 13 data lines of tests/unit/test_scoring.DEFECTIVE sum to 27; the 11 others are worth 47.
+    assert data.result.total == 27.0 and data.result.grade is None
     summary = next(p for p in paragraphs if "按检查建议合计" in p)
-    assert "数据能够判断的 13 行，按检查建议合计 26 分；另有 11 行（共 47 分）需查阅材料评定" in summary
-    assert "总分最高为 73 分（合格）" in summary
+    assert "数据能够判断的 13 行，按检查建议合计 27 分；另有 11 行（共 47 分）需查阅材料评定" in summary
+    assert "总分最高为 74 分（合格）" in summary
     rows = _rows(_table(documents["quick"], "一级指标"))[1:]
     assert [row[4] for row in rows[:7]] == ["查阅材料"] * 7
     by_name = {row[1]: row for row in rows}
@@ -235,7 +235,7 @@ def test_report_from_a_draft_without_item_text(tmp_path, sample_runs, sample_aud
     assert data.kind is ReportKind.DRAFT and not data.item_text_kept
     document = Document(str(write_report(data, tmp_path / "draft.docx", charts=False).path))
     paragraphs = _paragraphs(document)
-    assert any(p.startswith("经审核") and "暂评 58.5 分" in p for p in paragraphs)
+    assert any(p.startswith("经审核") and "暂评 59.5 分" in p for p in paragraphs)
     assert any(p.startswith("第 1 版审核记录尚未签署，以上结论为暂定") for p in paragraphs)
     assert "审核记录未保存试题文字，证据中不含题干摘录。" in paragraphs
     assert not _tables(document, "题干摘录")

@@ -147,7 +147,7 @@ def test_findings_export_holds_every_finding_and_evidence_row(tmp_path, stored):
     evidence = list(workbook["证据"].iter_rows(values_only=True))
     assert len(evidence) == 1 + sum(len(e.rows) for f in data.findings for e in f.evidence)
     sheet_rows = list(workbook["评分表"].iter_rows(values_only=True))
-    assert sheet_rows[-1][8] == 58.5 and len(sheet_rows) == 1 + 24 + 1
+    assert sheet_rows[-1][8] == 59.5 and len(sheet_rows) == 1 + 24 + 1
     inputs = {row[0]: row for row in workbook["输入文件"].iter_rows(values_only=True)}
     assert inputs["bank"][5] == next(i.sha256 for i in data.inputs if i.kind == "bank")
     assert _formula_cells(path) == []

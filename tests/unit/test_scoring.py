@@ -25,7 +25,9 @@ from qbaudit.analysis.sheets import (
 # counted) times its maximum, rounded down to the 0.5 step. E.g. 要点数量充足: R1 and R4 are
 # pass/fail/pass, 4 of 6 met → 4 × 4/6 = 2.67 → 2.5; 试题数量充足: R2 f/p/f, R3 p/p/f, R6 f/p/f →
 # 4 of 9 → 1.78 → 1.5; 内容有代表性: R5 f/p/p (2), R11 f/w/p and w across levels (2 of 4), R12 p/w/p
-# (2.5) → 6.5 of 10 → 2.6 → 2.5; 建库规则科学: R16 fail/pass/na → 1 of 2 → 2.0.
+# (2.5) → 6.5 of 10 → 2.6 → 2.5; 建库规则科学: R16 fail/pass/na → 1 of 2 → 2.0 (the na keeps full marks
+# out of reach, the failure stands); 试题内容正确: R13 pass/fail/pass and R21 (同题异答) pass ×3 → 5 of 6 →
+# 5 × 5/6 = 4.17 → 4.0.
 DEFECTIVE = {
     "要点数量充足": (Verdict.PARTLY, 2.5),
     "试题数量充足": (Verdict.PARTLY, 1.5),
@@ -33,7 +35,7 @@ DEFECTIVE = {
     "代码设计合理": (Verdict.PARTLY, 1.0),
     "权重符合标准": (Verdict.PARTLY, 2.5),
     "题型方式恰当": (Verdict.FAILS, 0.0),
-    "试题内容正确": (Verdict.PARTLY, 3.0),
+    "试题内容正确": (Verdict.PARTLY, 4.0),
     "更新频率适宜": (Verdict.PARTLY, 1.0),
     "考评可操作性": (Verdict.PARTLY, 2.5),
     "内容有代表性": (Verdict.PARTLY, 2.5),

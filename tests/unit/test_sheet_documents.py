@@ -4,7 +4,7 @@ document takes its title, columns, group totals, header fields and wording from 
 kind's entry in resources/report/kinds.toml — never the proposition sheet's words on another sheet.
 
 The known answers are counted by hand from the decisions in sample_banks/sample_audit.py (SHEET_DECISIONS,
-SHEET_VETOES; the proposition audit is the defective sample's, 58.5 points, with veto V4 added).
+SHEET_VETOES; the proposition audit is the defective sample's, 59.5 points, with veto V4 added).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ COLUMNS = {
 # Every group at every level: (level, group, maximum or lines, score or count of 否), counted by hand.
 GROUPS = {
     "proposition-2024": [("一级指标", "命题管理的规范性", "25", "18"), ("一级指标", "考评蓝图的合理性", "25", "12"),
-                         ("一级指标", "试题试卷的科学性", "25", "13.5"), ("一级指标", "题库卷库的完备性", "25", "15")],
+                         ("一级指标", "试题试卷的科学性", "25", "14.5"), ("一级指标", "题库卷库的完备性", "25", "15")],
     "onsite-2024": [("环节", "考前", "28", "24"), ("一级指标", "机构信用", "3", "2"), ("一级指标", "评价方案", "5", "5"),
                     ("一级指标", "信息公开", "5", "4"), ("一级指标", "场地设备管理", "7", "7"),
                     ("一级指标", "考务管理", "8", "6"), ("环节", "考中", "52", "46"),
@@ -67,11 +67,11 @@ GROUPS = {
         ("督导环节", "考中督导", "6", "1"), ("督导项目", "评审准备", "2", "1"), ("督导项目", "评审过程监控", "4", "0"),
         ("督导环节", "考后督导", "5", "2"), ("督导项目", "结果认定", "4", "1"), ("督导项目", "异常情况处理", "1", "1")],
 }
-TOTALS = {"proposition-2024": ("100", "58.5"), "onsite-2024": ("100", "90"), "shandong-daily-theory-2022": ("23", "5"),
+TOTALS = {"proposition-2024": ("100", "59.5"), "onsite-2024": ("100", "90"), "shandong-daily-theory-2022": ("23", "5"),
           "shandong-daily-skill-2022": ("22", "2"), "shandong-daily-review-2022": ("16", "4")}
 CONCLUSIONS = {
     "proposition-2024": "经审核，某市职业技能等级认定中心焊工（四级/中级工、三级/高级工、二级/技师）题库命题质量专项督导评分为 "
-                        "58.5 分（满分 100 分），等级为不合格。",
+                        "59.5 分（满分 100 分），等级为不合格。",
     "onsite-2024": "经督导，某市职业技能等级认定中心焊工（四级/中级工、三级/高级工）评价活动现场质量日常督导评分为 90 分"
                    "（满分 100 分），等级为不合格。",
     "shandong-daily-theory-2022": "经督导，某市职业技能等级认定中心焊工理论考核日常督导记录表督导结果为“否”的共 5 项（全表共 23 项，"

@@ -33,10 +33,31 @@ def test_the_same_item_in_other_width_punctuation_spacing_and_option_order_reads
         ("焊条电弧焊时, 焊接电流过大最容易产生( ).", ["未熔合", "气孔", "咬边", "夹渣"]),
         ("焊条电弧焊时 焊接电流过大最容易产生 ？", ["夹渣", "咬边", "未熔合", "气孔"]),
         ("Ｑ２３５钢焊接时应（　　）", ["预热", "不预热"]),
-        ("q235钢焊接时应()", ["不预热", "预热"]),
+        ("Q235钢焊接时应()", ["不预热", "预热"]),
     ])).get_column("text").to_list()
     assert texts[0] == texts[1] == texts[2] == "焊条电弧焊时焊接电流过大最容易产生|咬边|夹渣|未熔合|气孔"
-    assert texts[3] == texts[4]
+    assert texts[3] == texts[4] == "Q235钢焊接时应|不预热|预热"
+
+
+def test_letter_case_numbers_and_units_are_kept():
+    """Case is meaning in technical items (m/M, k/K); so are a decimal point, a minus sign, a ratio,
+    a unit's slash and per cent — only width, spaces and punctuation are folded."""
+    texts = normalised_texts(_items([
+        ("电阻的单位前缀 m 表示（　　）", ["10⁻³", "10⁶"]),
+        ("电阻的单位前缀 M 表示（　　）", ["10⁻³", "10⁶"]),
+        ("电压为1.5kV时，应（　　）。", []),
+        ("电压为15kV时,应( ).", []),
+        ("温度为-5℃时", []), ("温度为5℃时", []),
+        ("速度单位m/s", []), ("速度单位ms", []),
+        ("比例1:2", []), ("比例12", []),
+        ("效率50%", []), ("效率50", []),
+        ("“焊接”——电弧。", []), ("焊接电弧", []),
+    ])).get_column("text").to_list()
+    assert texts[0] != texts[1] and texts[0].replace("m", "M", 1) == texts[1]
+    assert texts[2] == "电压为1.5kV时应" and texts[3] == "电压为15kV时应"
+    for first, second in [(4, 5), (6, 7), (8, 9), (10, 11)]:
+        assert texts[first] != texts[second], texts[first]
+    assert texts[12] == texts[13] == "焊接电弧"
 
 
 def _bench_items(count: int, seed: int):

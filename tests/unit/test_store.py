@@ -95,7 +95,7 @@ def test_suggestions_decisions_history_and_sign_off(store, sample_imports, sampl
     signed = store.sign(audit_id, by="张建国", accept_suggestions=True)
     # The 11 document lines are worth 47 (100 − 13 data lines × their maxima 53), 要点数量充足 decided at 4,
     # and the suggestions of the 12 other data lines (hand-computed in test_scoring.DEFECTIVE).
-    expected_total = 47 + 4 + sum([1.5, 2.5, 1.0, 2.5, 0.0, 3.0, 1.0, 2.5, 2.5, 2.5, 2.5, 2.0])
+    expected_total = 47 + 4 + sum([1.5, 2.5, 1.0, 2.5, 0.0, 4.0, 1.0, 2.5, 2.5, 2.5, 2.5, 2.0])
     assert (signed.number, signed.signed_total, signed.signed_grade, signed.signed_by) == (
         1, expected_total, "合格", "张建国")
 

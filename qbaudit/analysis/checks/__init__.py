@@ -14,7 +14,11 @@ from qbaudit.analysis.checks.blueprint import (
     check_weights,
 )
 from qbaudit.analysis.checks.context import AuditInput, CheckContext
-from qbaudit.analysis.checks.independence import check_independence, check_sensitive_wording
+from qbaudit.analysis.checks.independence import (
+    check_answer_conflicts,
+    check_independence,
+    check_sensitive_wording,
+)
 from qbaudit.analysis.checks.items import check_objective_items, check_parameters, check_subjective
 from qbaudit.analysis.checks.papers import (
     check_difficulty_equivalence,
@@ -54,6 +58,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("R18", check_statistics),
     ("R19", check_importance_spread),
     ("R20", check_points_per_weight),
+    ("R21", check_answer_conflicts),
 ]
 
 

@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from functools import partial
 
-from qbaudit.analysis.checks.context import CheckContext, percent, sheet_name
+from qbaudit.analysis.checks.context import CheckContext, excerpt, percent, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Point, Scope, StandardWeight, Status
 from qbaudit.analysis.vocabulary import name_key, scope_name_key
@@ -43,9 +43,10 @@ def check_key_points(ctx: CheckContext) -> list[Finding]:
     findings = []
     for level in ctx.levels:
         points = ctx.points(level)
-        if not points:
-            findings.append(ctx.finding("R4", level, Status.NA, tr("R4.no_points", level=ctx.level_label(level)),
-                                        threshold=percent(minimum), comparator="≥", unit="%"))
+        limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
+        unjudged = _no_points(ctx, "R4", level, points, **limits) or _no_importance(ctx, "R4", level, points, **limits)
+        if unjudged is not None:
+            findings.append(unjudged)
             continue
         counts = importance_counts(points)
         total = len(points)
@@ -73,13 +74,41 @@ def check_key_points(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def _no_points(ctx: CheckContext, rule_id: str, level: int, points: list[Point], **limits) -> Finding | None:
+    """无法判断 when there is no blueprint (at this level) or it lists no theory points; else None."""
+    absent = ctx.no_blueprint(rule_id, level, **limits)
+    if absent is not None or points:
+        return absent
+    label = ctx.level_label(level)
+    return ctx.cannot_judge(rule_id, level, tr("checks.na.no_theory_points", level=label),
+                            tr("checks.supply.theory_blueprint", level=label), **limits)
+
+
+def _no_importance(ctx: CheckContext, rule_id: str, level: int, points: list[Point], **limits) -> Finding | None:
+    """无法判断 when no point of the level has a readable importance (X/Y/Z); else None."""
+    if any(p.importance is not None for p in points):
+        return None
+    label = ctx.level_label(level)
+    written = [p for p in points if p.importance_raw]
+    if not written:
+        reason = tr("checks.na.no_importance", level=label, points=len(points))
+        evidence: list[Evidence] = []
+    else:
+        reason = tr("checks.na.importance_unreadable", level=label, points=len(points),
+                    examples="、".join(sorted({p.importance_raw or "" for p in written})[:5]))
+        evidence = [_points_table(ctx, tr("evidence.points_without_importance"), written, "importance_raw")]
+    return ctx.cannot_judge(rule_id, level, reason, tr("checks.supply.importance"), evidence=evidence, **limits)
+
+
 def check_importance_spread(ctx: CheckContext) -> list[Finding]:
     """R19 (advisory): X ≥ min_x_share, Y ≤ max_y_share, Z ≤ max_z_share."""
     settings = ctx.profile.rule("R19")
     findings = []
     for level in ctx.levels:
         points = ctx.points(level)
-        if not points:
+        unjudged = _no_points(ctx, "R19", level, points) or _no_importance(ctx, "R19", level, points)
+        if unjudged is not None:
+            findings.append(unjudged)
             continue
         counts = importance_counts(points)
         total = len(points)
@@ -130,7 +159,9 @@ def check_point_names(ctx: CheckContext) -> list[Finding]:
     findings = []
     for level in ctx.levels:
         points = ctx.points(level)
-        if not points:
+        unjudged = _no_points(ctx, "R17", level, points, threshold=0, comparator="=", unit=tr("unit.points"))
+        if unjudged is not None:
+            findings.append(unjudged)
             continue
         flagged: list[Point] = []
         problems: list[str] = []
@@ -173,7 +204,11 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
     profile = ctx.profile
     findings = []
     all_keys = {level: set(ctx.point_index(level)) for level in ctx.levels}
+    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.problems")}
     for level in ctx.levels:
+        if not ctx.has_blueprint:
+            findings.append(ctx.no_blueprint("R8", level, **limits))
+            continue
         code_rows: list[dict] = []
         add = partial(_add_code_problem, code_rows)
 
@@ -216,7 +251,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
         for item in unresolved.itertuples(index=False):
             elsewhere = [ctx.level_label(other) for other in ctx.levels if other != level and getattr(item, C.POINT_KEY) in all_keys[other]]
             note = tr("R8.code_in_other_level", levels="、".join(elsewhere)) if elsewhere else tr("R8.code_not_in_blueprint")
-            item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": getattr(item, C.POINT_CODE_RAW),
+            item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": excerpt(getattr(item, C.POINT_CODE_RAW)),
                               "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
                               "problem": note})
         problems = len(code_rows) + len(item_rows)
@@ -237,15 +272,30 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                 item_rows,
             ))
         ok = problems == 0
+        label = ctx.level_label(level)
+        if not ctx.in_blueprint(level):
+            # The items' codes cannot be looked up in a blueprint of their level; where they belong is shown.
+            findings.append(ctx.cannot_judge("R8", level, tr("checks.na.level_not_in_blueprint", level=label),
+                                             tr("checks.supply.blueprint_of_level", level=label), evidence=evidence,
+                                             **limits))
+            continue
+        if ok and coded.empty:
+            reason = tr("checks.na.R8_items_uncoded", level=label, scopes=len(scopes), points=len(points))
+            supply = tr("checks.supply.point_codes") if not items.empty else tr("checks.supply.bank_of_level",
+                                                                                  level=label)
+            findings.append(ctx.cannot_judge("R8", level, reason, supply, measured=0, **limits))
+            continue
         message = (
-            tr("R8.pass", level=ctx.level_label(level), scopes=len(scopes), points=len(points), items=len(coded))
+            tr("R8.pass", level=label, scopes=len(scopes), points=len(points), items=len(coded))
             if ok
             else tr("R8.fail" if code_rows and item_rows else "R8.fail_blueprint" if code_rows else "R8.fail_items",
-                    level=ctx.level_label(level), blueprint=len(code_rows), items=len(item_rows))
+                    level=label, blueprint=len(code_rows), items=len(item_rows))
         )
+        if not ok and coded.empty:
+            message += tr("checks.R8.items_uncoded_note")
         findings.append(
-            ctx.finding("R8", level, Status.PASS if ok else Status.FAIL, message, measured=problems, threshold=0,
-                        comparator="=", unit=tr("unit.problems"), evidence=evidence)
+            ctx.finding("R8", level, Status.PASS if ok else Status.FAIL, message, measured=problems, evidence=evidence,
+                        **limits)
         )
     return findings
 
@@ -261,6 +311,33 @@ def _children(scopes: list[Scope]) -> dict[str | None, list[Scope]]:
         parent = index.get(scope.path_names[:-1]) if scope.tier > 1 else None
         children[parent.path_names if parent else None].append(scope)
     return children
+
+
+def effective_weights(scopes: list[Scope]) -> tuple[dict[tuple[str, ...], float | None], set[tuple[str, ...]]]:
+    """Each scope's weight, by its path of names: its own, or — when the blueprint leaves a tier without
+    a weight — the sum of its children's (when they all have one, theirs taken the same way).
+    Returns the weights and the scopes whose weight was so derived."""
+    children = _children(scopes)
+    weights: dict[tuple[str, ...], float | None] = {}
+    derived: set[tuple[str, ...]] = set()
+
+    def weight(scope: Scope) -> float | None:
+        if scope.path_names in weights:
+            return weights[scope.path_names]
+        weights[scope.path_names] = None  # a guard against a cycle of names
+        if scope.weight is not None:
+            value: float | None = scope.weight
+        else:
+            kids = [weight(k) for k in children.get(scope.path_names, []) if k is not scope]
+            value = sum(k for k in kids if k is not None) if kids and all(k is not None for k in kids) else None
+            if value is not None:
+                derived.add(scope.path_names)
+        weights[scope.path_names] = value
+        return value
+
+    for scope in scopes:
+        weight(scope)
+    return weights, derived
 
 
 def _item_share_by_scope(ctx: CheckContext, level: int) -> dict[tuple[str, ...], float]:
@@ -285,36 +362,50 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
     tolerance, total_target = settings["tolerance"], settings["total"]
     standard = ctx.data.standard
     findings = []
+    limits = {"threshold": tolerance, "comparator": "≤", "unit": tr("unit.percentage_points")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
+        absent = ctx.no_blueprint("R9", level, **limits)
+        if absent is not None:
+            findings.append(absent)
+            continue
+        label = ctx.level_label(level)
         if not scopes:
-            findings.append(ctx.finding("R9", level, Status.NA, tr("R9.no_scopes", level=ctx.level_label(level))))
+            findings.append(ctx.cannot_judge("R9", level, tr("checks.na.no_scopes", level=label),
+                                             tr("checks.supply.theory_blueprint", level=label), **limits))
+            continue
+        weights, derived = effective_weights(scopes)
+        if all(w is None for w in weights.values()):
+            findings.append(ctx.cannot_judge("R9", level, tr("checks.na.no_weights", level=label),
+                                             tr("checks.supply.weights"), **limits))
             continue
         problems: list[str] = []
         children = _children(scopes)
         top = children.get(None, [])
-        weighted_top = [s for s in top if s.weight is not None]
-        top_sum = sum(s.weight for s in weighted_top)
+        weighted_top = [s for s in top if weights[s.path_names] is not None]
+        top_sum = sum(weights[s.path_names] or 0.0 for s in weighted_top)
         if not weighted_top:
             problems.append(tr("R9.no_weights"))
         elif abs(top_sum - total_target) > tolerance + 1e-9:
             problems.append(tr("R9.top_sum", total=_fmt(top_sum), target=_fmt(total_target)))
         for scope in scopes:
-            kids = [k for k in children.get(scope.path_names, []) if k.weight is not None]
-            if scope.weight is not None and kids and len(kids) == len(children.get(scope.path_names, [])):
-                kid_sum = sum(k.weight for k in kids)
+            # A weight of the blueprint's own against its children's (a derived one is their sum).
+            kids = [weights[k.path_names] for k in children.get(scope.path_names, [])]
+            if scope.weight is not None and kids and all(k is not None for k in kids):
+                kid_sum = sum(k for k in kids if k is not None)
                 if abs(kid_sum - scope.weight) > tolerance + 1e-9:
                     problems.append(tr("R9.child_sum", scope=scope.name or scope.code, total=_fmt(kid_sum),
                                        weight=_fmt(scope.weight)))
         shares = _item_share_by_scope(ctx, level)
         rows: dict[tuple[str, ...], dict] = {}
+        source = {True: tr("checks.R9.source_derived"), False: tr("checks.R9.source_written")}
         for scope in scopes:
-            if scope.weight is None:
+            if weights[scope.path_names] is None:
                 continue
             rows[scope.path_names] = {
                 "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier,
-                "blueprint": scope.weight, "standard": None, "difference": None,
-                "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
+                "blueprint": weights[scope.path_names], "source": source[scope.path_names in derived], "standard": None,
+                "difference": None, "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
             }
         entries = standard.of(level) if standard is not None else []
         compared = False
@@ -333,32 +424,36 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
                         "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
                     }
                     continue
+                weight = weights[scope.path_names]
                 row = rows.setdefault(scope.path_names, {
-                    "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": scope.weight,
-                    "standard": None, "difference": None, "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
+                    "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
+                    "source": "", "standard": None, "difference": None,
+                    "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
                 })
                 row["standard"] = entry.weight
-                if scope.weight is None:
+                if weight is None:
                     problems.append(tr("R9.blueprint_no_weight", scope=scope.name or scope.code, weight=_fmt(entry.weight)))
                     row["status"] = tr("R9.status_no_weight")
                     continue
-                difference = scope.weight - entry.weight
+                difference = weight - entry.weight
                 row["difference"] = round(difference, 2)
                 if abs(difference) > tolerance + 1e-9:
-                    problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(scope.weight),
+                    problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(weight),
                                        standard=_fmt(entry.weight)))
                     row["status"] = tr("R9.status_mismatch")
                 else:
                     row["status"] = tr("R9.status_ok")
             matched_paths = {s.path_names for s in matched.values() if s is not None}
             for scope in scopes:
-                if scope.tier in matched_tiers and scope.weight is not None and scope.path_names not in matched_paths:
-                    problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(scope.weight)))
+                weight = weights[scope.path_names]
+                if scope.tier in matched_tiers and weight is not None and scope.path_names not in matched_paths:
+                    problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(weight)))
                     rows[scope.path_names]["status"] = tr("R9.status_extra")
         evidence = Evidence.of(
             tr("evidence.weights"),
             [("code", tr("evidence.code")), ("name", tr("evidence.scope")), ("tier", tr("evidence.tier")),
-             ("blueprint", tr("evidence.weight_blueprint")), ("standard", tr("evidence.weight_standard")),
+             ("blueprint", tr("evidence.weight_blueprint")), ("source", tr("checks.R9.col_source")),
+             ("standard", tr("evidence.weight_standard")),
              ("difference", tr("evidence.difference")), ("bank", tr("evidence.weight_bank")),
              ("status", tr("evidence.status"))],
             list(rows.values()),
@@ -367,17 +462,17 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         measured = max(deviations) if deviations else None
         if problems:
             status = Status.FAIL
-            message = tr("R9.fail", level=ctx.level_label(level), count=len(problems), problems="；".join(problems))
+            message = tr("R9.fail", level=label, count=len(problems), problems="；".join(problems))
         elif compared:
             status = Status.PASS
-            message = tr("R9.pass", level=ctx.level_label(level), count=len(entries), total=_fmt(top_sum))
+            message = tr("R9.pass", level=label, count=len(entries), total=_fmt(top_sum))
         else:
             status = Status.NA
-            message = tr("R9.no_standard", level=ctx.level_label(level), total=_fmt(top_sum))
-        findings.append(
-            ctx.finding("R9", level, status, message, measured=measured, threshold=tolerance, comparator="≤",
-                        unit=tr("unit.percentage_points"), evidence=[evidence])
-        )
+            message = tr("R9.no_standard", level=label, total=_fmt(top_sum))
+        if derived:
+            names = "、".join(s.name or s.code for s in scopes if s.path_names in derived)
+            message += tr("checks.R9.derived_note", count=len(derived), scopes=names)
+        findings.append(ctx.finding("R9", level, status, message, measured=measured, evidence=[evidence], **limits))
     return findings
 
 
@@ -408,10 +503,18 @@ def check_points_per_weight(ctx: CheckContext) -> list[Finding]:
     """R20 (advisory): each weighted scope without weighted children has ≥ factor × weight points."""
     factor = ctx.profile.rule("R20")["min_points_per_weight_percent"]
     findings = []
+    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.scopes")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
         points = ctx.points(level)
-        if not scopes or not points:
+        unjudged = _no_points(ctx, "R20", level, points, **limits)
+        if unjudged is not None:
+            findings.append(unjudged)
+            continue
+        label = ctx.level_label(level)
+        if not scopes or all(p.scope is None for p in points):
+            findings.append(ctx.cannot_judge("R20", level, tr("checks.na.no_scopes", level=label),
+                                             tr("checks.supply.theory_blueprint", level=label), **limits))
             continue
         children = _children(scopes)
         per_scope: Counter[tuple[str, ...]] = Counter()
@@ -434,6 +537,10 @@ def check_points_per_weight(ctx: CheckContext) -> list[Finding]:
             short += not ok
             rows.append({"code": scope.code or "—", "name": scope.name or "", "weight": scope.weight, "points": count,
                          "required": round(required, 1), "status": tr("R20.status_ok") if ok else tr("R20.status_short")})
+        if not rows:
+            findings.append(ctx.cannot_judge("R20", level, tr("checks.na.no_weights", level=label),
+                                             tr("checks.supply.weights"), **limits))
+            continue
         evidence = Evidence.of(
             tr("evidence.points_per_weight", factor=f"{factor:g}"),
             [("code", tr("evidence.code")), ("name", tr("evidence.scope")), ("weight", tr("evidence.weight_blueprint")),

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.excerpts import EXCERPT_CHARS, excerpt
 from qbaudit.analysis.model import (
     Bank,
     Blueprint,
@@ -30,15 +31,7 @@ from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
 
-EXCERPT_CHARS = 30
-
-
-def excerpt(text: Any, limit: int = EXCERPT_CHARS) -> str:
-    """At most ``limit`` characters of an item's text, for evidence (items are confidential)."""
-    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
-        return ""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+__all__ = ["EXCERPT_CHARS", "AuditInput", "CheckContext", "excerpt"]
 
 
 def percent(value: float) -> float:
@@ -69,6 +62,33 @@ class CheckContext:
         self.bank = data.bank
         self.blueprint = data.blueprint
         self.shared: dict[str, Any] = {}  # analyses computed once and used by several checks
+
+    @cached_property
+    def has_blueprint(self) -> bool:
+        """True when a blueprint was given: the bank alone comes with an empty one (no scopes, no points)."""
+        return bool(self.blueprint.scopes or self.blueprint.points)
+
+    def in_blueprint(self, level: int) -> bool:
+        """True when the blueprint has anything (scopes or points, theory or skill) at ``level``."""
+        return bool(self.blueprint.scopes_of(level, None) or self.blueprint.points_of(level, None))
+
+    def cannot_judge(self, rule_id: str, level: int | None, reason: str, supply: str, **kwargs: Any) -> Finding:
+        """A 无法判断 finding: there was nothing to check. ``reason`` says why (a sentence naming the
+        level), ``supply`` what to give so that it can be checked; never a pass."""
+        return self.finding(rule_id, level, Status.NA, tr("checks.na.message", reason=reason, supply=supply),
+                            **kwargs)
+
+    def no_blueprint(self, rule_id: str, level: int, **kwargs: Any) -> Finding | None:
+        """The 无法判断 finding of a rule that needs the blueprint, when none was given or it has nothing at
+        ``level``; None when there is a blueprint to check."""
+        if not self.has_blueprint:
+            return self.cannot_judge(rule_id, level, tr("checks.na.no_blueprint", level=self.level_label(level)),
+                                     tr("checks.supply.blueprint"), **kwargs)
+        if not self.in_blueprint(level):
+            return self.cannot_judge(rule_id, level, tr("checks.na.level_not_in_blueprint",
+                                                        level=self.level_label(level)),
+                                     tr("checks.supply.blueprint_of_level", level=self.level_label(level)), **kwargs)
+        return None
 
     @cached_property
     def levels(self) -> list[int]:

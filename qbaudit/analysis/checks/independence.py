@@ -1,16 +1,20 @@
-"""Item independence: duplicates, near-duplicates and hints between items (R11); content that
-discriminates against a group of people (R12).
+"""Item independence: duplicates, near-duplicates and hints between items (R11); the same item with
+different keys (R21, 同题异答); content that discriminates against a group of people (R12).
 
 R11 compares whole items (normalised stem with sorted options, :mod:`qbaudit.analysis.similarity`).
 Each pair at or above the profile's threshold (stricter when a stem is short) is classed:
 
-* 重复题 — identical after normalisation (width, punctuation, spacing, option order);
+* 重复题 — identical after normalisation (width, punctuation, spacing, option order; letter case is
+  kept, see :mod:`qbaudit.analysis.textnorm`);
 * 疑似重复题 — alike but for a few characters, a number, or clauses in another order;
 * 相似题（关键词不同） — what differs is a whole domain term (a point or scope name of the blueprint,
-  or a word of it), as in templated honest items; shown for review, not counted as duplicates.
+  or a word of it), or only letter case (``mA``/``MA``: milli and mega), as in templated honest items;
+  shown for review, not counted as duplicates.
 
-Pairs within a level decide the level's finding; pairs across levels are reported apart (the same
-item in two levels is worth knowing, not always wrong). Pairs the inspector dismissed are listed
+Two items that read the same but have different keys are not duplicates: one of the keys is wrong,
+which is R21's finding (同题异答), and R11 leaves them out. Pairs within a level decide the level's
+finding; pairs across levels are reported apart (the same item in two levels is worth knowing, not
+always wrong). Pairs the inspector dismissed are listed
 as dismissed and no longer count. Hints — an item whose stem contains the correct answer of
 another item of the same level (the two may meet in one paper) — are listed for a person to review.
 
@@ -21,8 +25,7 @@ R12 screens stems, options and explanations with a reviewed word list
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -30,12 +33,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from qbaudit.analysis.checks.context import CheckContext, excerpt
+from qbaudit.analysis.checks.context import EXCERPT_CHARS, CheckContext, excerpt, sheet_name
 from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
-from qbaudit.analysis.similarity import PairArrays, clusters, similar_pairs
-from qbaudit.analysis.textnorm import as_list, clean, normalised_texts
+from qbaudit.analysis.similarity import SCORE_SLACK, PairArrays, clusters, similar_pairs
+from qbaudit.analysis.textnorm import SEPARATOR, as_list, clean, fold, normalised_texts
+from qbaudit.analysis.vocabulary import vocabulary
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
@@ -65,16 +69,8 @@ class ItemPair:
 
 def domain_terms(names: list[str | None]) -> frozenset[str]:
     """Terms of the blueprint's point and scope names, normalised as items are."""
-    terms: set[str] = set()
-    for name in names:
-        if not name:
-            continue
-        for part in [name, *_TERM_SPLIT.split(name)]:
-            text = unicodedata.normalize("NFKC", part).lower()
-            text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZ")
-            if len(text) >= _MIN_TERM_CHARS:
-                terms.add(text)
-    return frozenset(terms)
+    parts = [part for name in names if name for part in [name, *_TERM_SPLIT.split(name)]]
+    return frozenset(text for text in fold(parts) if text and len(text) >= _MIN_TERM_CHARS)
 
 
 def _covered(text: str, terms_pattern: re.Pattern[str] | None) -> np.ndarray:
@@ -93,13 +89,20 @@ def classify(a: str, b: str, score: float, terms_pattern: re.Pattern[str] | None
     if score >= 100.0:
         return DUPLICATE, ""
     ops = [op for op in Levenshtein.opcodes(a, b) if op.tag != "equal"]
-    pieces = [f"{a[op.src_start:op.src_end] or '∅'}→{b[op.dest_start:op.dest_end] or '∅'}" for op in ops[:3]]
-    difference = "；".join(pieces) + ("…" if len(ops) > 3 else "")
+    # What differs is item text: each side an excerpt of a third, the whole an excerpt.
+    side = EXCERPT_CHARS // 3 - 1
+    pieces = [f"{excerpt(a[op.src_start:op.src_end], side) or '∅'}→{excerpt(b[op.dest_start:op.dest_end], side) or '∅'}"
+              for op in ops[:3]]
+    difference = excerpt("；".join(pieces) + ("…" if len(ops) > 3 else ""))
     covered_a, covered_b = _covered(a, terms_pattern), _covered(b, terms_pattern)
-    all_terms = bool(ops) and all(
-        covered_a[op.src_start:op.src_end].all() and covered_b[op.dest_start:op.dest_end].all() for op in ops
-    )
-    return (KEYWORD if all_terms else NEAR_DUPLICATE), difference
+
+    def meaningful(op) -> bool:  # noqa: ANN001 - a rapidfuzz Opcode
+        source, target = a[op.src_start:op.src_end], b[op.dest_start:op.dest_end]
+        if source != target and source.lower() == target.lower():
+            return True  # letter case is meaning in technical items: m (milli) is not M (mega)
+        return bool(covered_a[op.src_start:op.src_end].all() and covered_b[op.dest_start:op.dest_end].all())
+
+    return (KEYWORD if ops and all(meaningful(op) for op in ops) else NEAR_DUPLICATE), difference
 
 
 class SimilarityAnalysis:
@@ -126,14 +129,73 @@ class SimilarityAnalysis:
         return re.compile("|".join(map(re.escape, terms))) if terms else None
 
     @cached_property
-    def pairs(self) -> list[ItemPair]:
-        """Every similar pair that passes the (short-stem) threshold, classed and clustered."""
-        texts = as_list(self.texts.get_column("text"))
-        found: PairArrays = similar_pairs(texts, self.threshold)
+    def keys(self) -> np.ndarray:
+        """Every item's correct answer as 同题异答 compares it (object array, None without an answer).
+
+        Letters name options, so the key is the folded text of the options they name, sorted (the same
+        item with its options reordered has other letters but the same key); a true/false answer is
+        √ or ×, however it is written; any other answer is its folded text.
+        """
+        vocab = vocabulary()
+        frame = pl.from_pandas(self.items[[C.ANSWER, *C.OPTIONS]]).with_columns(
+            [pl.col(c).cast(pl.String) for c in (C.ANSWER, *C.OPTIONS)])
+        answer = pl.col(C.ANSWER).str.normalize("NFKC").str.strip_chars()
+        letters = answer.str.replace_all(r"[\s,，、;；/|]", "").str.to_uppercase()
+        has_options = pl.any_horizontal([pl.col(c).is_not_null() for c in C.OPTIONS])
+        is_letters = has_options & letters.str.contains(r"^[A-H]+$").fill_null(False)
+        pieces = [pl.when(letters.str.contains(letter, literal=True))
+                  .then(pl.coalesce(pl.when(clean(pl.col(column)) != "").then(clean(pl.col(column))),
+                                    pl.lit(f"#{letter}")))
+                  for letter, column in zip(OPTION_LETTERS, C.OPTIONS, strict=True)]
+        by_letters = pl.concat_list(pieces).list.drop_nulls().list.sort().list.join(SEPARATOR)
+        folded = answer.str.replace_all(r"\s", "").str.to_uppercase()
+        truth = (pl.when(folded.is_in(list(vocab.true_answers))).then(pl.lit("√"))
+                 .when(folded.is_in(list(vocab.false_answers))).then(pl.lit("×")))
+        text = clean(pl.col(C.ANSWER))
+        key = (pl.when(pl.col(C.ANSWER).is_null() | (answer == "")).then(None)
+               .when(is_letters).then(by_letters)
+               .otherwise(pl.coalesce(truth, pl.when(text != "").then(text), answer)))
+        return frame.select(key.alias("key")).to_series().to_numpy().astype(object)
+
+    @cached_property
+    def conflicts(self) -> list[list[int]]:
+        """同题异答: groups of items (positions, ascending) that read the same — the same normalised stem
+        and options — but whose keys differ. Items without an answer take no part."""
+        frame = pl.DataFrame({"text": self.texts.get_column("text"), "key": list(self.keys)},
+                             schema={"text": pl.String, "key": pl.String}).with_row_index("position")
+        groups = (frame.filter((pl.col("text") != "") & pl.col("key").is_not_null())
+                  .group_by("text").agg(pl.col("position"), pl.col("key").n_unique().alias("keys"))
+                  .filter(pl.col("keys") > 1))
+        return sorted(sorted(int(p) for p in group) for group in groups.get_column("position").to_list())
+
+    @cached_property
+    def _passing(self) -> tuple[PairArrays, np.ndarray]:
+        """The pairs at or above the (short-stem) threshold, and which of them are 同题异答."""
+        found: PairArrays = similar_pairs(as_list(self.texts.get_column("text")), self.threshold)
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
         short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
-        keep = ~short | (found.score >= self.short_threshold)
-        first, second, score = found.first[keep], found.second[keep], found.score[keep]
+        keep = ~short | (found.score >= np.float32(self.short_threshold - SCORE_SLACK))
+        found = PairArrays(found.first[keep], found.second[keep], found.score[keep])
+        key_a, key_b = self.keys[found.first], self.keys[found.second]
+        answered = np.fromiter((a is not None and b is not None for a, b in zip(key_a, key_b, strict=True)),
+                               dtype=bool, count=len(found))
+        return found, (found.score >= 100.0) & answered & (key_a != key_b)
+
+    @cached_property
+    def set_aside(self) -> list[tuple[int, int]]:
+        """Pairs of identical items with different keys: 同题异答 (R21), not counted as duplicates."""
+        found, conflicting = self._passing
+        return list(zip(found.first[conflicting].tolist(), found.second[conflicting].tolist(), strict=True))
+
+    @cached_property
+    def pairs(self) -> list[ItemPair]:
+        """Every similar pair that passes the (short-stem) threshold, classed and clustered.
+
+        Identical items with different keys are not duplicates but 同题异答 (R21): they are left out.
+        """
+        texts = as_list(self.texts.get_column("text"))
+        found, conflicting = self._passing
+        first, second, score = found.first[~conflicting], found.second[~conflicting], found.score[~conflicting]
         labels = clusters(len(texts), first, second)
         ids = self.items[C.ITEM_ID].to_numpy()
         dismissed = self.ctx.data.dismissed_pairs
@@ -255,11 +317,19 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
     hints_by_level: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for hint in analysis.hints:
         hints_by_level[int(levels[hint[0]])].append(hint)
+    aside_by_level: Counter[int | None] = Counter(
+        int(levels[a]) if levels[a] == levels[b] else None for a, b in analysis.set_aside)
     threshold_text = tr("R11.threshold", threshold=f"{analysis.threshold:g}", short=analysis.short_chars,
                         short_threshold=f"{analysis.short_threshold:g}")
+    texts = analysis.texts.get_column("text")
     findings = []
     for level in ctx.levels:
         if ctx.items(level).empty:
+            continue
+        if not _has_text(texts, levels == level):
+            findings.append(ctx.cannot_judge("R11", level, tr("checks.na.no_text", level=ctx.level_label(level)),
+                                             tr("checks.supply.stems"), threshold=0, comparator="=",
+                                             unit=tr("unit.pairs")))
             continue
         pairs = by_level.get(level, [])
         active = [p for p in pairs if not p.dismissed]
@@ -288,6 +358,8 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
         if dismissed:
             message += tr("R11.dismissed_note", count=len(dismissed))
+        if aside_by_level.get(level):
+            message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
         findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),
                                     threshold=0, comparator="=", unit=tr("unit.pairs"), evidence=evidence))
     active_across = [p for p in across if not p.dismissed]
@@ -297,6 +369,88 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             measured=len(active_across), threshold=0, comparator="=", unit=tr("unit.pairs"),
             evidence=[Evidence.of(tr("R11.evidence_across"), _pair_columns(), _pair_rows(ctx, active_across))],
         ))
+    return findings
+
+
+def _has_text(texts: pl.Series, mask: np.ndarray) -> bool:
+    """True when some item under ``mask`` has a stem or options to compare."""
+    return bool((texts.to_numpy()[mask] != "").any()) if mask.any() else False
+
+
+def _key_text(item: dict[str, Any]) -> str:
+    """The correct answer of an item as written: the options its letters name, else the answer."""
+    answer = item[C.ANSWER] if isinstance(item[C.ANSWER], str) else ""
+    letters = [letter for letter in answer if letter in OPTION_LETTERS]
+    options = [item[column] if isinstance(item[column], str) else "" for column in C.OPTIONS]
+    if answer and len(letters) == len(answer) and any(options):
+        return "；".join(f"{letter}.{options[OPTION_LETTERS.index(letter)]}" for letter in letters)
+    return answer
+
+
+def _conflict_rows(ctx: CheckContext, groups: list[list[int]]) -> list[dict[str, Any]]:
+    positions = [p for group in groups for p in group]
+    columns = [C.ITEM_ID, C.LEVEL, C.SOURCE_SHEET, C.SOURCE_ROW, C.STEM, C.ANSWER, *C.OPTIONS]
+    records = ctx.bank.items.iloc[np.asarray(positions, dtype=np.int64)][columns].to_dict("records")
+    rows, at = [], 0
+    for number, group in enumerate(groups, start=1):
+        for item in records[at:at + len(group)]:
+            answer = item[C.ANSWER] if isinstance(item[C.ANSWER], str) else ""
+            short_key = answer if re.fullmatch(r"[A-H]+|√|×", answer) else ""  # letters are no item text
+            rows.append({"group": number, "item_id": item[C.ITEM_ID], "level": ctx.level_label(int(item[C.LEVEL])),
+                         "sheet": sheet_name(item[C.SOURCE_SHEET]), "row": int(item[C.SOURCE_ROW]),
+                         "answer": short_key, "excerpt_key": excerpt(_key_text(item)),
+                         "excerpt": excerpt(item[C.STEM])})
+        at += len(group)
+    return rows
+
+
+def _conflict_evidence(ctx: CheckContext, groups: list[list[int]]) -> Evidence:
+    columns = [("group", tr("checks.R21.col_group")), ("item_id", tr("evidence.item_id")),
+               ("level", tr("checks.R21.col_level")), ("answer", tr("checks.R21.col_answer")),
+               ("excerpt_key", tr("checks.R21.col_key")), ("excerpt", tr("evidence.excerpt")),
+               ("sheet", tr("evidence.sheet")), ("row", tr("evidence.row"))]
+    return Evidence.of(tr("checks.R21.evidence"), columns, _conflict_rows(ctx, groups))
+
+
+def check_answer_conflicts(ctx: CheckContext) -> list[Finding]:
+    """R21 同题异答: items that read the same (normalised stem and options) but have different keys.
+
+    Worse than a duplicate: one of the keys is wrong. Per level, and apart for groups that span levels.
+    """
+    analysis = similarity_analysis(ctx)
+    levels = ctx.bank.items[C.LEVEL].to_numpy()
+    answered = np.fromiter((k is not None for k in analysis.keys), dtype=bool, count=len(analysis.keys))
+    by_level: dict[int | None, list[list[int]]] = defaultdict(list)
+    for group in analysis.conflicts:
+        group_levels = {int(levels[p]) for p in group}
+        by_level[group_levels.pop() if len(group_levels) == 1 else None].append(group)
+    findings = []
+    for level in ctx.levels:
+        own = levels == level
+        if not own.any():
+            continue
+        label = ctx.level_label(level)
+        count = int((answered & own).sum())
+        if not count:
+            findings.append(ctx.cannot_judge("R21", level, tr("checks.na.no_answers", level=label),
+                                             tr("checks.supply.answers"), threshold=0, comparator="=",
+                                             unit=tr("checks.R21.unit")))
+            continue
+        groups = by_level.get(level, [])
+        if groups:
+            status = Status.FAIL
+            message = tr("checks.R21.fail", level=label, groups=len(groups), items=sum(map(len, groups)))
+        else:
+            status, message = Status.PASS, tr("checks.R21.pass", level=label, items=count)
+        findings.append(ctx.finding("R21", level, status, message, measured=len(groups), threshold=0, comparator="=",
+                                    unit=tr("checks.R21.unit"),
+                                    evidence=[_conflict_evidence(ctx, groups)] if groups else []))
+    across = by_level.get(None, [])
+    if across:
+        findings.append(ctx.finding("R21", None, Status.FAIL, tr("checks.R21.across", groups=len(across),
+                                                                  items=sum(map(len, across))),
+                                    measured=len(across), threshold=0, comparator="=", unit=tr("checks.R21.unit"),
+                                    evidence=[_conflict_evidence(ctx, across)]))
     return findings
 
 
@@ -399,9 +553,15 @@ def check_sensitive_wording(ctx: CheckContext) -> list[Finding]:
                 "item_id": item[C.ITEM_ID], "row": int(item[C.SOURCE_ROW]), "category": category,
                 "words": matched, "excerpt": excerpt(context),
             })
+    has_text = (frame.get_column("text") != "").to_numpy()
     findings = []
     for level in ctx.levels:
         if ctx.items(level).empty:
+            continue
+        if not has_text[levels == level].any():
+            findings.append(ctx.cannot_judge("R12", level, tr("checks.na.no_text", level=ctx.level_label(level)),
+                                             tr("checks.supply.stems"), threshold=0, comparator="=",
+                                             unit=tr("unit.items")))
             continue
         rows = flagged.get(level, [])
         evidence = [Evidence.of(tr("R12.evidence"), [

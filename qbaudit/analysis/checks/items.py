@@ -34,7 +34,7 @@ def _problems_table(title: str, items: pd.DataFrame, problems: dict[int, list[st
     for item, reasons in zip(picked, problems.values(), strict=True):
         row = {
             "item_id": item[C.ITEM_ID],
-            "type": item[C.ITEM_TYPE_RAW] if pd.notna(item[C.ITEM_TYPE_RAW]) else "",
+            "type": excerpt(item[C.ITEM_TYPE_RAW]) if pd.notna(item[C.ITEM_TYPE_RAW]) else "",
             "problem": "；".join(reasons),
             "sheet": item[C.SOURCE_SHEET] if pd.notna(item[C.SOURCE_SHEET]) else "",
             "row": int(item[C.SOURCE_ROW]),
@@ -53,9 +53,10 @@ def _collect(problems: dict[int, list[str]], mask: np.ndarray, reason: str | Cal
 
 
 def _raw(items: pd.DataFrame, column: str, key: str, **params: object) -> Callable[[int], str]:
-    """A reason naming the cell value of ``column`` at the flagged row."""
+    """A reason naming the cell value of ``column`` at the flagged row (an excerpt: a shifted column
+    may hold item text)."""
     values = items[column].to_numpy(dtype=object)
-    return lambda position: tr(key, value=values[position], **params)
+    return lambda position: tr(key, value=excerpt(values[position]), **params)
 
 
 _PROPORTION_BINS = 10  # proportions (0–1) are counted in tenths
@@ -152,6 +153,16 @@ def check_subjective(ctx: CheckContext) -> list[Finding]:
         if level not in settings["levels"]:
             continue
         items = ctx.items(level)
+        label = ctx.level_label(level)
+        limits = {"threshold": max(settings["min_subjective_items"], 1), "comparator": "≥", "unit": tr("unit.items")}
+        if items.empty:
+            findings.append(ctx.cannot_judge("R10", level, tr("checks.na.no_items", level=label),
+                                             tr("checks.supply.bank_of_level", level=label), **limits))
+            continue
+        if items[C.ITEM_TYPE].isna().all():
+            findings.append(ctx.cannot_judge("R10", level, tr("checks.na.no_types", level=label, count=len(items)),
+                                             tr("checks.supply.types"), **limits))
+            continue
         types = items[C.ITEM_TYPE].fillna(tr("evidence.type_unknown")).value_counts()
         count = int(sum(n for t, n in types.items() if t in subjective))
         minimum = settings["min_subjective_items"]
@@ -163,12 +174,13 @@ def check_subjective(ctx: CheckContext) -> list[Finding]:
              for t, n in types.items()],
         )
         present = "、".join(f"{t} {int(n)}" for t, n in types.items() if t in subjective)
-        message = (tr("R10.pass", level=ctx.level_label(level), count=count, types=present) if ok
-                   else tr("R10.fail", level=ctx.level_label(level), count=count, types="、".join(sorted(subjective))))
-        findings.append(
-            ctx.finding("R10", level, Status.PASS if ok else Status.FAIL, message, measured=count,
-                        threshold=max(minimum, 1), comparator="≥", unit=tr("unit.items"), evidence=[evidence])
-        )
+        message = (tr("R10.pass", level=label, count=count, types=present) if ok
+                   else tr("R10.fail", level=label, count=count, types="、".join(sorted(subjective))))
+        untyped = int(items[C.ITEM_TYPE].isna().sum())
+        if untyped and not ok:
+            message += tr("checks.untyped_note", count=untyped)
+        findings.append(ctx.finding("R10", level, Status.PASS if ok else Status.FAIL, message, measured=count,
+                                    evidence=[evidence], **limits))
     return findings
 
 
@@ -176,8 +188,20 @@ def _too_few_options(option_count: np.ndarray, minimum: int, position: int) -> s
     return tr("R13.too_few_options", count=int(option_count[position]), minimum=minimum)
 
 
-def _fold_options(series: pd.Series) -> pd.Series:
-    return series.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper()
+def _folded_options(items: pd.DataFrame, used: list[int]) -> dict[int, np.ndarray]:
+    """The options as R13 compares them (object arrays; None for an empty option): width, spaces and
+    punctuation folded as the similarity checks fold them, letter case kept (``kHz`` is not ``KHz``); an
+    option of punctuation only is compared as written."""
+    import polars as pl
+
+    from qbaudit.analysis.textnorm import clean
+
+    columns = [C.OPTIONS[i] for i in used]
+    frame = pl.from_pandas(items[columns]).with_columns([pl.col(c).cast(pl.String) for c in columns])
+    folded = frame.select([
+        pl.when(clean(pl.col(c)) != "").then(clean(pl.col(c)))
+        .otherwise(pl.col(c).str.normalize("NFKC").str.replace_all(r"\s", "")).alias(c) for c in columns])
+    return {i: folded.get_column(C.OPTIONS[i]).to_numpy().astype(object) for i in used}
 
 
 def check_objective_items(ctx: CheckContext) -> list[Finding]:
@@ -205,12 +229,12 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
         gaps = is_choice & (filled[:, 1:] & ~filled[:, :-1]).any(axis=1)
         _collect(problems, gaps, tr("R13.option_gap"))
         used = [i for i in range(len(C.OPTIONS)) if filled[is_choice, i].any()] if is_choice.any() else []
-        folded = {i: _fold_options(items[C.OPTIONS[i]]) for i in used}
+        folded = _folded_options(items, used) if used else {}
         for a in used:
             for b in used:
                 if b <= a:
                     continue
-                same = is_choice & filled[:, a] & filled[:, b] & _mask(folded[a] == folded[b])
+                same = is_choice & filled[:, a] & filled[:, b] & (folded[a] == folded[b])
                 for position in np.flatnonzero(same):
                     pair = tr("R13.duplicate_options", first=OPTION_LETTERS[a], second=OPTION_LETTERS[b])
                     problems.setdefault(int(position), []).append(pair)
@@ -240,13 +264,27 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
         checked = objective | _mask(items[C.STEM].isna())
         total = int(objective.sum())
         bad_objective = sum(1 for p in problems if objective[p])
-        share = (total - bad_objective) / total if total else 1.0
         evidence = [_problems_table(tr("evidence.item_problems"), items, problems, with_excerpt=True)] if problems else []
+        untyped = int(_mask(item_type.isna()).sum())
+        label = ctx.level_label(level)
+        limits = {"threshold": 100.0, "comparator": "=", "unit": "%"}
+        if not total and not problems:
+            # No objective item: never "0 道客观题……都完整规范". Without types nothing says which items need
+            # options and a key (无法判断); items all typed subjective were checked for their stems only.
+            if untyped:
+                findings.append(ctx.cannot_judge(
+                    "R13", level, tr("checks.na.no_objective_untyped", level=label, count=untyped, total=len(items)),
+                    tr("checks.supply.types"), **limits))
+            else:
+                findings.append(ctx.finding("R13", level, Status.PASS, tr("checks.R13.pass_subjective", level=label,
+                                                                          total=len(items)), **limits))
+            continue
+        share = (total - bad_objective) / total if total else 0.0
         ok = not problems
-        message = tr("R13.pass" if ok else "R13.fail", level=ctx.level_label(level), total=total,
+        message = tr("R13.pass" if ok else "R13.fail", level=label, total=total,
                      bad=len(problems), checked=int(checked.sum()))
-        findings.append(
-            ctx.finding("R13", level, Status.PASS if ok else Status.FAIL, message, measured=percent(share),
-                        threshold=100.0, comparator="=", unit="%", evidence=evidence)
-        )
+        if untyped:
+            message += tr("checks.untyped_note", count=untyped)
+        findings.append(ctx.finding("R13", level, Status.PASS if ok else Status.FAIL, message,
+                                    measured=percent(share) if total else None, evidence=evidence, **limits))
     return findings

@@ -86,13 +86,28 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
     analysis = paper_analysis(ctx)
     findings = []
     point_keys = ctx.bank.items[C.POINT_KEY].tolist()
+    limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
     for level in analysis.levels:
         papers = analysis.of(level)
         if not papers:
             findings.append(_no_papers(ctx, "R5", level))
             continue
+        label = level_name(level)
+        absent = ctx.no_blueprint("R5", level, **limits)
+        if absent is not None:
+            findings.append(absent)
+            continue
         index = ctx.point_index(level)
-        rows, low = [], 0
+        if not index:
+            findings.append(ctx.cannot_judge("R5", level, tr("checks.na.no_theory_points", level=label),
+                                             tr("checks.supply.theory_blueprint", level=label), **limits))
+            continue
+        if not any(p.importance is not None for p in index.values()):
+            findings.append(ctx.cannot_judge("R5", level, tr("checks.na.no_importance", level=label,
+                                                             points=len(index)),
+                                             tr("checks.supply.importance"), **limits))
+            continue
+        rows, low, judged = [], 0, 0
         worst = None
         for paper in papers:
             known = [p for p in paper.positions if p >= 0]
@@ -100,12 +115,17 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
             resolved = [p for p in points if p is not None]
             key = sum(1 for p in resolved if p.importance is not None and p.importance.value in keys)
             share = key / len(resolved) if resolved else 0.0
-            ok = bool(resolved) and share >= minimum
-            low += not ok
-            worst = share if worst is None else min(worst, share)
+            if resolved:  # a paper none of whose items names a point of the blueprint cannot be judged
+                judged += 1
+                ok = share >= minimum
+                low += not ok
+                worst = share if worst is None else min(worst, share)
+                status = tr("papers.ok") if ok else tr("papers.short")
+            else:
+                status = tr("checks.R5.unresolved")
             rows.append({"paper": paper.paper.paper_id, "items": len(paper.positions), "resolved": len(resolved),
-                         "key": key, "share": percent(share), "missing": len(paper.missing),
-                         "status": tr("papers.ok") if ok else tr("papers.short")})
+                         "key": key, "share": percent(share) if resolved else None, "missing": len(paper.missing),
+                         "status": status})
         evidence = [Evidence.of(tr("R5.evidence", minimum=percent(minimum)), [
             ("paper", tr("papers.col_paper")), ("items", tr("papers.col_items")), ("resolved", tr("R5.col_resolved")),
             ("key", tr("R5.col_key")), ("share", tr("R5.col_share")), ("missing", tr("papers.col_missing")),
@@ -113,13 +133,19 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
         missing = _missing_rows(papers)
         if missing:
             evidence.append(missing)
-        message = (tr("R5.pass", level=level_name(level), papers=len(papers), minimum=percent(minimum),
+        if not judged:
+            findings.append(ctx.cannot_judge("R5", level, tr("checks.na.papers_unresolved", level=label,
+                                                             papers=len(papers)),
+                                             tr("checks.supply.point_codes"), evidence=evidence, **limits))
+            continue
+        message = (tr("R5.pass", level=label, papers=judged, minimum=percent(minimum),
                       worst=percent(worst or 0.0)) if not low else
-                   tr("R5.fail", level=level_name(level), low=low, papers=len(papers), minimum=percent(minimum),
+                   tr("R5.fail", level=label, low=low, papers=judged, minimum=percent(minimum),
                       worst=percent(worst or 0.0)))
+        if judged < len(papers):
+            message += tr("checks.R5.unresolved_note", count=len(papers) - judged)
         findings.append(ctx.finding("R5", level, Status.FAIL if low else Status.PASS, message,
-                                    measured=percent(worst or 0.0), threshold=percent(minimum), comparator="≥",
-                                    unit="%", evidence=evidence))
+                                    measured=percent(worst or 0.0), evidence=evidence, **limits))
     return findings
 
 
@@ -165,10 +191,11 @@ class Overlaps:
 def overlapping_papers(papers: list[PaperItems], min_jaccard: float) -> Overlaps:
     """Every pair of papers with Jaccard ≥ ``min_jaccard`` (exact), and the identical ones among them
     (the pairs whose shared items are all the items of both)."""
-    from qbaudit.analysis import kernels
+    from qbaudit.analysis.kernel_cache import load_kernels
 
     if len(papers) < 2:
         return Overlaps([], [])
+    kernels = load_kernels()  # compiled once, announced; then from the cache
     members, offsets = item_sets(papers)
     first, second, shared = kernels.set_similarity_join(members, offsets, float(min_jaccard))
     pairs = sorted(zip(first.tolist(), second.tolist(), shared.tolist(), strict=True))
@@ -192,7 +219,11 @@ def overlapping_papers(papers: list[PaperItems], min_jaccard: float) -> Overlaps
 
 
 def _capacity(ctx: CheckContext, level: int) -> Capacity | None:
+    """The bank's capacity at ``level``; None when it cannot be estimated: no blueprint scopes for the
+    level, or no item of the level names a point of it (every scope would seem empty)."""
     settings = ctx.profile.rule("R6")
+    if not ctx.scopes(level) or not ctx.resolved(level).any():
+        return None
     return compute_capacity(ctx.bank, ctx.blueprint, level, sessions=settings["update_cycle_sessions"],
                             paper_items=settings["paper_items"], plan=ctx.data.plan)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from qbaudit.analysis.checks.context import CheckContext
+from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.i18n import tr
 
@@ -23,7 +24,16 @@ def check_point_count(ctx: CheckContext) -> list[Finding]:
     minimum = ctx.profile.rule("R1")["min_points"]
     findings = []
     for level in ctx.levels:
+        absent = ctx.no_blueprint("R1", level, threshold=minimum, comparator="≥", unit=tr("unit.points"))
+        if absent is not None:
+            findings.append(absent)
+            continue
         count = len(ctx.points(level))
+        if not count and not ctx.scopes(level):  # the level's blueprint has a skill part only
+            findings.append(ctx.cannot_judge("R1", level, tr("checks.na.no_theory_part", level=ctx.level_label(level)),
+                                             tr("checks.supply.theory_blueprint", level=ctx.level_label(level)),
+                                             threshold=minimum, comparator="≥", unit=tr("unit.points")))
+            continue
         ok = count >= minimum
         key = "R1.pass" if ok else "R1.fail"
         message = tr(key, level=ctx.level_label(level), count=count, minimum=minimum, gap=minimum - count)
@@ -49,9 +59,23 @@ def check_items_per_point(ctx: CheckContext) -> list[Finding]:
     for level in ctx.levels:
         points = ctx.points(level)
         counts = ctx.items_per_point(level)
+        limits = {"threshold": minimum, "comparator": "≥", "unit": tr("unit.items")}
+        absent = ctx.no_blueprint("R2", level, **limits)
+        if absent is not None:
+            findings.append(absent)
+            continue
+        label = ctx.level_label(level)
         if not points:
-            findings.append(ctx.finding("R2", level, Status.NA, tr("R2.no_points", level=ctx.level_label(level)),
-                                        threshold=minimum, comparator="≥", unit=tr("unit.items")))
+            findings.append(ctx.cannot_judge("R2", level, tr("checks.na.no_theory_points", level=label),
+                                             tr("checks.supply.theory_blueprint", level=label), **limits))
+            continue
+        if ctx.items(level).empty:
+            findings.append(ctx.cannot_judge("R2", level, tr("checks.na.no_items", level=label),
+                                             tr("checks.supply.bank_of_level", level=label), **limits))
+            continue
+        if ctx.items(level)[C.POINT_KEY].isna().all():
+            findings.append(ctx.cannot_judge("R2", level, tr("checks.na.no_point_codes", level=label),
+                                             tr("checks.supply.point_codes"), **limits))
             continue
         seen: set[str] = set()
         short = []
@@ -94,8 +118,14 @@ def check_item_count(ctx: CheckContext) -> list[Finding]:
     for level in ctx.levels:
         items = ctx.items(level)
         count = len(items)
+        if not count:  # a level of the blueprint that the bank given does not hold
+            label = ctx.level_label(level)
+            findings.append(ctx.cannot_judge("R3", level, tr("checks.na.no_items", level=label),
+                                             tr("checks.supply.bank_of_level", level=label), threshold=minimum,
+                                             comparator="≥", unit=tr("unit.items")))
+            continue
         ok = count >= minimum
-        by_type = items["item_type"].fillna(tr("evidence.type_unknown")).value_counts()
+        by_type = items[C.ITEM_TYPE].fillna(tr("evidence.type_unknown")).value_counts()
         evidence = Evidence.of(
             tr("evidence.items_by_type"),
             [("type", tr("evidence.item_type")), ("items", tr("evidence.items"))],

@@ -119,7 +119,7 @@ def _evidence(results: list[tuple[PaperStats, pd.DataFrame]], all_flags: pd.Data
                 "item_id": item.item_id, "paper": stats.name, "excerpt": excerpt(stem), "n": item.n,
                 "missing": item.missing, "p": _round(item.p), "r_pb": _round(item.r_pb), "d": _round(item.d),
                 "alpha_if_deleted": _round(item.alpha_if_deleted),
-                "flags": "；".join(names[f] + (f"（{o}）" if isinstance(o, str) else "")
+                "flags": "；".join(names[f] + (f"（{excerpt(o, 10)}）" if isinstance(o, str) else "")
                                   for f, o in zip(own["flag"], own["option"], strict=True)),
                 "sheet": sheet_name(sheet), "row": int(row) if row is not None else None,
             })
@@ -131,7 +131,7 @@ def _evidence(results: list[tuple[PaperStats, pd.DataFrame]], all_flags: pd.Data
     ], sorted(item_rows, key=lambda r: (r["flags"] == "", r["item_id"])))
     flagged = set(all_flags["item_id"])
     option_rows = [
-        {"item_id": o.item_id, "paper": stats.name, "option": o.option or tr("R18.no_answer"),
+        {"item_id": o.item_id, "paper": stats.name, "option": excerpt(o.option) or tr("R18.no_answer"),
          "key": tr("evidence.yes") if o.is_key else "", "count": int(o.count), "share": round(o.share * 100, 1),
          "upper": int(o.upper), "lower": int(o.lower)}
         for stats, _ in results for o in stats.options.itertuples(index=False)

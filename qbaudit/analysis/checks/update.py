@@ -48,8 +48,9 @@ def check_revision(ctx: CheckContext) -> list[Finding]:
         dates = pd.Series(items[C.REVISED].dropna().tolist(), dtype="object")
         missing = len(items) - len(dates)
         if dates.empty:
-            findings.append(ctx.finding("R14", level, Status.WARN, tr("R14.no_dates", level=ctx.level_label(level)),
-                                        threshold=max_months, comparator="≤", unit=tr("unit.months")))
+            findings.append(ctx.cannot_judge("R14", level, tr("checks.na.no_dates", level=ctx.level_label(level)),
+                                             tr("checks.supply.dates"), threshold=max_months, comparator="≤",
+                                             unit=tr("unit.months")))
             continue
         latest, oldest = max(dates), min(dates)
         since_latest = months_between(latest, as_of)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from qbaudit.analysis.excerpts import clip_quoted
 from qbaudit.analysis.model import Accounting, InputFile
 from qbaudit.i18n import tr
 
@@ -37,6 +38,11 @@ class RowIssue:
     # What ``row`` counts: "row" (spreadsheet row, CSV line), "paragraph" (Word), "line" (text formats),
     # "question" (the n-th question of an XML file or package).
     unit: str = "row"
+
+    def __post_init__(self) -> None:
+        # A reason quotes cells as written (「…」); when a file's columns are shifted such a cell may
+        # hold a whole item, which must not leave the item's view: quoted values become excerpts.
+        object.__setattr__(self, "reason", clip_quoted(self.reason))
 
     def location(self) -> str:
         """Where the issue is, in the user's words: file, sheet, row and column."""

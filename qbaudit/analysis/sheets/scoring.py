@@ -93,6 +93,10 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
     as evidence but not counted. All met gives 符合 with full marks, none met 不符合 with 0, anything
     between 基本符合 with the line's maximum times the met share, rounded down to the sheet's step and
     kept strictly between 0 and the maximum.
+
+    No verdict without evidence: when a rule of the line could not judge (na) at some level, what was
+    checked cannot earn full marks. If everything checked was met, the line is left to the documents
+    (查阅材料); if something failed, the data suggestion stands on what was checked and says what was not.
     """
     findings = list(findings)
     catalogue = rule_catalogue()
@@ -101,6 +105,7 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
         rules = rules_of(line)
         own = tuple(f for f in findings if f.rule in rules)
         counted = [f for f in own if not catalogue[f.rule].advisory and f.status is not Status.NA]
+        unjudged = [f for f in own if not catalogue[f.rule].advisory and f.status is Status.NA]
         if sheet.method is not Method.POINTS or not counted:
             key = "sheet.basis_documents_na" if own else "sheet.basis_documents"
             suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None, tr(key), own, checklist(line))
@@ -108,6 +113,11 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
         met = sum(1.0 if f.status in (Status.PASS, Status.WAIVED) else 0.5 if f.status is Status.WARN else 0.0
                   for f in counted)
         failed = [f for f in counted if f.status in (Status.FAIL, Status.WARN)]
+        not_judged = "、".join(_finding_label(f) for f in unjudged)
+        if unjudged and not failed:
+            explanation = tr("checks.sheet.basis_partial", counted=len(counted), which=not_judged)
+            suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None, explanation, own, checklist(line))
+            continue
         assert line.max is not None and sheet.part_step is not None
         if met == len(counted):
             verdict, score = Verdict.MEETS, line.max
@@ -117,6 +127,8 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
             verdict, score = Verdict.PARTLY, part_score(line.max, sheet.part_step, met / len(counted))
         explanation = tr("sheet.basis_data", counted=len(counted), met=_count(met), failed=len(failed),
                          which="、".join(_finding_label(f) for f in failed) or tr("sheet.none"))
+        if unjudged:
+            explanation += tr("checks.sheet.unjudged_note", which=not_judged)
         suggestions[line.id] = Suggestion(line.id, Basis.DATA, verdict, score, explanation, own, checklist(line))
     return suggestions
 

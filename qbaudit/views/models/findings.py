@@ -28,7 +28,7 @@ class _RuleGroup:
 
 
 class FindingsTreeModel(QAbstractItemModel):
-    """The findings of a run grouped by rule (R1 … R20), each rule's findings by level below it.
+    """The findings of a run grouped by rule (R1 … R21), each rule's findings by level below it.
 
     Columns: the rule or level, the status (word, icon and colour), the measured value, the required
     value, and the message. ``set_only_problems(True)`` shows only failed findings and warnings.

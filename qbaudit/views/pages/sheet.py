@@ -187,7 +187,7 @@ class SheetPage(SheetView):
                   share=f"{float(result.no_share) * 100:.1f}", limit=f"{float(sheet.no_share_limit or 0) * 100:g}")
 
     def total_text(self) -> str:
-        """The running total as shown (``58.5``); empty when no audit is open."""
+        """The running total as shown (``59.5``); empty when no audit is open."""
         view = self._view()
         return number_text(view.result.total) if view is not None else ""
 
