@@ -52,7 +52,7 @@ def _worker(tasks: mp.Queue, results: mp.Queue, count: int, seed: int, check_eve
             running = threading.Event()
             running.set()
 
-            def sample() -> None:
+            def sample(running: threading.Event = running, peak: list[int] = peak) -> None:
                 while running.is_set():
                     peak[0] = max(peak[0], process.memory_info().rss)
                     time.sleep(0.02)

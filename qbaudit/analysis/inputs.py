@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qbaudit.analysis.importers.outcome import ImportResult
-from qbaudit.analysis.model import Bank
 from qbaudit.analysis.progress import Budget, NullState, ScaledState, TaskState, checkpoint
 from qbaudit.i18n import tr
+
+if TYPE_CHECKING:  # the importers load polars: imported when an import runs, so the kinds are cheap to read
+    from qbaudit.analysis.importers.outcome import ImportResult
+    from qbaudit.analysis.model import Bank
 
 KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
 MULTIPLE = frozenset({"bank", "blueprint", "papers"})  # kinds that may come as several files (or folders)
@@ -87,6 +89,20 @@ def kind_label(kind: str) -> str:
     return tr(f"inputs.kind_{kind}")
 
 
+def kind_suffixes(kind: str) -> frozenset[str]:
+    """The file suffixes an input of ``kind`` is read from (what a folder given for it contributes, and what a
+    file dialog offers): a bank's spreadsheets, documents and exchange formats; papers as spreadsheets or Word
+    documents; blueprints as spreadsheets; a kind that comes as one file also as a CSV named ``.txt`` or
+    ``.tsv`` (a folder's ``.txt`` files are not taken for a blueprint: they are notes more often than tables)."""
+    from qbaudit.analysis.importers.inputfiles import BANK_SUFFIXES, SHEET_SUFFIXES
+
+    if kind == "bank":
+        return BANK_SUFFIXES
+    if kind == "papers":
+        return SHEET_SUFFIXES | {".docx"}
+    return SHEET_SUFFIXES if kind in MULTIPLE else SHEET_SUFFIXES | {".txt", ".tsv"}
+
+
 def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptions | None = None,
                  bank: Bank | None = None, occupation: str | None = None,
                  state: TaskState | None = None) -> ImportResult:
@@ -99,6 +115,7 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
     :class:`~qbaudit.analysis.progress.BudgetExceeded` when the import goes over its time or memory budget.
     """
     from qbaudit.analysis.importers.guard import guarded
+    from qbaudit.analysis.importers.outcome import ImportResult
 
     if kind not in KINDS:
         raise ValueError(f"unknown input kind {kind!r}")
@@ -122,15 +139,15 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
 def _import(kind: str, paths: list[Path], options: ImportOptions, bank: Bank | None, occupation: str | None,
             state: TaskState) -> ImportResult:
     from qbaudit.analysis import importers as imp
-    from qbaudit.analysis.importers.inputfiles import SHEET_SUFFIXES, import_bank_files, list_files
+    from qbaudit.analysis.importers.inputfiles import import_bank_files, list_files
+    from qbaudit.analysis.importers.outcome import ImportResult
     from qbaudit.analysis.importers.papers import import_papers, import_plan
     from qbaudit.analysis.importers.responses import import_responses
 
     level = options.default_level
     tables = {"options": options} if not options.is_default else {}
     if kind in MULTIPLE - {"bank"}:  # the bank lists its own files (with the level given for each)
-        listed = list_files(paths, kind_label=kind_label(kind),
-                            suffixes=SHEET_SUFFIXES | ({".docx"} if kind == "papers" else set()))
+        listed = list_files(paths, kind_label=kind_label(kind), suffixes=kind_suffixes(kind))
         if isinstance(listed, str):
             return ImportResult.failure(listed)
         paths = [entry.path for entry in listed[0]]

@@ -22,7 +22,6 @@ from typing import Protocol, TypeVar
 
 from qbaudit.i18n import tr
 
-
 T = TypeVar("T")
 
 

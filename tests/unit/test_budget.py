@@ -51,8 +51,8 @@ def test_memory_budget_stops_the_work(monkeypatch, budget):
 def test_check_budget_stops_the_checks(budget):
     import datetime as dt
 
-    from qbaudit.analysis.run import AuditRun, check_imports
     from qbaudit.analysis.profile import load_profile
+    from qbaudit.analysis.run import AuditRun, check_imports
 
     run = AuditRun(profile=load_profile(None), as_of=dt.date(2026, 11, 1))
     run.imports["bank"] = import_input("bank", [BANK])

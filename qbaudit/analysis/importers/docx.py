@@ -728,7 +728,6 @@ def parse_docx(name: str, content: bytes) -> Parsed:
     """Read a Word bank into records (raises ``ValueError`` with a Chinese message for a broken file)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-
     from lxml import etree
 
     try:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from qbaudit.analysis.importers.guard import FileLimits, number_message
 from qbaudit.analysis.importers.headers import SCAN_ROWS, detect_header, kind_spec, match_header
 from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
-from qbaudit.analysis.importers.guard import FileLimits, number_message
 from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
 from qbaudit.analysis.importers.table import SHEET, load_table
 from qbaudit.analysis.model import InputFile, Responses

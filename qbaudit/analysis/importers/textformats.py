@@ -10,8 +10,8 @@ import re
 from qbaudit.analysis.importers.exchange import Choice, choice_fields, html_text, joined, tag_fields
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import detect_encoding
-from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.importers.records import FormatError, Parsed, Record
+from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.vocabulary import fold
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
