@@ -110,6 +110,7 @@ class Profile:
     origin: str  # where it was loaded from: a bundled id or a file path
     data: dict[str, Any]  # the merged, validated document
     bases: dict[str, ThresholdBasis] = field(default_factory=dict)  # by key: "R1.min_points", "codes.…"
+    code_separators: str = "-."  # the characters between the tiers of a code (``codes.separators``)
 
     def rule(self, rule_id: str) -> dict[str, Any]:
         """The settings of ``rule_id`` (empty for rules without thresholds), without their bases."""
@@ -419,6 +420,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         origin=origin,
         data=data,
         bases={s.key: s.basis for s in settings_of(data)},
+        code_separators=data["codes"].get("separators", "-."),
     )
 
 

@@ -145,12 +145,20 @@ def verify(texts: list[str] | np.ndarray, first: np.ndarray, second: np.ndarray,
     return PairArrays(first[keep], second[keep], scores[keep])
 
 
-def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
-                  min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> PairArrays:
-    """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
+@dataclass(frozen=True)
+class DistinctPairs:
+    """The similar pairs among the distinct texts: who holds each distinct text, and which distinct texts are
+    alike (``pairs`` index ``members``). Identical texts are one entry of ``members``, never a pair."""
 
-    Identical texts are paired with a score of 100. Empty texts are never paired.
-    """
+    members: list[list[int]]  # positions of the texts holding each distinct text, ascending
+    pairs: PairArrays
+
+
+def distinct_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
+                   min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> DistinctPairs:
+    """The distinct non-empty texts of ``texts`` with their holders, and the pairs of distinct texts whose
+    ``fuzz.ratio`` is at least ``threshold``: the work and the result grow with the distinct texts, not with
+    how often a text repeats (a group of n identical items is one entry, not n² pairs)."""
     import polars as pl
 
     state = state or NullState()
@@ -165,6 +173,18 @@ def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = 
     checkpoint(state, 0.7, tr("similarity.verifying", count=len(first)))
     verified = verify(distinct, first, second, threshold)
     checkpoint(state, 0.9, tr("similarity.collecting"))
+    return DistinctPairs(members, verified)
+
+
+def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
+                  min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> PairArrays:
+    """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
+
+    Identical texts are paired with a score of 100. Empty texts are never paired. Every pair is listed: a group
+    of n identical texts gives n(n−1)/2 pairs (R11 uses :func:`distinct_pairs` and lists groups instead).
+    """
+    found = distinct_pairs(texts, threshold, state, min_jaccard, bands, rows)
+    members, verified = found.members, found.pairs
     out_first: list[np.ndarray] = []
     out_second: list[np.ndarray] = []
     out_score: list[np.ndarray] = []
