@@ -11,6 +11,7 @@ from qbaudit.analysis.importers import Severity
 from qbaudit.analysis.importers.outcome import accounting_line
 from qbaudit.analysis.inputs import kind_label
 from qbaudit.analysis.model import Finding, Status
+from qbaudit.analysis.profile import setting_label
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.run import AuditRun
 from qbaudit.analysis.vocabulary import level_name
@@ -64,7 +65,9 @@ def print_run(console: Console, run: AuditRun, details: bool = False) -> None:
     console.print(tr("cli.profile_line", name=run.profile.name, id=run.profile.id, as_of=run.as_of.isoformat()))
     for waiver in run.profile.waivers:
         levels = "、".join(level_name(lv) for lv in waiver.levels) if waiver.levels else tr("cli.all_levels")
-        console.print(tr("cli.waiver_line", rule=waiver.rule, levels=levels, reason=waiver.reason))
+        values = "".join(tr("thresholds.report_waiver_value", setting=setting_label(name), value=value)
+                         for name, value in waiver.values)
+        console.print(tr("cli.waiver_line", rule=waiver.rule, levels=levels + values, reason=waiver.reason))
     _print_inputs(console, run)
     if not run.errors and "bank" in run.imports and "blueprint" not in run.imports:
         console.print(styled(tr("cli_inputs.no_blueprint"), "yellow"))

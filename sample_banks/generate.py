@@ -1267,13 +1267,16 @@ def manifest(sample: Sample, defective: bool, rejected: list[dict], files: dict[
     for level in (4, 3, 2):
         key = str(level)
         if not defective:
-            for rule_id in ("R5", "R6", "R15", "R16"):
+            for rule_id in ("R5", "R6", "R15", "R16", "R22"):
                 status.setdefault(rule_id, {})[key] = "pass"
             continue
         status.setdefault("R5", {})[key] = "fail" if level == 4 else "pass"
         status.setdefault("R6", {})[key] = "fail" if level == 4 or key in paper_plants.get("capacity_short", {}) else "pass"
-        status.setdefault("R15", {})[key] = "fail" if level == 4 else "pass"
-        status.setdefault("R16", {})[key] = "fail" if level == 4 else "na" if level == 2 else "pass"
+        # The length against the duration (R15) and the difficulty spread (R16) are judged by the tool's own numbers
+        # (the text says only 「与考核时长相匹配」「难度等值」): not met, they are 提示 (warn), not failures.
+        status.setdefault("R15", {})[key] = "warn" if level == 4 else "pass"
+        status.setdefault("R16", {})[key] = "warn" if level == 4 else "na" if level == 2 else "pass"
+        status.setdefault("R22", {})[key] = "fail" if level == 4 else "pass"  # a header without institution, duration
     if sample.planted.get("across"):
         status["R11"]["bank"] = "warn"  # pairs across levels: one finding for the whole bank
     return {

@@ -6,8 +6,10 @@
 The checks run on the sample's files (bank, blueprint, standard, papers and paper plan) at its
 manifest's date; the inspector accepts the data suggestions, decides the lines no data can judge as
 below (with reasons where marks are lost), overrides one suggestion with a reason, clears the veto
-items and signs. The totals are known answers: defective 27 (the 13 data suggestions, see
-tests/unit/test_scoring.py) + 0.5 (override) + 32 (the 11 document lines) = 59.5; compliant 100.
+items and signs. The totals are known answers: defective 22 (the 11 data suggestions, see
+tests/unit/test_scoring.py) + 0.5 (override) + 32 (the 11 lines only documents can judge) + 5 (the two lines
+whose checks rest on the tool's own numbers alone — 题量时长适宜 3, 建库规则科学 2 — decided from the 提示 and
+the papers) = 59.5; compliant 100.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ DOCUMENT_DECISIONS = {
         "6": ("基本符合", 2, "命题过程记录不全，缺少审题环节的记录"),
         "7": ("基本符合", 3, "细目表未覆盖标准中“焊接质量检验”的部分内容"),
         "14": ("基本符合", 3, "抽查发现个别试题表述有歧义"),
+        # The tool's numbers gave a 提示 here (R15, R16); the inspector looked at the papers and judged.
+        "17": ("基本符合", 3, "四级试卷 HG4-26-03 共 100 题、考试时长 45 分钟，题量与时长不相匹配"),
         "18": ("不符合", None, "没有试题质量分析报告和修订记录"),
         "19": ("符合", None, ""),
         "20": ("基本符合", 3, "题库管理系统不能按组卷计划书自动抽题"),
+        "21": ("基本符合", 2, "四级试卷 HG4-26-06 的试题难度明显高于其他试卷，组卷规则未控制难度"),
     },
 }
 # Suggestions the inspector overrides: line id → (verdict, score, reason).

@@ -322,9 +322,9 @@ class Status(StrEnum):
 
     PASS = "pass"
     FAIL = "fail"
-    WARN = "warn"  # advisory rule not met, or a result that needs a person's look
+    WARN = "warn"  # 提示: the tool's own number not met, or a result that needs a person's look
     NA = "na"  # could not be judged from the data given (says why)
-    WAIVED = "waived"  # failed, but the profile waives the rule here, with a reason
+    WAIVED = "waived"  # failed, but the profile waives the rule here (where the text says 原则上), with a reason
 
 
 @dataclass(frozen=True)
@@ -345,6 +345,19 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ThresholdUse:
+    """A threshold a finding applied, with its basis in the profile and whether the finding breached it."""
+
+    setting: str  # the setting's name in its rule ("seconds_per_item") or a shared one ("codes.point_code_pattern")
+    value: Any
+    basis: str  # "regulation" | "practice"
+    clause: str  # quoted (regulation) or interpreted (practice)
+    binding: bool  # False: the tool's own number, advisory (提示)
+    note: str = ""
+    breached: bool = False
+
+
+@dataclass(frozen=True)
 class Finding:
     """The result of one rule at one level, with the measured value, the threshold and evidence."""
 
@@ -361,6 +374,14 @@ class Finding:
     source: str = ""
     evidence: tuple[Evidence, ...] = ()
     waiver_reason: str | None = None
+    thresholds: tuple[ThresholdUse, ...] = ()  # the profile's thresholds the rule applied, with their basis
+    advisory: bool = False  # a 提示 because only the tool's own (non-binding) numbers were not met
+    waiver_values: tuple[tuple[str, Any], ...] = ()  # numbers a waiver set in place of the profile's (R1)
+
+    @property
+    def practice_breaches(self) -> list[ThresholdUse]:
+        """The tool's own numbers this finding did not meet."""
+        return [t for t in self.thresholds if t.breached and t.basis == "practice"]
 
     @property
     def failed(self) -> bool:

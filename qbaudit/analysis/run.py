@@ -17,8 +17,8 @@ from qbaudit.analysis.checks.context import AuditInput, excerpt
 from qbaudit.analysis.checks.independence import pair_key
 from qbaudit.analysis.importers import ImportResult
 from qbaudit.analysis.inputs import ImportOptions, import_input
-from qbaudit.analysis.model import Blueprint, Evidence, Finding, InputFile
-from qbaudit.analysis.profile import Profile, load_profile
+from qbaudit.analysis.model import Blueprint, Evidence, Finding, InputFile, ThresholdUse
+from qbaudit.analysis.profile import Profile, Setting, Waiver, load_profile
 from qbaudit.analysis.progress import Budget, NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
@@ -67,10 +67,8 @@ class AuditRun:
                 "name": self.profile.name,
                 "source": self.profile.source,
                 "origin": self.profile.origin,
-                "waivers": [
-                    {"rule": w.rule, "levels": list(w.levels) if w.levels else None, "reason": w.reason}
-                    for w in self.profile.waivers
-                ],
+                "waivers": [waiver_to_dict(w) for w in self.profile.waivers],
+                "thresholds": [setting_to_dict(s) for s in self.profile.settings()],
             },
             "inputs": [_input(f) for f in self.inputs],
             "errors": self.errors,
@@ -116,6 +114,31 @@ def evidence_to_dict(evidence: Evidence) -> dict[str, Any]:
     }
 
 
+def waiver_to_dict(waiver: Waiver) -> dict[str, Any]:
+    """A waiver of a profile as JSON-ready data (with the numbers it sets, where the text lets it)."""
+    return {"rule": waiver.rule, "levels": list(waiver.levels) if waiver.levels else None, "reason": waiver.reason,
+            "setting": waiver.setting, "values": {name: _jsonable(value) for name, value in waiver.values}}
+
+
+def setting_to_dict(setting: Setting) -> dict[str, Any]:
+    """A threshold of a profile with its basis, as JSON-ready data."""
+    return {"key": setting.key, "rule": setting.rule, "name": setting.name, "value": setting.value,
+            "basis": setting.basis.kind, "clause": setting.basis.clause, "note": setting.basis.note,
+            "binding": setting.basis.binding}
+
+
+def threshold_use_to_dict(use: ThresholdUse) -> dict[str, Any]:
+    """A threshold a finding applied, with its basis, as JSON-ready data."""
+    return {"setting": use.setting, "value": _jsonable(use.value), "basis": use.basis, "clause": use.clause,
+            "binding": use.binding, "note": use.note, "breached": use.breached}
+
+
+def threshold_use_from_dict(data: dict[str, Any]) -> ThresholdUse:
+    """The inverse of :func:`threshold_use_to_dict` (an audit record's findings)."""
+    return ThresholdUse(data["setting"], data["value"], data["basis"], data["clause"], data["binding"],
+                        data.get("note", ""), data.get("breached", False))
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as JSON-ready data."""
     return {
@@ -133,6 +156,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "clause": finding.clause,
         "source": finding.source,
         "waiver_reason": finding.waiver_reason,
+        "waiver_values": {name: _jsonable(value) for name, value in finding.waiver_values},
+        "advisory": finding.advisory,
+        "thresholds": [threshold_use_to_dict(t) for t in finding.thresholds],
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 from qbaudit import __version__
 from qbaudit.analysis.checks.context import excerpt
 from qbaudit.analysis.model import Evidence, Finding, InputFile, Status
+from qbaudit.analysis.profile import WAIVER_VALUES, Setting, settings_of
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import LineResult, Method, Sheet, SheetResult, load_sheet, score_sheet, suggest
 from qbaudit.analysis.vocabulary import level_name
@@ -39,6 +40,8 @@ class WaiverNote:
     levels: tuple[int, ...] | None  # None: every level
     reason: str
     applied: tuple[int | None, ...] = ()
+    values: tuple[tuple[str, Any], ...] = ()  # numbers the waiver sets (R1's point count for a new occupation)
+    setting: str | None = None  # the one setting the waiver names, if it names one
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class ReportData:
     profile_name: str | None
     waivers: tuple[WaiverNote, ...]
     item_text_kept: bool  # False: the record holds no excerpts, the evidence shows none
+    thresholds: tuple[Setting, ...] = ()  # the profile's thresholds with their basis (empty: not recorded)
     version: str = __version__
     supervision_kind: str | None = None  # daily / special (None: the sheet's own kind)
     batch_number: str | None = None
@@ -243,7 +247,7 @@ def report_from_run(run: Any, *, sheet: Sheet | None = None, institution: str | 
     findings = tuple(run.report.findings)
     result = score_sheet(sheet, suggest(sheet, findings), {}, {})
     applied = _waived_levels(findings)
-    waivers = tuple(WaiverNote(w.rule, w.levels, w.reason, applied.get((w.rule, w.reason), ()))
+    waivers = tuple(WaiverNote(w.rule, w.levels, w.reason, applied.get((w.rule, w.reason), ()), w.values, w.setting)
                     for w in run.profile.waivers)
     return ReportData(
         kind=ReportKind.QUICK, institution=institution, registration_number=registration_number,
@@ -252,6 +256,7 @@ def report_from_run(run: Any, *, sheet: Sheet | None = None, institution: str | 
         generated_at=generated_at or dt.datetime.now().astimezone(), sheet=sheet, result=result, findings=findings,
         inputs=tuple(run.inputs),
         profile_id=run.profile.id, profile_name=run.profile.name, waivers=waivers, item_text_kept=True,
+        thresholds=tuple(run.profile.settings()),
     )
 
 
@@ -263,9 +268,17 @@ def report_from_view(view: Any, *, generated_at: dt.datetime | None = None) -> R
     run = view.run
     findings = tuple(view.findings)
     applied = _waived_levels(findings)
-    waivers = tuple(WaiverNote(rule, tuple(sorted({lv for lv in levels if lv is not None}, reverse=True)) or None,
-                               reason, levels)
-                    for (rule, reason), levels in applied.items())
+    document = run.profile_document if run else None
+    if document is not None:  # the profile as the run loaded it: every waiver, applied or not, with its numbers
+        waivers = tuple(
+            WaiverNote(w["rule"], tuple(w["levels"]) if w.get("levels") else None, w["reason"],
+                       applied.get((w["rule"], w["reason"]), ()),
+                       tuple((name, w[name]) for name in WAIVER_VALUES if name in w), w.get("setting"))
+            for w in document.get("waivers", []))
+    else:  # recorded before the profile was kept: the waivers that applied
+        waivers = tuple(WaiverNote(rule, tuple(sorted({lv for lv in levels if lv is not None}, reverse=True)) or None,
+                                   reason, levels)
+                        for (rule, reason), levels in applied.items())
     facts = view.facts
     return ReportData(
         kind=ReportKind.SIGNED if revision.signed else ReportKind.DRAFT, institution=view.institution,
@@ -279,6 +292,7 @@ def report_from_view(view: Any, *, generated_at: dt.datetime | None = None) -> R
                      for i in (run.inputs if run else ())),
         profile_id=run.profile_id if run else None, profile_name=run.profile_name if run else None,
         waivers=waivers, item_text_kept=view.keep_item_text,
+        thresholds=tuple(settings_of(document)) if document is not None else (),
         supervision_kind=facts.kind, batch_number=facts.batch_number, place=facts.place, head_count=facts.head_count,
         supervision_time=facts.time, assessment=view.assessment, notice=view.notice,
     )

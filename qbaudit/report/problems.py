@@ -81,8 +81,7 @@ def _identifying_key(evidence: Evidence) -> str | None:
 def _kind(finding: Finding) -> str:
     if finding.status is Status.FAIL:
         return tr("problems.kind_fail")
-    entry = rule_catalogue().get(finding.rule)
-    return tr("problems.kind_advisory") if entry is not None and entry.advisory else tr("problems.kind_warn")
+    return tr("problems.kind_advisory") if finding.advisory else tr("problems.kind_warn")
 
 
 def problems_of(data: ReportData) -> list[Problem]:

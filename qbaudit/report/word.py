@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.profile import setting_label, setting_value_text, value_label
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
@@ -335,13 +336,54 @@ def _rules_in_brief(doc: OfficialDocument, data: ReportData) -> None:
                       (tr("report.basis", source=entry.source if entry else findings[0].source), False)])
     else:
         doc.paragraph(tr("report.no_failed_rules"))
-    warned = _by_rule([f for f in data.findings if f.status is Status.WARN])
+    advisory = _by_rule([f for f in data.findings if f.status is Status.WARN and f.advisory])
+    if advisory:
+        doc.paragraph(tr("thresholds.report_advisory_rules", rules="、".join(rule_title(r) for r in advisory),
+                         numbers="；".join(_breached_numbers(findings) for findings in advisory.values())))
+    warned = _by_rule([f for f in data.findings if f.status is Status.WARN and not f.advisory])
     if warned:
         doc.paragraph(tr("report.warned_rules", rules="、".join(rule_title(r) for r in warned)))
     waived = [f for f in data.findings if f.status is Status.WAIVED]
     if waived:
         doc.paragraph(tr("report.waived_rules", items="；".join(
-            f"{f.rule}·{level_text(f.level)}（{f.waiver_reason}）" for f in waived)))
+            f"{f.rule}·{level_text(f.level)}（{f.waiver_reason}{_waiver_values_text(f.waiver_values)}）"
+            for f in waived)))
+
+
+def _breached_numbers(findings: Sequence[Finding]) -> str:
+    """The tool's numbers a rule's 提示 rest on, with the clause each interprets (「与考核时长相匹配」)."""
+    uses = {}
+    for finding in findings:
+        for use in finding.practice_breaches:
+            uses.setdefault(use.setting, use)
+    return "；".join(tr("thresholds.report_number", setting=setting_label(u.setting),
+                        value=setting_value_text(u.setting, u.value), clause=u.clause.rstrip("。"))
+                     for u in uses.values())
+
+
+def _waiver_values_text(values: Sequence[tuple[str, Any]]) -> str:
+    return "".join(tr("thresholds.report_waiver_value", setting=setting_label(name), value=value)
+                   for name, value in values)
+
+
+def _value_text(name: str, value: Any) -> str:
+    """A threshold's value in full, for the report (a table of seconds, a pattern, a switch included)."""
+    if isinstance(value, bool):
+        return tr("report.yes") if value else tr("report.no")
+    if isinstance(value, dict):
+        return "、".join(f"{k} {number_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(map(value_label, value))
+    if isinstance(value, str):
+        return value
+    return setting_value_text(name, value)
+
+
+def _basis_text(basis: Any) -> str:
+    """文件规定 / 本工具的参考值（提示）/ 本配置的数值（计分）."""
+    if basis.kind == "regulation":
+        return tr("thresholds.report_basis_regulation")
+    return tr("thresholds.report_basis_binding" if basis.binding else "thresholds.report_basis_practice")
 
 
 def _assessment(doc: OfficialDocument, data: ReportData) -> None:
@@ -679,8 +721,10 @@ def _findings(doc: OfficialDocument, data: ReportData, counter: _Counter, max_ro
             key = "report.clause" if entry.sheet_line in entry.source else "report.clause_line"
             doc.runs([(tr("report.clause_label"), True),
                       (tr(key, source=entry.source, line=entry.sheet_line, clause=entry.clause), False)])
-            if entry.advisory:
+            uses = [u for f in findings for u in f.thresholds]
+            if entry.advisory and not any(u.binding for u in uses):  # a profile may make the convention count
                 doc.paragraph(tr("report.advisory"))
+            _rule_thresholds(doc, findings)
         columns = [Column(tr("report.c_level"), 20, CENTER), Column(tr("report.c_status"), 13, CENTER),
                    Column(tr("report.c_measured"), 22, CENTER), Column(tr("report.c_required"), 24, CENTER),
                    Column(tr("report.c_message"), 77)]
@@ -694,6 +738,25 @@ def _findings(doc: OfficialDocument, data: ReportData, counter: _Counter, max_ro
                 continue
             for evidence in evidence_tables(finding):
                 _evidence(doc, finding, evidence, counter, max_rows)
+
+
+def _rule_thresholds(doc: OfficialDocument, findings: Sequence[Finding]) -> None:
+    """One paragraph under a rule's heading: each threshold it applied, with its number and its basis — the text's
+    number quoted, or the tool's own and the clause it interprets (said to be advisory unless made binding)."""
+    uses = next((f.thresholds for f in findings if f.thresholds), ())
+    if not uses:
+        return
+    groups: dict[tuple[str, bool, str], list[str]] = {}  # the settings of one basis and clause said together
+    for use in uses:
+        value = _value_text(use.setting, use.value)
+        shown = f"{setting_label(use.setting)} {value}".strip() if len(value) <= 24 else setting_label(use.setting)
+        groups.setdefault((use.basis, use.binding, use.clause.rstrip("。")), []).append(shown)
+    parts = []
+    for (basis, binding, clause), settings in groups.items():
+        key = ("thresholds.report_use_regulation" if basis == "regulation" else
+               "thresholds.report_use_binding" if binding else "thresholds.report_use_practice")
+        parts.append(tr(key, settings="、".join(settings), clause=clause))
+    doc.runs([(tr("thresholds.report_thresholds_label"), True), ("；".join(parts) + "。", False)])
 
 
 _MM_PER_CHAR = 3.3  # a CJK character at 9 pt, in mm
@@ -766,19 +829,26 @@ def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
         doc.heading(tr("report.h_profile", n=numbers.next()))
         doc.paragraph(tr("report.profile_used", name=data.profile_name or tr("report.not_given"),
                          id=data.profile_id or ""))
+        _threshold_table(doc, data, counter)
     else:
         doc.heading(tr("report.h_sheet_file", n=numbers.next()))
     doc.paragraph(tr("report.sheet_used", name=data.sheet.name, source=data.sheet.source, sha=data.sheet.sha256))
     if checked and data.waivers:
         doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.waivers_caption")))
-        columns = [Column(tr("report.c_rule"), 30), Column(tr("report.c_levels"), 30), Column(tr("report.c_reason"), 70),
-                   Column(tr("report.c_applied"), 26)]
+        columns = [Column(tr("report.c_rule"), 28), Column(tr("report.c_levels"), 20),
+                   Column(tr("thresholds.report_c_waiver_scope"), 46), Column(tr("report.c_reason"), 40),
+                   Column(tr("report.c_applied"), 22)]
         rows = []
+        catalogue = rule_catalogue()
         for waiver in data.waivers:
             levels = levels_text(waiver.levels) if waiver.levels else tr("report.all_levels")
             applied = "、".join(level_text(lv) for lv in waiver.applied) if waiver.applied else tr("report.not_applied")
-            rows.append([rule_title(waiver.rule), levels, waiver.reason, applied])
+            terms = catalogue[waiver.rule].waiver if waiver.rule in catalogue else None
+            scope = tr("thresholds.report_waiver_scope", clause=terms.clause.rstrip("。")) if terms else ""
+            scope += _waiver_values_text(waiver.values)
+            rows.append([rule_title(waiver.rule), levels, scope, waiver.reason, applied])
         doc.table(columns, rows, small=True)
+        doc.paragraph(tr("thresholds.report_waiver_note"))
     elif checked:
         doc.paragraph(tr("report.no_waivers"))
     doc.heading(tr("report.h_record", n=numbers.next()))
@@ -789,6 +859,28 @@ def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
     elif data.kind is ReportKind.QUICK:
         doc.paragraph(tr("report.quick_record"))
     doc.paragraph(tr("report.confidential" if checked else "report.confidential_plain"))
+
+
+def _threshold_table(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
+    """Every threshold of the profile with its number and basis: the text's numbers quoted, the tool's own with the
+    clause each interprets and whether it counts (binding) or only advises."""
+    if not data.thresholds:
+        doc.paragraph(tr("thresholds.report_no_thresholds"))
+        return
+    advisory = sum(1 for s in data.thresholds if s.basis.advisory)
+    doc.paragraph(tr("thresholds.report_thresholds_intro", total=len(data.thresholds), advisory=advisory,
+                     regulation=sum(1 for s in data.thresholds if s.basis.kind == "regulation")))
+    doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("thresholds.report_thresholds_caption")))
+    columns = [Column(tr("report.c_rule"), 14, CENTER), Column(tr("thresholds.report_c_setting"), 36),
+               Column(tr("thresholds.report_c_value"), 30), Column(tr("thresholds.report_c_basis"), 24, CENTER),
+               Column(tr("thresholds.report_c_clause"), 52)]
+    rows = []
+    for setting in data.thresholds:
+        clause = f"「{setting.basis.clause.rstrip('。')}」" + (f"{setting.basis.note}" if setting.basis.note else "")
+        rows.append([setting.rule or tr("thresholds.report_shared"), setting_label(setting.key if setting.rule is None
+                                                                                    else setting.name),
+                     _value_text(setting.name, setting.value), _basis_text(setting.basis), clause])
+    doc.table(columns, rows, small=True)
 
 
 _KINDS = ("bank", "blueprint", "standard", "responses", "papers", "plan")

@@ -153,6 +153,7 @@ class RunInfo:
     qbaudit_version: str
     created_at: dt.datetime
     inputs: tuple[InputInfo, ...]
+    profile_document: dict[str, Any] | None = None  # the profile as loaded (None: recorded before 0005)
 
 
 @dataclass(frozen=True)
@@ -496,7 +497,7 @@ class AuditStore:
             run = revision.run
             run_info = RunInfo(run.profile_id, run.profile_name, run.as_of, run.qbaudit_version, run.created_at,
                                tuple(InputInfo(i.kind, i.name, i.sha256, i.size, i.rows_taken, i.rows_rejected)
-                                     for i in run.inputs))
+                                     for i in run.inputs), run.profile_document)
         decisions = {d.line_id: Decision(d.line_id, Verdict(d.verdict), _score(d.score), d.reason)
                      for d in revision.decisions}
         vetoes = {v.veto_id: VetoDecision(v.veto_id, v.occurred, v.description) for v in revision.vetoes}
@@ -573,7 +574,8 @@ class AuditStore:
             sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
             findings = run.report.findings
             record = Run(audit_id=audit.id, profile_id=run.profile.id, profile_name=run.profile.name, as_of=run.as_of,
-                         qbaudit_version=__version__, created_at=now(), created_by_id=inspector.id)
+                         qbaudit_version=__version__, created_at=now(), created_by_id=inspector.id,
+                         profile_document=run.profile.data)
             record.inputs = [InputRecord(kind=f.kind, name=f.name, sha256=f.sha256, size=f.size, rows_taken=f.rows_taken,
                                          rows_rejected=f.rows_rejected, encoding=f.encoding, sheets=list(f.sheets))
                              for f in run.inputs]
@@ -909,16 +911,23 @@ def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> Fi
                          message=finding.message, measured=data["measured"], threshold=data["threshold"],
                          comparator=finding.comparator, unit=finding.unit, sheet_line=finding.sheet_line,
                          clause=finding.clause, source=finding.source, waiver_reason=finding.waiver_reason,
-                         evidence=evidence)
+                         evidence=evidence, basis={"thresholds": data["thresholds"], "advisory": data["advisory"],
+                                                   "waiver_values": data["waiver_values"]})
 
 
 def _finding(record: FindingRecord) -> Finding:
+    from qbaudit.analysis.run import threshold_use_from_dict
+
     evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"])
                      for e in record.evidence)
+    basis = record.basis or {}  # None: recorded before the bases were kept (0005)
     return Finding(rule=record.rule, level=record.level, status=Status(record.status), message=record.message,
                    measured=record.measured, threshold=record.threshold, comparator=record.comparator, unit=record.unit,
                    sheet_line=record.sheet_line, clause=record.clause, source=record.source, evidence=evidence,
-                   waiver_reason=record.waiver_reason)
+                   waiver_reason=record.waiver_reason,
+                   thresholds=tuple(threshold_use_from_dict(t) for t in basis.get("thresholds", [])),
+                   advisory=bool(basis.get("advisory", False)),
+                   waiver_values=tuple(basis.get("waiver_values", {}).items()))
 
 
 def _suggestion(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Suggestion:
@@ -946,6 +955,9 @@ def _content_hash(audit: Audit, revision: Revision) -> str:
         "signed": [revision.signed_at.isoformat() if revision.signed_at else None, revision.signed_by_id,
                    _score(revision.signed_total), revision.signed_grade],
     }
+    # The thresholds and their bases (since 0005): only when kept, so runs recorded before hash alike.
+    if run is not None and run.profile_document is not None:
+        content["run"]["profile_document"] = run.profile_document
     # Added with the supervision's facts and the 总体评价: only when set, so records signed before hash alike.
     facts = {key: value for key, value in vars(_facts(audit)).items() if value is not None}
     if facts:

@@ -163,6 +163,8 @@ class Run(Base):
     qbaudit_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("inspectors.id"))
+    # The profile as loaded: every threshold with its basis, and the waivers (None for runs recorded before 0005).
+    profile_document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     audit: Mapped[Audit] = relationship(back_populates="runs")
     inputs: Mapped[list[InputRecord]] = relationship(cascade="all, delete-orphan", order_by="InputRecord.id")
@@ -209,6 +211,8 @@ class FindingRecord(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     waiver_reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The thresholds applied with their basis, whether it is an advisory 提示, the numbers a waiver set.
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SuggestionRecord(Base):

@@ -1,9 +1,10 @@
 """The 评分表 page on the defective sample: overrides need a reason, the running total moves by the known
 amount, veto items force 不合格, signing freezes the revision and a later change opens the next one.
 
-Known answers: ``sample_banks/sample_audit.py`` — the 13 data suggestions total 27 points; overriding
-line 12 (基本符合 1 → 1.5, with a reason) adds 0.5; the 11 document lines as in DOCUMENT_DECISIONS add
-32: 59.5 points, 不合格.
+Known answers: ``sample_banks/sample_audit.py`` — the 11 data suggestions total 22 points; overriding
+line 12 (基本符合 1 → 1.5, with a reason) adds 0.5; the 13 document lines as in DOCUMENT_DECISIONS add
+37 (32 on the 11 lines no data judges, 5 on 题量时长适宜 and 建库规则科学, whose checks rest on the tool's own
+numbers alone): 59.5 points, 不合格.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_models_pass_the_model_tester(qtmodeltester, checked_bench):
 
 def test_the_sheet_shows_suggestions_and_the_running_total(page, checked_bench):
     assert page.model.rowCount() == 24
-    assert page.total_text() == "27"
+    assert page.total_text() == "22"
     assert page.grade_text() == "待定"
     assert not page.sign_button.isEnabled()
     assert "24 行未评定" in page.sign_hint.text()
@@ -94,9 +95,9 @@ def test_an_override_without_a_reason_is_refused_and_with_one_is_stored(page, ct
     assert signal.args[0] == Changes(decision=True)
     stored = _decision(checked_bench, "12")
     assert (stored.verdict.value, stored.score, stored.reason) == ("partly", 1.5, reason)
-    assert page.total_text() == "27.5"  # the suggestion gave 1: the total moves by 0.5
+    assert page.total_text() == "22.5"  # the suggestion gave 1: the total moves by 0.5
     assert page.model.index(page.model.row_of("12"), 5).data() == "基本符合 1.5"
-    assert "27.5" in page.total_label.text()
+    assert "22.5" in page.total_label.text()
 
 
 def test_a_part_score_out_of_range_cannot_be_saved(page, checked_bench):
@@ -127,7 +128,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
     page.select_line(line)
     page.set_verdict(verdict, score, reason)
     assert page.save()
-    assert page.accept_all() == 12
+    assert page.accept_all() == 10
     assert not page.sign_button.isEnabled()  # the document lines are still open
     assert page.sign() is False
     _decide_documents(page, known)

@@ -104,7 +104,9 @@ def test_a_pair_exactly_at_the_threshold_counts():
     assert list(zip(found.first.tolist(), found.second.tolist(), strict=True)) == [(0, 1)]
     assert found.score.tolist() == [88.0]
     r11 = run_checks(AuditInput(_bank([BASE, other]), NO_BLUEPRINT), load_profile(), rules=["R11"]).get("R11", 4)
-    assert r11.status is Status.FAIL and r11.measured == 1
+    # A near-duplicate by the tool's similarity (88 is not the text's number): a 提示 that says so.
+    assert r11.status is Status.WARN and r11.advisory and r11.measured == 1
+    assert "近似题的相似度（88）是本工具的参考值" in r11.message
     assert run_checks(AuditInput(_bank([BASE, "黄宇宙洪" + BASE[4:]]), NO_BLUEPRINT), load_profile(),
                       rules=["R11"]).get("R11", 4).status is Status.PASS  # 84: below
 
@@ -125,7 +127,22 @@ def test_a_short_stem_pair_exactly_at_its_stricter_threshold_counts():
     assert len(texts[0]) == 100 and fuzz.ratio(texts[0], texts[1]) == pytest.approx(93.0)
     r11 = run_checks(AuditInput(_bank([stem, stem], [options, changed]), NO_BLUEPRINT), load_profile(),
                      rules=["R11"]).get("R11", 4)
-    assert r11.status is Status.FAIL and r11.measured == 1
+    assert r11.status is Status.WARN and r11.advisory and r11.measured == 1
+
+
+def test_an_exact_duplicate_is_the_texts_a_near_one_the_tools():
+    """「无重复」: the same item twice (once spaces and punctuation are folded) fails by the text itself; a pair only
+    the tool's similarity finds is a 提示 — unless the profile makes that number binding."""
+    from dataclasses import replace
+
+    same = run_checks(AuditInput(_bank([BASE, BASE + "。", "完全不同的一道题目的题干内容"]), NO_BLUEPRINT), load_profile(),
+                      rules=["R11"]).get("R11", 4)
+    assert same.status is Status.FAIL and not same.advisory and "是本工具的参考值" not in same.message
+    profile = load_profile()
+    binding = replace(profile, bases={**profile.bases, "R11.near_duplicate_threshold": replace(
+        profile.bases["R11.near_duplicate_threshold"], binding=True)})
+    near = run_checks(AuditInput(_bank([BASE, "黄宇宙" + BASE[3:]]), NO_BLUEPRINT), binding, rules=["R11"]).get("R11", 4)
+    assert near.status is Status.FAIL and "本配置将其设为计分" in near.message
 
 
 def test_answer_keys_compare_option_texts_and_true_false_spellings():

@@ -206,3 +206,45 @@ def test_waiver_turns_a_failure_into_waived_with_its_reason(sample_imports, mani
     assert waived.status is Status.WAIVED and waived.waiver_reason == "新职业，标准只要求 180 个考评点。"
     assert waived.measured == 190
     assert report.get("R3", 2).status is Status.FAIL  # other rules and levels untouched
+
+
+def _with_waiver(tmp_path, waiver: str):
+    profile_file = tmp_path / "new-occupation.toml"
+    profile_file.write_text('schema_version = 2\nid = "new-occupation"\nname = "新职业"\nextends = "national-2024"\n'
+                            f'[[waivers]]\n{waiver}\n', encoding="utf-8")
+    return load_profile(profile_file)
+
+
+def test_a_waiver_of_r1_with_another_point_count_is_honoured(sample_imports, manifests, tmp_path):
+    """三级 has 190 points (manifest): 200 is the text's 原则上; a new occupation's waiver sets 180 for it
+    (「可结合国家职业标准有关要求合理确定考评点数量」) — met, so waived, saying so; at 195 it is not met: a failure
+    against the waiver's own number."""
+    imports = sample_imports["defective"]
+    data = AuditInput(imports["bank"].data, imports["blueprint"].data, imports["standard"].data,
+                      dt.date.fromisoformat(manifests["defective"]["as_of"]))
+    assert manifests["defective"]["expected"]["3"]["points"] == 190
+    profile = _with_waiver(tmp_path, 'rule = "R1"\nlevels = [3]\nmin_points = 180\nreason = "新职业，标准定为 180 个"')
+    report = run_checks(data, profile, rules=["R1"])
+    waived = report.get("R1", 3)
+    assert waived.status is Status.WAIVED and waived.waiver_reason == "新职业，标准定为 180 个"
+    assert (waived.measured, waived.threshold, waived.waiver_values) == (190, 180, (("min_points", 180),))
+    assert "规则配置的豁免为本等级另定了 180 个" in waived.message and "共 190 个，达到" in waived.message
+    assert "理由：新职业，标准定为 180 个）" in waived.message
+    assert report.get("R1", 4).status is Status.PASS and report.get("R1", 4).threshold == 200  # other levels: 200
+    short = run_checks(data, _with_waiver(tmp_path, 'rule = "R1"\nlevels = [3]\nmin_points = 195\nreason = "新职业"'),
+                       rules=["R1"]).get("R1", 3)
+    assert short.status is Status.FAIL and short.threshold == 195 and "共 190 个，仍少 5 个" in short.message
+    assert short.waiver_reason is None
+
+
+def test_a_waiver_of_r14_covers_the_full_update_only(sample_imports, manifests, tmp_path):
+    """「原则上每3-5年更新一次」 may be waived; 「题库应每年进行修订」 may not: 三级 is only too old in part (waived),
+    四级 was last revised 16 months ago (still a failure, saying what the waiver does not cover)."""
+    imports = sample_imports["defective"]
+    data = AuditInput(imports["bank"].data, imports["blueprint"].data, imports["standard"].data,
+                      dt.date.fromisoformat(manifests["defective"]["as_of"]))
+    report = run_checks(data, _with_waiver(tmp_path, 'rule = "R14"\nreason = "标准五年未修订"'), rules=["R14"])
+    assert report.get("R14", 3).status is Status.WAIVED
+    stale = report.get("R14", 4)
+    assert stale.status is Status.FAIL
+    assert "豁免只及于「原则上每3-5年更新一次」；「题库应每年进行修订」不能豁免" in stale.message

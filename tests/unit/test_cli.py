@@ -33,6 +33,10 @@ def test_check_prints_the_summary_and_exits_zero_despite_failures(capsys, tmp_pa
     assert "各等级检查结果" in out and "三级/高级工" in out
     assert "✗ 190" in out  # R1 at 三级
     assert "焊工" in out
+    # The length against the duration and the difficulty spread: 提示, with the sentence that the number is the tool's.
+    for head in ("! R15·四级/中级工", "! R16·四级/中级工"):
+        start = out.index(head)
+        assert "是本工具的参考值，不是文件规定的数值" in out[start:out.index("评分表", start)].replace("\n", "")
     data = json.loads(out_json.read_text(encoding="utf-8"))
     fingerprints = {f["name"]: f["sha256"] for f in data["inputs"]}
     assert fingerprints["bank.xlsx"] == hashlib.sha256(sample_path("defective", "bank").read_bytes()).hexdigest()
@@ -114,7 +118,7 @@ def test_console_script_runs_as_a_program(tmp_path):
     result = subprocess.run([sys.executable, "-m", "qbaudit", *_check_args("compliant")], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
-    assert "共 61 项：通过 58，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
+    assert "共 64 项：通过 61，不通过 0，提示 0，无法判断 3" in result.stdout  # R18: no answer data
 
 
 def test_dismissed_pairs_from_a_file(capsys, tmp_path, manifests):

@@ -38,7 +38,7 @@ def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_pat
     assert "必须写明理由" in capsys.readouterr().out
     assert _audit("score", "1", *db, "--line", "9", "--verdict", "符合", "--reason", "操作技能细目表另有考评点",
                   "--by", "R3725A012") == 0
-    # The lines no data judges here (no papers given: R5, R15, R16 cannot judge theirs).
+    # The lines no data judges here (no papers given: R15, R16, R22 cannot judge theirs).
     for line in ("1", "2", "3", "4", "5", "6", "7", "14", "16", "17", "18", "19", "20", "21"):
         assert _audit("score", "1", *db, "--line", line, "--verdict", "符合", "--by", "李秀英") == 0
     capsys.readouterr()
@@ -47,10 +47,11 @@ def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_pat
     assert _audit("sign", "1", *db, "--by", "张建国", "--accept-suggestions") == 0
     out = capsys.readouterr().out
     # 59 on the documents lines + 4 (line 9) + the suggestions of the 9 other data lines: 试题数量充足 2.5
-    # (R2 1 + R3 2 + R6 3 of 9 met), 内容有代表性 2.5 (R11 2 of 4, R12 2.5 of 3; R5 cannot judge without
-    # papers, which keeps no full marks but the failures stand), and 2.5 + 1.0 + 2.5 + 0
-    # + 4.0 (试题内容正确: R13 2 of 3 and R21 3 of 3) + 1.0 + 2.5 = 13.5 on the others → 81.5.
-    assert "审核 1 第 1 版已由 张建国" in out and "签署：合格（总分 81.5）" in out
+    # (R2 1 + R3 2 + R6 3 of 9 met), 内容有代表性 2.0 (R11 fail/warn/pass and warn across levels: 1 of the 2
+    # counted, the warns not counted; R12's review list moves nothing; R5 cannot judge without papers, which
+    # keeps no full marks but the failure stands), and 2.5 + 1.0 + 2.5 + 0 + 4.0 (试题内容正确: R13 2 of 3 and
+    # R21 3 of 3) + 1.0 + 2.5 = 13.5 on the others → 81.
+    assert "审核 1 第 1 版已由 张建国" in out and "签署：合格（总分 81）" in out
 
     assert _audit("score", "1", *db, "--veto", "V4", "--occurred", "--description", "当年试题泄露", "--by", "张建国") == 0
     out = capsys.readouterr().out
@@ -63,7 +64,7 @@ def test_new_score_sign_then_a_later_change_opens_revision_2(db, capsys, tmp_pat
     assert "第 2 版，未签署（在已签署的第 1 版基础上修改）" in out and "当年试题泄露" in out
     assert "导出：第 1 版 → v1.json" in out
     signed, latest = (json.loads(p.read_text(encoding="utf-8")) for p in (signed_json, latest_json))
-    assert (signed["total"], signed["grade"], signed["final"]) == (81.5, "合格", True)
+    assert (signed["total"], signed["grade"], signed["final"]) == (81.0, "合格", True)
     assert signed["revision"]["signed_sha256"] == signed["revision"]["content_sha256"]
     assert [v["occurred"] for v in signed["vetoes"]] == [None, None, None, None]
     assert latest["grade"] == "不合格" and latest["vetoes"][3]["occurred"] is True

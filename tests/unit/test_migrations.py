@@ -67,9 +67,34 @@ def test_0004_keeps_the_audits_recorded_before_it(database_url):
                                        "VALUES (1, 1, 1, '2026-01-05 08:00:00')")
             connection.exec_driver_sql("INSERT INTO audit_levels (audit_id, level) VALUES (1, 4)")
         with AuditStore(database_url) as store:  # migrates to the head on open
-            assert schema_revision(store.engine) == "0004"
+            assert schema_revision(store.engine) == "0005"
             view = store.load(1)
             assert view.occupation == "焊工" and view.facts.kind is None and view.assessment == "" and view.notice is None
             assert view.sheet.layout.kind == "onsite" and view.sheet.text == text_before
     finally:
         engine.dispose()
+
+
+def test_0005_reads_the_runs_recorded_before_it(tmp_path, sample_runs, sample_audit_module):
+    """A run recorded before 0005 keeps no profile and no bases (NULL): it loads with its suggestions as recorded,
+    and its report has no table of thresholds (it says they were not recorded) and lists the waivers that applied."""
+    from qbaudit.report import report_from_view
+    from qbaudit.store import AuditStore
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    with AuditStore(url) as store:
+        audit_id = sample_audit_module["record_sample_audit"](store, "defective", run=sample_runs["defective"],
+                                                              sign=False)
+        kept = store.load(audit_id)
+        assert kept.run.profile_document["id"] == "national-2024"
+        assert next(f for f in kept.findings if f.rule == "R15" and f.level == 4).advisory
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE runs SET profile_document = NULL")
+            connection.exec_driver_sql("UPDATE findings SET basis = NULL")
+        old = store.load(audit_id)
+    assert old.run.profile_document is None
+    r15 = next(f for f in old.findings if f.rule == "R15" and f.level == 4)
+    assert r15.thresholds == () and not r15.advisory and r15.status.value == "warn"
+    assert old.result.total == kept.result.total  # the suggestions are as recorded, not worked out again
+    data = report_from_view(old)
+    assert data.thresholds == () and data.waivers == ()

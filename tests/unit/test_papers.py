@@ -1,5 +1,5 @@
-"""Papers: imports (list and Word), R5, R6 with the bank's capacity, R15, R16, and a capacity case
-computed by hand."""
+"""Papers: imports (list and Word), R5, R6 with the bank's capacity, R15, R16 (grades and proportions), R22,
+and a capacity case computed by hand."""
 
 from __future__ import annotations
 
@@ -81,8 +81,30 @@ def test_r6_capacity_names_the_scopes_that_cannot_fill_a_paper(sample_reports, m
     short = sorted({r["name"] for r in cells if r["status"] == "不够组一份试卷"})
     assert short == planted
     assert all(r["available"] == 0 for r in cells if r["status"] == "不够组一份试卷")
+    # Not a paper of the institution's own plan can be filled: short of the text itself, not of the tool's 12 sessions.
+    assert "连一份完整的试卷都组不成" in finding.message and not finding.advisory
     compliant = sample_reports["compliant"].get("R6", 2)
     assert compliant.status is Status.PASS
+
+
+def test_r6_a_capacity_short_of_the_tools_cycle_is_a_prompt(tmp_path):
+    """The bank fills the plan's papers but 12 random ones would likely repeat: the 12 sessions of an update cycle are
+    the tool's number (「一个更新周期」 says no how many), so it is a 提示 that says so."""
+    from qbaudit.analysis.checks import run_checks
+    from qbaudit.analysis.checks.context import AuditInput
+    from qbaudit.analysis.profile import load_profile
+
+    header = ["等级", "一级考评范围代码", "一级考评范围名称", "一级比重", "二级考评范围代码", "二级考评范围名称", "二级比重",
+              "考评点代码", "考评点名称", "重要程度"]
+    blueprint = import_blueprint(write_xlsx(tmp_path / "bp.xlsx", {"S": [
+        header, ["四级", "A", "基本要求", 100, "A", "职业道德", 100, "001", "道德", "X"]]})).data
+    rows = [["试题编号", "等级", "考评点代码", "题型", "难度", "题干"]]
+    rows += [[f"A{n}", "四级", "A-A-001", "判断", 3, f"职业道德第{n}题（　　）"] for n in range(6)]
+    bank = import_bank(write_xlsx(tmp_path / "bank.xlsx", {"S": rows})).data
+    plan = PaperPlan([PlanEntry(4, 3, scope_code="A-A")])  # C(6, 3) = 20 papers: 12 random ones likely repeat
+    finding = run_checks(AuditInput(bank, blueprint, plan=plan), load_profile(), rules=["R6"]).get("R6", 4)
+    assert finding.status is Status.WARN and finding.advisory
+    assert "一个更新周期的考试场次（12）是本工具的参考值" in finding.message
 
 
 def test_r5_key_points_per_paper(sample_reports, manifests):
@@ -94,24 +116,103 @@ def test_r5_key_points_per_paper(sample_reports, manifests):
     assert missing == set(manifests["defective"]["planted"]["papers"]["not_in_bank"])
 
 
-def test_r15_header_fields_and_length_against_duration(sample_reports, manifests):
+TOOLS_NUMBER = "是本工具的参考值，不是文件规定的数值"
+
+
+def test_r15_length_against_duration_is_advisory(sample_reports, manifests):
+    """The seconds per item type and the ±25 % are the tool's: the text says only 「与考核时长相匹配」."""
     planted = manifests["defective"]["planted"]["papers"]
-    rows = {r["paper"]: r["problem"] for r in _rows(sample_reports["defective"].get("R15", 4))}
+    finding = sample_reports["defective"].get("R15", 4)
+    rows = {r["paper"]: r["problem"] for r in _rows(finding)}
     flagged = {paper for paper, problem in rows.items() if problem != "符合"}
-    assert flagged == set(planted["too_long_for_duration"]) | set(planted["missing_fields"])
+    assert flagged == set(planted["too_long_for_duration"]) | {"HG4-26-06"}
     assert "题量偏多" in rows[planted["too_long_for_duration"][0]]
+    assert rows["HG4-26-06"] == "未写明考试时长，无法比较"  # its header lacks the duration: R22's finding
+    assert finding.status is Status.WARN and finding.advisory
+    assert TOOLS_NUMBER in finding.message and "「试卷题量……与考核时长相匹配」" in finding.message
+    assert "5 份写明考试时长的试卷中有 1 份" in finding.message
+    assert {u.setting for u in finding.practice_breaches} == {"seconds_per_item", "duration_tolerance"}
+
+
+def test_r22_header_fields_are_the_texts(sample_reports, manifests):
+    planted = manifests["defective"]["planted"]["papers"]["missing_fields"]
+    finding = sample_reports["defective"].get("R22", 4)
+    rows = {r["paper"]: r["problem"] for r in _rows(finding)}
+    assert {paper for paper, problem in rows.items() if problem != "符合"} == set(planted)
     assert "机构名称、考试时长" in rows["HG4-26-06"]
+    assert finding.status is Status.FAIL and not finding.advisory and TOOLS_NUMBER not in finding.message
+    assert finding.sheet_line == "试卷编排规范" and sample_reports["defective"].get("R15", 4).sheet_line == "题量时长适宜"
 
 
 def test_r16_difficulty_equivalence(sample_reports, manifests):
     hard = manifests["defective"]["planted"]["papers"]["hard"]
     finding = sample_reports["defective"].get("R16", 4)
     means = {r["paper"]: float(r["mean"]) for r in _rows(finding)}
-    assert max(means, key=means.get) == hard and finding.status is Status.FAIL
+    assert max(means, key=means.get) == hard
+    # 0.3 is the tool's number for 「难度等值」: a 提示 that says so.
+    assert finding.status is Status.WARN and finding.advisory
+    assert TOOLS_NUMBER in finding.message and "「不同试卷之间难度等值」" in finding.message
     others = [m for paper, m in means.items() if paper != hard]
     assert max(others) - min(others) <= 0.3  # without the hard paper the level is equivalent
     assert sample_reports["defective"].get("R16", 2).status is Status.NA  # one paper only
     assert sample_reports["compliant"].get("R16", 4).measured <= 0.3
+
+
+def _paper_case(tmp_path, difficulties: dict[str, list[str]], extra_items: dict[str, list[str]] | None = None):
+    """Papers over a small bank: each paper's items with the difficulty written as given (grades or proportions)."""
+    from qbaudit.analysis.checks.context import AuditInput
+    from qbaudit.analysis.model import Paper
+
+    header = ["等级", "一级考评范围代码", "一级考评范围名称", "一级比重", "二级考评范围代码", "二级考评范围名称", "二级比重",
+              "考评点代码", "考评点名称", "重要程度"]
+    blueprint = import_blueprint(write_xlsx(tmp_path / "bp.xlsx", {"S": [
+        header, ["四级", "A", "基本要求", 100, "A", "职业道德", 100, "001", "道德", "X"],
+        ["四级", None, None, None, None, None, None, "002", "礼仪", "Y"]]})).data
+    rows = [["试题编号", "等级", "考评点代码", "题型", "难度", "题干", "选项A", "选项B", "答案"]]
+    papers = []
+    for paper, values in difficulties.items():
+        ids = [f"{paper}-{n}" for n in range(len(values))]
+        rows += [[i, "四级", "A-A-001", "单选", v, f"{i} 的题干（　　）", "对", "错", "A"] for i, v in zip(ids, values, strict=True)]
+        papers.append(Paper(paper, 4, tuple(ids + (extra_items or {}).get(paper, [])), "中心", "焊工", 60))
+    bank = import_bank(write_xlsx(tmp_path / "bank.xlsx", {"S": rows})).data
+    return AuditInput(bank, blueprint, papers=papers)
+
+
+def test_r16_judges_proportions_on_their_own_scale(tmp_path):
+    """难度系数 0–1 are compared with each other (by max_mean_proportion_spread, 0.075), never mixed with grades."""
+    from qbaudit.analysis.checks import run_checks
+    from qbaudit.analysis.profile import load_profile
+
+    # P1 mean 0.60, P2 mean 0.70: 0.10 apart > 0.075. Grades 3,3 / 3,3: equal.
+    data = _paper_case(tmp_path, {"P1": ["0.55", "0.65", "3", "3"], "P2": ["0.65", "0.75", "3", "3"]})
+    finding = run_checks(data, load_profile(), rules=["R16"]).get("R16", 4)
+    titles = [e.title for e in finding.evidence]
+    assert titles == ["各试卷的平均难度（难度等级）", "各试卷的平均难度（难度系数 0–1）"]
+    proportions = {r["paper"]: r["mean"] for r in finding.evidence[1].rows}
+    assert proportions == {"P1": "0.600", "P2": "0.700"}
+    assert "难度系数（0–1）平均值在 0.600–0.700 之间，相差 0.100，超过 0.075" in finding.message
+    assert "难度等级平均值在 3.00–3.00 之间，相差 0.00，不超过 0.3" in finding.message
+    assert "不混算" in finding.message
+    assert finding.status is Status.WARN and finding.measured == 0.1 and finding.threshold == 0.075
+    assert [u.setting for u in finding.practice_breaches] == ["max_mean_proportion_spread"]
+    (tmp_path / "close").mkdir()
+    close = _paper_case(tmp_path / "close", {"P1": ["0.60", "0.60"], "P2": ["0.62", "0.66"]})
+    assert run_checks(close, load_profile(), rules=["R16"]).get("R16", 4).status is Status.PASS
+
+
+def test_r5_counts_every_item_of_a_paper(tmp_path):
+    """A paper of 17 key-point items and 3 items not in the bank: 17/20 = 85 % passes; with 4 not in the bank,
+    17/21 = 81 % fails — counted over the items found only (17/17) it would pass."""
+    from qbaudit.analysis.checks import run_checks
+    from qbaudit.analysis.profile import load_profile
+
+    data = _paper_case(tmp_path, {"P1": ["3"] * 17, "P2": ["3"] * 17},
+                       {"P1": ["X1", "X2", "X3"], "P2": ["X1", "X2", "X3", "X4"]})
+    finding = run_checks(data, load_profile(), rules=["R5"]).get("R5", 4)
+    shares = {r["paper"]: (r["items"], r["key"], r["share"], r["status"]) for r in _rows(finding, "占比")}
+    assert shares == {"P1": (20, 17, 85.0, "符合"), "P2": (21, 17, 81.0, "不足")}
+    assert finding.status is Status.FAIL and finding.measured == 81.0
+    assert "7 道试题计入题量，按未体现重要考评点计" in finding.message
 
 
 def test_capacity_of_a_small_case_computed_by_hand(tmp_path):

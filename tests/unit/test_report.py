@@ -143,6 +143,27 @@ def test_findings_show_measured_against_threshold_and_the_evidence(documents, ma
     assert item_rows[unresolved_item][1] == unresolved_code
 
 
+def test_the_tools_own_numbers_are_said_to_be_the_tools(documents):
+    """R15's seconds per item and ±25 %, R16's 0.3: 提示 in the findings, each saying the number is the tool's and
+    which clause it reads; the conclusion lists them apart from the failures; each rule states its thresholds'
+    basis."""
+    document = documents["defective"]
+    rows = [row for table in _tables(document, "测得") for row in _rows(table)]
+    for needle in ("与时长不相称", "难度不等值"):
+        row = next(r for r in rows if needle in r[4])
+        assert row[1] == "提示" and "是本工具的参考值，不是文件规定的数值" in row[4], row
+    assert "「试卷题量……与考核时长相匹配」" in next(r for r in rows if "与时长不相称" in r[4])[4]
+    assert "「不同试卷之间难度等值」" in next(r for r in rows if "难度不等值" in r[4])[4]
+    paragraphs = _paragraphs(document)
+    advisory = next(p for p in paragraphs if p.startswith("另有提示，所依据的数值是本工具的参考值"))
+    assert "R15 试卷题量与考核时长相匹配" in advisory and "R16 试卷难度等值" in advisory
+    assert "试卷平均难度之差（难度等级）0.3，解释「不同试卷之间难度等值」" in advisory
+    bases = [p for p in paragraphs if p.startswith("阈值及其依据：")]
+    assert any("各题型每题的参考用时、参考用时与考试时长的允许偏差 25%，本工具的参考值，仅作提示" in p for p in bases)
+    assert any(p.startswith("阈值及其依据：重要考评点所占比重下限 85%，文件规定（「重要考评点所占比重不低于85%」）")
+               for p in bases)
+
+
 def test_excerpts_are_at_most_30_characters(documents, manifests):
     for name in ("quick", "defective"):
         tables = _tables(documents[name], "题干摘录")
@@ -210,11 +231,11 @@ def test_quick_report_says_it_is_a_quick_check_and_scores_the_data_lines_only(do
     assert paragraphs[0] == "焊工题库命题质量快速检查报告"
     assert paragraphs[1] == "（快速检查，未经督导员评定和签署，不是正式审核结论）"
     data = report_from_run(sample_runs["defective"])
-    # The 13 data lines of tests/unit/test_scoring.DEFECTIVE sum to 27; the 11 others are worth 47.
-    assert data.result.total == 27.0 and data.result.grade is None
+    # The 11 data lines of tests/unit/test_scoring.DEFECTIVE sum to 22; the 13 others are worth 55.
+    assert data.result.total == 22.0 and data.result.grade is None
     summary = next(p for p in paragraphs if "按检查建议合计" in p)
-    assert "数据能够判断的 13 行，按检查建议合计 27 分；另有 11 行（共 47 分）需查阅材料评定" in summary
-    assert "总分最高为 74 分（合格）" in summary
+    assert "数据能够判断的 11 行，按检查建议合计 22 分；另有 13 行（共 55 分）需查阅材料评定" in summary
+    assert "总分最高为 77 分（合格）" in summary
     rows = _rows(_table(documents["quick"], "一级指标"))[1:]
     assert [row[4] for row in rows[:7]] == ["查阅材料"] * 7
     by_name = {row[1]: row for row in rows}
@@ -248,8 +269,9 @@ def test_waivers_of_the_profile_are_listed_with_their_reasons(tmp_path, sample_a
     from qbaudit.store import AuditStore
 
     profile_file = tmp_path / "new.toml"
-    profile_file.write_text('schema_version = 1\nid = "new-occupation"\nname = "新职业"\nextends = "national-2024"\n'
-                            '[[waivers]]\nrule = "R1"\nlevels = [3]\nreason = "新职业，考评点数量按标准确定"\n'
+    profile_file.write_text('schema_version = 2\nid = "new-occupation"\nname = "新职业"\nextends = "national-2024"\n'
+                            '[[waivers]]\nrule = "R1"\nlevels = [3]\nmin_points = 180\n'
+                            'reason = "新职业，考评点数量按标准确定"\n'
                             '[[waivers]]\nrule = "R10"\nreason = "本职业技师只考操作技能"\n', encoding="utf-8")
     folder = SAMPLES / "defective"
     run = run_audit(folder / "bank.xlsx", [folder / "blueprint.xlsx"], load_profile(profile_file),
@@ -260,10 +282,54 @@ def test_waivers_of_the_profile_are_listed_with_their_reasons(tmp_path, sample_a
         stored = report_from_view(store.load(sample_audit_module["record_sample_audit"](store, "defective", run=run,
                                                                                         sign=False)))
     assert {(w.rule, w.reason) for w in stored.waivers} == {(w.rule, w.reason) for w in quick.waivers}
+    assert [w.values for w in stored.waivers] == [(("min_points", 180),), ()]
     document = Document(str(write_report(stored, tmp_path / "w.docx", charts=False).path))
-    rows = _rows(_table(document, "规则"))
-    assert ["R1 每个等级的理论知识考评点数量", "三级/高级工", "新职业，考评点数量按标准确定", "三级/高级工"] in rows
-    assert any("按规则配置豁免的检查：R1·三级/高级工（新职业，考评点数量按标准确定）" in p for p in _paragraphs(document))
+    rows = _rows(_table(document, "规则", "豁免所及"))
+    assert ["R1 每个等级的理论知识考评点数量", "三级/高级工",
+            "「理论知识考评点原则上每个等级不少于200个（对于部分新职业，可结合国家职业标准有关要求合理确定考评点数量）」"
+            "；另定每个等级的考评点数量下限为 180", "新职业，考评点数量按标准确定", "三级/高级工"] in rows
+    paragraphs = _paragraphs(document)
+    assert any("按规则配置豁免的检查：R1·三级/高级工（新职业，考评点数量按标准确定；另定每个等级的考评点数量下限为 180）"
+               in p for p in paragraphs)
+    assert any(p.startswith("只有文件写了“原则上”的要求可以豁免") for p in paragraphs)
+    # The finding says the count it was judged by, and the suggestion that it rests on the waiver.
+    r1 = next(f for f in stored.findings if f.rule == "R1" and f.level == 3)
+    assert r1.status.value == "waived" and r1.threshold == 180 and "另定了 180 个" in r1.message
+    points = next(r for r in stored.result.lines if r.line.name == "要点数量充足").suggestion
+    assert "按规则配置的豁免计为符合：R1·三级/高级工（理由：新职业，考评点数量按标准确定）" in points.explanation
+    # The profile's thresholds with their basis are in the appendix: the text's numbers and the tool's own.
+    thresholds = {row[1]: row for row in _rows(_table(document, "规则", "文件条款及说明"))}
+    assert thresholds["每个等级的考评点数量下限"][2:4] == ["200", "文件规定"]
+    assert thresholds["各题型每题的参考用时"][3] == "本工具的参考值（提示）"
+    assert "「试卷题量……与考核时长相匹配」" in thresholds["各题型每题的参考用时"][4]
+
+
+def test_a_waiver_of_r1_with_another_count_is_in_the_json(tmp_path, capsys):
+    """The command line's JSON gives the waiver's number in the profile and on the finding it decided."""
+    import json
+
+    from qbaudit import cli
+
+    profile_file = tmp_path / "new.toml"
+    profile_file.write_text('schema_version = 2\nid = "new-occupation"\nname = "新职业"\nextends = "national-2024"\n'
+                            '[[waivers]]\nrule = "R1"\nlevels = [3]\nmin_points = 180\nreason = "新职业"\n',
+                            encoding="utf-8")
+    folder = SAMPLES / "defective"
+    out = tmp_path / "r.json"
+    assert cli.main(["check", "--bank", str(folder / "bank.xlsx"), "--blueprint", str(folder / "blueprint.xlsx"),
+                     "--profile", str(profile_file), "--as-of", "2026-11-01", "--json", str(out)]) == 0
+    console = capsys.readouterr().out
+    assert "豁免：R1（三级/高级工；另定每个等级的考评点数量下限为 180）——新职业" in console
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["profile"]["waivers"] == [{"rule": "R1", "levels": [3], "reason": "新职业", "setting": None,
+                                           "values": {"min_points": 180}}]
+    assert {"key": "R15.seconds_per_item", "basis": "practice", "binding": False} .items() <= next(
+        s for s in data["profile"]["thresholds"] if s["key"] == "R15.seconds_per_item").items()
+    r1 = next(f for f in data["findings"] if f["rule"] == "R1" and f["level"] == 3)
+    assert (r1["status"], r1["threshold"], r1["waiver_values"], r1["waiver_reason"]) == (
+        "waived", 180, {"min_points": 180}, "新职业")
+    assert r1["thresholds"][0] | {"clause": ""} == {"setting": "min_points", "value": 200, "basis": "regulation",
+                                                   "clause": "", "binding": True, "note": "", "breached": True}
 
 
 def test_the_english_interface_makes_an_english_report(tmp_path, sample_runs):

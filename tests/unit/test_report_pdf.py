@@ -64,7 +64,7 @@ def _text(pdf: Path, first: int, last: int) -> str:
 
 def test_the_pdf_has_a_plausible_page_count_and_numbered_pages(report_pdf):
     pages = _pages(report_pdf)
-    assert 12 <= pages <= 40, pages
+    assert 12 <= pages <= 50, pages  # 43 for the defective sample (the appendix lists the 45 thresholds and bases)
     for page in (1, 2, pages):
         assert re.search(rf"[—–-]\s*{page}\s*[—–-]", _text(report_pdf, page, page)), page
 

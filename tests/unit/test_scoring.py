@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbaudit.analysis.model import Finding, Status
+from qbaudit.analysis.model import Finding, Status, ThresholdUse
 from qbaudit.analysis.sheets import (
     Basis,
     Decision,
@@ -21,13 +21,15 @@ from qbaudit.analysis.sheets import (
 )
 
 # What the checks suggest for the defective sample, computed by hand from the statuses in its
-# manifest: a line's share of met findings (pass 1, warn ½, fail 0; na and advisory rules not
-# counted) times its maximum, rounded down to the 0.5 step. E.g. 要点数量充足: R1 and R4 are
-# pass/fail/pass, 4 of 6 met → 4 × 4/6 = 2.67 → 2.5; 试题数量充足: R2 f/p/f, R3 p/p/f, R6 f/p/f →
-# 4 of 9 → 1.78 → 1.5; 内容有代表性: R5 f/p/p (2), R11 f/w/p and w across levels (2 of 4), R12 p/w/p
-# (2.5) → 6.5 of 10 → 2.6 → 2.5; 建库规则科学: R16 fail/pass/na → 1 of 2 → 2.0 (the na keeps full marks
-# out of reach, the failure stands); 试题内容正确: R13 pass/fail/pass and R21 (同题异答) pass ×3 → 5 of 6 →
-# 5 × 5/6 = 4.17 → 4.0.
+# manifest: a line's share of met findings (pass and waived 1, fail 0) times its maximum, rounded down to
+# the 0.5 step. Not counted: na and warn (提示) — they never lower a suggestion but hold back full marks —, the
+# rules that judge only by the tool's own numbers (R15, R16, R18, R19, R20 with their national thresholds), and
+# R12's review list. E.g. 要点数量充足: R1 and R4 are pass/fail/pass, 4 of 6 met → 4 × 4/6 = 2.67 → 2.5 (R19
+# and R20 shown, not counted); 试题数量充足: R2 f/p/f, R3 p/p/f, R6 f/p/f → 4 of 9 → 1.78 → 1.5; 内容有代表性:
+# R5 f/p/p, R11 f/w/p and w across levels (the warns not counted) → 3 of 5 → 2.4 → 2.0 (R12's warn moves
+# nothing); 试卷编排规范: R22 f/p/p → 2 of 3 → 2.67 → 2.5; 试题内容正确: R13 pass/fail/pass and R21 (同题异答)
+# pass ×3 → 5 of 6 → 5 × 5/6 = 4.17 → 4.0. 题量时长适宜 (R15) and 建库规则科学 (R16) rest on the tool's numbers
+# alone and go to the documents.
 DEFECTIVE = {
     "要点数量充足": (Verdict.PARTLY, 2.5),
     "试题数量充足": (Verdict.PARTLY, 1.5),
@@ -38,13 +40,12 @@ DEFECTIVE = {
     "试题内容正确": (Verdict.PARTLY, 4.0),
     "更新频率适宜": (Verdict.PARTLY, 1.0),
     "考评可操作性": (Verdict.PARTLY, 2.5),
-    "内容有代表性": (Verdict.PARTLY, 2.5),
+    "内容有代表性": (Verdict.PARTLY, 2.0),
     "试卷编排规范": (Verdict.PARTLY, 2.5),
-    "题量时长适宜": (Verdict.PARTLY, 2.5),
-    "建库规则科学": (Verdict.PARTLY, 2.0),
 }
 DOCUMENT_LINES = {"管理职责明确", "制度建设完备", "安全保密严格", "设备场所合格", "专家队伍健全", "命题流程规范",
-                  "考评内容完备", "试题表述准确", "反馈机制健全", "题库存储规范", "系统设计合理"}
+                  "考评内容完备", "试题表述准确", "反馈机制健全", "题库存储规范", "系统设计合理", "题量时长适宜",
+                  "建库规则科学"}
 
 
 @pytest.fixture(scope="module")
@@ -81,19 +82,56 @@ def test_a_line_no_data_can_judge_gets_a_checklist_from_its_criterion(sheet, sam
     assert "请按清单查阅材料" in suggestion.explanation
 
 
-def test_not_judged_and_advisory_findings_are_shown_but_not_counted(sheet):
-    findings = [Finding("R9", 4, Status.NA, "未提供标准权重表"), Finding("R19", 4, Status.WARN, "X 偏低"),
+def _practice(setting: str, binding: bool = False) -> ThresholdUse:
+    return ThresholdUse(setting, 1, "practice", "与考核时长相匹配", binding, breached=True)
+
+
+def test_not_judged_and_practice_findings_are_shown_but_not_counted(sheet):
+    findings = [Finding("R9", 4, Status.NA, "未提供标准权重表"),
+                Finding("R19", 4, Status.WARN, "X 偏低", thresholds=(_practice("min_x_share"),), advisory=True),
                 Finding("R1", 4, Status.PASS, "够"), Finding("R4", 4, Status.WAIVED, "豁免", waiver_reason="新职业")]
     suggestions = _by_name(sheet, suggest(sheet, findings))
     assert suggestions["权重符合标准"].basis is Basis.DOCUMENTS and len(suggestions["权重符合标准"].findings) == 1
     assert "未能从所给数据作出判断" in suggestions["权重符合标准"].explanation
-    assert (suggestions["要点数量充足"].verdict, suggestions["要点数量充足"].score) == (Verdict.MEETS, 4)
+    points = suggestions["要点数量充足"]
+    assert (points.verdict, points.score) == (Verdict.MEETS, 4)
+    # The waiver a 符合 rests on is said, with its reason; the tool's number is named, not counted.
+    assert "按规则配置的豁免计为符合：R4·四级/中级工（理由：新职业）" in points.explanation
+    assert "R19·四级/中级工（提示） 只按本工具的参考值判断" in points.explanation
 
 
-def test_a_warning_of_a_binding_rule_counts_half(sheet):
-    findings = [Finding("R7", 4, Status.WARN, "难度标注方式不统一"), Finding("R7", 3, Status.PASS, "齐全")]
-    suggestion = _by_name(sheet, suggest(sheet, findings))["试题参数完备"]
-    assert (suggestion.verdict, suggestion.score) == (Verdict.PARTLY, 3.0)
+def test_a_warning_never_lowers_but_holds_back_full_marks(sheet):
+    line = "试题参数完备"
+    mixed = [Finding("R7", 4, Status.WARN, "难度标注方式不统一"), Finding("R7", 3, Status.PASS, "齐全")]
+    held = _by_name(sheet, suggest(sheet, mixed))[line]
+    assert held.basis is Basis.DOCUMENTS and held.verdict is None and "R7·四级/中级工" in held.explanation
+    with_failure = [*mixed, Finding("R7", 2, Status.FAIL, "缺难度")]
+    standing = _by_name(sheet, suggest(sheet, with_failure))[line]
+    assert (standing.verdict, standing.score) == (Verdict.PARTLY, 2.0)  # 1 of 2 counted; the warn neither way
+    assert "R7·四级/中级工 是提示" in standing.explanation
+
+
+def test_the_tools_numbers_count_once_a_profile_makes_them_binding(sheet):
+    line = "题量时长适宜"
+    advisory = [Finding("R15", 4, Status.WARN, "题量偏多", thresholds=(_practice("seconds_per_item"),), advisory=True),
+                Finding("R15", 3, Status.PASS, "相称", thresholds=(_practice("seconds_per_item"),))]
+    left = _by_name(sheet, suggest(sheet, advisory))[line]
+    assert left.basis is Basis.DOCUMENTS and "只有本工具的参考值可依" in left.explanation
+    binding = [Finding("R15", 4, Status.FAIL, "题量偏多", thresholds=(_practice("seconds_per_item", True),)),
+               Finding("R15", 3, Status.PASS, "相称", thresholds=(_practice("seconds_per_item", True),))]
+    counted = _by_name(sheet, suggest(sheet, binding))[line]
+    assert (counted.verdict, counted.score) == (Verdict.PARTLY, 2.0)
+
+
+def test_the_review_list_moves_no_suggestion(sheet):
+    line = "内容有代表性"
+    base = [Finding("R5", 4, Status.PASS, "够"), Finding("R11", 4, Status.FAIL, "重复")]
+    without = _by_name(sheet, suggest(sheet, base))[line]
+    flagged = _by_name(sheet, suggest(sheet, [*base, Finding("R12", 4, Status.WARN, "性别")]))[line]
+    clean = _by_name(sheet, suggest(sheet, [*base, Finding("R12", 4, Status.PASS, "无")]))[line]
+    assert (without.verdict, without.score) == (flagged.verdict, flagged.score) == (clean.verdict, clean.score) \
+        == (Verdict.PARTLY, 2.0)
+    assert "R12·四级/中级工 列出了待人工复核的试题" in flagged.explanation
 
 
 @pytest.mark.parametrize(("maximum", "share", "expected"), [

@@ -23,7 +23,8 @@ from qbaudit.analysis.checks.items import check_objective_items, check_parameter
 from qbaudit.analysis.checks.papers import (
     check_difficulty_equivalence,
     check_key_share_per_paper,
-    check_paper_layout,
+    check_paper_fields,
+    check_paper_length,
     check_repeated_papers,
 )
 from qbaudit.analysis.checks.quantity import check_item_count, check_items_per_point, check_point_count
@@ -52,13 +53,14 @@ CHECKS: list[tuple[str, Check]] = [
     ("R12", check_sensitive_wording),
     ("R13", check_objective_items),
     ("R14", check_revision),
-    ("R15", check_paper_layout),
+    ("R15", check_paper_length),
     ("R16", check_difficulty_equivalence),
     ("R17", check_point_names),
     ("R18", check_statistics),
     ("R19", check_importance_spread),
     ("R20", check_points_per_weight),
     ("R21", check_answer_conflicts),
+    ("R22", check_paper_fields),
 ]
 
 

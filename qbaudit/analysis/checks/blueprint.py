@@ -69,7 +69,8 @@ def check_key_points(ctx: CheckContext) -> list[Finding]:
             evidence.append(_points_table(ctx, tr("evidence.points_without_importance"), unknown, "importance_raw"))
         findings.append(
             ctx.finding("R4", level, Status.PASS if ok else Status.FAIL, message, measured=percent(key_share),
-                        threshold=percent(minimum), comparator="≥", unit="%", evidence=evidence)
+                        threshold=percent(minimum), comparator="≥", unit="%", evidence=evidence,
+                        breached=("min_key_share",))
         )
     return findings
 
@@ -113,13 +114,16 @@ def check_importance_spread(ctx: CheckContext) -> list[Finding]:
         counts = importance_counts(points)
         total = len(points)
         shares = {name: counts.get(name, 0) / total for name in "XYZ"}
-        breaches = []
+        breaches, breached = [], []
         if shares["X"] < settings["min_x_share"]:
             breaches.append(tr("R19.x_low", share=percent(shares["X"]), limit=percent(settings["min_x_share"])))
+            breached.append("min_x_share")
         if shares["Y"] > settings["max_y_share"]:
             breaches.append(tr("R19.y_high", share=percent(shares["Y"]), limit=percent(settings["max_y_share"])))
+            breached.append("max_y_share")
         if shares["Z"] > settings["max_z_share"]:
             breaches.append(tr("R19.z_high", share=percent(shares["Z"]), limit=percent(settings["max_z_share"])))
+            breached.append("max_z_share")
         spread = f"X {percent(shares['X'])}% / Y {percent(shares['Y'])}% / Z {percent(shares['Z'])}%"
         message = (
             tr("R19.pass", level=ctx.level_label(level), spread=spread)
@@ -128,8 +132,8 @@ def check_importance_spread(ctx: CheckContext) -> list[Finding]:
         )
         threshold = f"X≥{percent(settings['min_x_share'])}% Y≤{percent(settings['max_y_share'])}% Z≤{percent(settings['max_z_share'])}%"
         findings.append(
-            ctx.finding("R19", level, Status.WARN if breaches else Status.PASS, message, measured=spread,
-                        threshold=threshold, evidence=[_importance_evidence(counts, total)])
+            ctx.finding("R19", level, Status.FAIL if breaches else Status.PASS, message, measured=spread,
+                        threshold=threshold, evidence=[_importance_evidence(counts, total)], breached=breached)
         )
     return findings
 
@@ -211,6 +215,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
             continue
         code_rows: list[dict] = []
         add = partial(_add_code_problem, code_rows)
+        malformed: list[str] = []  # a code pattern not met, once per problem (the tool's own: see codes.basis)
 
         scopes = ctx.scopes(level)
         by_code: dict[str, list[Scope]] = defaultdict(list)
@@ -221,6 +226,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
             if not profile.scope_code_pattern.match(scope.own_code):
                 add(tr("evidence.scope"), scope.code, scope.name, tr("R8.scope_code_malformed", code=scope.own_code),
                     scope.source)
+                malformed.append("codes.scope_code_pattern")
             if scope.code:
                 by_code[scope.code].append(scope)
         for code, group in by_code.items():
@@ -235,6 +241,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                 continue
             if not profile.point_code_pattern.match(point.code):
                 add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_malformed"), point.source)
+                malformed.append("codes.point_code_pattern")
             if key_count[point.key] > 1:
                 add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_duplicate", count=key_count[point.key]),
                     point.source)
@@ -255,6 +262,10 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                               "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
                               "problem": note})
         problems = len(code_rows) + len(item_rows)
+        # Problems other than a code pattern breach what the text says (设计合理，标注正确) itself.
+        breached: list[str | None] = sorted(set(malformed))
+        if problems > len(malformed):
+            breached.append(None)
         evidence = []
         if code_rows:
             evidence.append(Evidence.of(
@@ -295,7 +306,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
             message += tr("checks.R8.items_uncoded_note")
         findings.append(
             ctx.finding("R8", level, Status.PASS if ok else Status.FAIL, message, measured=problems, evidence=evidence,
-                        **limits)
+                        breached=breached, **limits)
         )
     return findings
 
@@ -472,7 +483,8 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         if derived:
             names = "、".join(s.name or s.code for s in scopes if s.path_names in derived)
             message += tr("checks.R9.derived_note", count=len(derived), scopes=names)
-        findings.append(ctx.finding("R9", level, status, message, measured=measured, evidence=[evidence], **limits))
+        findings.append(ctx.finding("R9", level, status, message, measured=measured, evidence=[evidence],
+                                    breached=("tolerance", "total"), **limits))
     return findings
 
 
@@ -553,7 +565,8 @@ def check_points_per_weight(ctx: CheckContext) -> list[Finding]:
             else tr("R20.warn", level=ctx.level_label(level), short=short, count=len(rows), factor=f"{factor:g}")
         )
         findings.append(
-            ctx.finding("R20", level, Status.WARN if short else Status.PASS, message, measured=short, threshold=0,
-                        comparator="=", unit=tr("unit.scopes"), evidence=[evidence])
+            ctx.finding("R20", level, Status.FAIL if short else Status.PASS, message, measured=short, threshold=0,
+                        comparator="=", unit=tr("unit.scopes"), evidence=[evidence],
+                        breached=("min_points_per_weight_percent",))
         )
     return findings

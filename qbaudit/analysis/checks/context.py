@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -25,8 +26,9 @@ from qbaudit.analysis.model import (
     Scope,
     StandardWeights,
     Status,
+    ThresholdUse,
 )
-from qbaudit.analysis.profile import Profile
+from qbaudit.analysis.profile import Profile, setting_label, setting_value_text
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
@@ -148,19 +150,55 @@ class CheckContext:
         comparator: str = "",
         unit: str = "",
         evidence: tuple[Evidence, ...] | list[Evidence] = (),
+        breached: Iterable[str | None] = (),
+        waivable: bool = True,
     ) -> Finding:
-        """A finding of ``rule_id`` with its clause and sheet line; a waiver turns fail/warn into waived."""
+        """A finding of ``rule_id`` with its clause, sheet line and the thresholds it applied with their basis.
+
+        ``breached`` names the settings a failing finding did not meet; None in it (or nothing at all) stands for
+        the rule's own requirement, tied to no number of the profile. A failure that rests only on the tool's own numbers (basis ``practice``, not
+        ``binding``) becomes 提示 (warn) and says that the number is the tool's and which clause it interprets. A
+        failure the profile waives (only where the text says 原则上, and only the settings the waiver covers)
+        becomes waived; ``waivable=False`` when even the waiver's own number is not met.
+        """
         entry = rule(rule_id)
+        breaches = list(dict.fromkeys(breached))
+        notes: list[str] = []
+        advisory = False
         waiver_reason = None
-        if status in (Status.FAIL, Status.WARN):
-            waiver = self.profile.waiver(rule_id, level)
-            if waiver is not None:
-                status, waiver_reason = Status.WAIVED, waiver.reason
+        waiver_values: tuple[tuple[str, Any], ...] = ()
+        waiver = self.profile.waiver(rule_id, level)
+        if waiver is not None and entry.waiver is not None:
+            waiver_values = waiver.values
+        if status is Status.FAIL:
+            hard = [b for b in breaches if b is None or not self.profile.basis(rule_id, b).advisory]
+            soft = [b for b in breaches if b is not None and self.profile.basis(rule_id, b).advisory]
+            if not breaches:
+                hard = [None]
+            covered: list[str | None] = []
+            if waivable and waiver is not None and entry.waiver is not None:
+                covered = [b for b in hard if entry.waiver.covered(b) and (waiver.setting is None or b == waiver.setting)]
+                if len(covered) < len(hard):
+                    notes.append(tr("thresholds.waiver_partial", clause=entry.waiver.clause.rstrip("。"),
+                                    quote="；".join(dict.fromkeys(self._quote(entry, b) for b in hard
+                                                                  if b not in covered))))
+            binding_practice = [b for b in hard if b is not None and self.profile.basis(rule_id, b).kind == "practice"]
+            if binding_practice:
+                notes.append(self._practice_sentence(rule_id, binding_practice, "thresholds.binding_note"))
+            if [b for b in hard if b not in covered]:
+                status = Status.FAIL
+                if soft:
+                    notes.append(self._practice_sentence(rule_id, soft, "thresholds.also_advisory_note"))
+            elif soft:
+                status, advisory = Status.WARN, True
+                notes.insert(0, self._practice_sentence(rule_id, soft, "thresholds.advisory_note"))
+            else:
+                status, waiver_reason = Status.WAIVED, waiver.reason if waiver is not None else None
         return Finding(
             rule=rule_id,
             level=level,
             status=status,
-            message=message,
+            message=message + "".join(notes),
             measured=measured,
             threshold=threshold,
             comparator=comparator,
@@ -170,7 +208,39 @@ class CheckContext:
             source=entry.source,
             evidence=tuple(evidence),
             waiver_reason=waiver_reason,
+            thresholds=self._uses(rule_id, {b for b in breaches if b is not None}
+                                  if status in (Status.FAIL, Status.WARN, Status.WAIVED) else set()),
+            advisory=advisory,
+            waiver_values=waiver_values,
         )
+
+    def waived_value(self, rule_id: str, name: str, level: int | None) -> Any:
+        """The number a waiver of ``rule_id`` at ``level`` sets for ``name`` in place of the profile's (None: none)."""
+        waiver = self.profile.waiver(rule_id, level)
+        return waiver.value(name) if waiver is not None else None
+
+    def _uses(self, rule_id: str, breached: set[str]) -> tuple[ThresholdUse, ...]:
+        names = [*self.profile.rule(rule_id), *rule(rule_id).uses]
+        uses = []
+        for name in names:
+            basis = self.profile.basis(rule_id, name)
+            uses.append(ThresholdUse(name, self.profile.value(rule_id, name), basis.kind, basis.clause,
+                                     basis.binding, basis.note, name in breached))
+        return tuple(uses)
+
+    @staticmethod
+    def _quote(entry: Any, setting: str | None) -> str:
+        stated = entry.numbers.get(setting) if setting is not None else None
+        return stated.quote if stated is not None else entry.binding_quote
+
+    def _practice_sentence(self, rule_id: str, names: list[str], key: str) -> str:
+        """Says that these numbers are the tool's (or this profile's), which clause they interpret, and why."""
+        bases = [self.profile.basis(rule_id, name) for name in names]
+        settings = tr("thresholds.list_separator").join(
+            _setting_text(setting_label(name), name, self.profile.value(rule_id, name)) for name in names)
+        clauses = "；".join(dict.fromkeys(b.clause.rstrip("。") for b in bases))
+        notes = "".join(dict.fromkeys(b.note for b in bases if b.note))
+        return tr(key, settings=settings, clause=clauses, note=notes)
 
     @staticmethod
     def level_label(level: int | None) -> str:
@@ -186,6 +256,12 @@ class CheckContext:
     def sheet_of(point_or_scope: Point | Scope) -> Any:
         """The blueprint sheet a point or scope came from, for evidence."""
         return point_or_scope.source.sheet if point_or_scope.source else None
+
+
+def _setting_text(label: str, name: str, value: Any) -> str:
+    """``label（value）``, or the label alone where the value says nothing in a sentence."""
+    shown = setting_value_text(name, value)
+    return tr("thresholds.setting_with_value", label=label, value=shown) if shown else label
 
 
 def item_evidence_columns() -> list[tuple[str, str]]:

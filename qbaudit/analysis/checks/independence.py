@@ -441,8 +441,13 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             message += tr("R11.grouped_note", size=largest)
         if aside_by_level.get(level):
             message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
+        # Items the same once folded are 「重复」 by the text; near-duplicates only by the tool's similarity number.
+        breached = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
+        if any(p.kind == NEAR_DUPLICATE for p in duplicates):
+            breached.append("near_duplicate_threshold")
         findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),
-                                    threshold=0, comparator="=", unit=tr("unit.pairs"), evidence=evidence))
+                                    threshold=0, comparator="=", unit=tr("unit.pairs"), evidence=evidence,
+                                    breached=breached))
     active_across = [p for p in across if not p.dismissed]
     if active_across:
         findings.append(ctx.finding(

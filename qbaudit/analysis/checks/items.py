@@ -96,11 +96,14 @@ def check_parameters(ctx: CheckContext) -> list[Finding]:
         if items.empty:
             continue
         problems: dict[int, list[str]] = {}
+        # Items flagged only against the tool's own numbers (the code pattern, the 1–5 grade scale): which ones.
+        practice: list[tuple[tuple[str, ...], np.ndarray]] = []
         if "point_code" in required:
             missing = _mask(items[C.POINT_CODE].isna())
             _collect(problems, missing, tr("R7.code_missing"))
             malformed = ~missing & ~_mask(items[C.POINT_CODE].str.match(profile.point_code_pattern.pattern))
             _collect(problems, malformed, _raw(items, C.POINT_CODE_RAW, "R7.code_malformed"))
+            practice.append((("codes.point_code_pattern",), malformed))
         if "item_type" in required:
             missing = _mask(items[C.ITEM_TYPE_RAW].isna())
             _collect(problems, missing, tr("R7.type_missing"))
@@ -121,13 +124,19 @@ def check_parameters(ctx: CheckContext) -> list[Finding]:
             range_text = f"{profile.grade_min}–{profile.grade_max}"
             _collect(problems, bad_grade,
                      _raw(items, C.DIFFICULTY_RAW, "R7.difficulty_out_of_range", range=range_text))
+            practice.append((("difficulty.grade_min", "difficulty.grade_max"), bad_grade))
             if not profile.allow_proportion:
                 _collect(problems, proportion,
                          _raw(items, C.DIFFICULTY_RAW, "R7.difficulty_proportion", range=range_text))
+                practice.append((("difficulty.allow_proportion",), proportion))
             mixed = bool(grade.any() and proportion.any()) and profile.allow_proportion
         total = len(items)
         bad = len(problems)
         share = (total - bad) / total
+        breached: list[str | None] = [name for names, mask in practice if mask.any() for name in names]
+        soft_reasons = {position: sum(int(mask[position]) for _, mask in practice) for position in problems}
+        if any(len(found) > soft_reasons[position] for position, found in problems.items()):
+            breached.append(None)  # a parameter missing or unreadable: what the text asks for itself
         evidence = [_problems_table(tr("evidence.parameter_problems"), items, problems, with_excerpt=False)] if problems else []
         evidence.append(difficulty_distribution(items))
         if bad:
@@ -139,7 +148,7 @@ def check_parameters(ctx: CheckContext) -> list[Finding]:
         message = tr(key, level=ctx.level_label(level), total=total, bad=bad, share=percent(share))
         findings.append(
             ctx.finding("R7", level, status, message, measured=percent(share), threshold=100.0, comparator="=", unit="%",
-                        evidence=evidence)
+                        evidence=evidence, breached=breached)
         )
     return findings
 
@@ -179,8 +188,10 @@ def check_subjective(ctx: CheckContext) -> list[Finding]:
         untyped = int(items[C.ITEM_TYPE].isna().sum())
         if untyped and not ok:
             message += tr("checks.untyped_note", count=untyped)
+        # None at all is short of 「一定数量」 by the text itself; fewer than the profile's number, by the tool's.
+        breached = (None,) if count == 0 else ("min_subjective_items",)
         findings.append(ctx.finding("R10", level, Status.PASS if ok else Status.FAIL, message, measured=count,
-                                    evidence=[evidence], **limits))
+                                    evidence=[evidence], breached=breached, **limits))
     return findings
 
 
@@ -226,6 +237,8 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
         option_count = filled.sum(axis=1)
         _collect(problems, is_choice & (option_count < min_options),
                  partial(_too_few_options, option_count, min_options))
+        # Two options still leave a choice: fewer than the profile's number but at least two is the tool's own call.
+        few_by_practice = is_choice & (option_count >= 2) & (option_count < min_options)
         gaps = is_choice & (filled[:, 1:] & ~filled[:, :-1]).any(axis=1)
         _collect(problems, gaps, tr("R13.option_gap"))
         used = [i for i in range(len(C.OPTIONS)) if filled[is_choice, i].any()] if is_choice.any() else []
@@ -285,6 +298,10 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
                      bad=len(problems), checked=int(checked.sum()))
         if untyped:
             message += tr("checks.untyped_note", count=untyped)
+        breached: list[str | None] = ["min_options"] if few_by_practice.any() else []
+        if any(len(found) > int(few_by_practice[position]) for position, found in problems.items()):
+            breached.append(None)
         findings.append(ctx.finding("R13", level, Status.PASS if ok else Status.FAIL, message,
-                                    measured=percent(share) if total else None, evidence=evidence, **limits))
+                                    measured=percent(share) if total else None, evidence=evidence,
+                                    breached=breached, **limits))
     return findings

@@ -1,11 +1,12 @@
 """Paper checks: key points per paper (R5), repeated and overlapping papers with the bank's capacity
-(R6), header fields and length against duration (R15), difficulty equivalence (R16)."""
+(R6), length against duration (R15), difficulty equivalence (R16), header fields (R22)."""
 
 from __future__ import annotations
 
 import itertools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -79,6 +80,17 @@ def _no_papers(ctx: CheckContext, rule_id: str, level: int) -> Finding:
     return ctx.finding(rule_id, level, Status.NA, tr("papers.no_papers", level=level_name(level)))
 
 
+def _papers_by_level(ctx: CheckContext, rule_id: str, findings: list[Finding]) -> Iterator[tuple[int, list[PaperItems]]]:
+    """Each level with its papers; a level without papers gets its 无法判断 finding of ``rule_id`` instead."""
+    analysis = paper_analysis(ctx)
+    for level in analysis.levels:
+        papers = analysis.of(level)
+        if papers:
+            yield level, papers
+        else:
+            findings.append(_no_papers(ctx, rule_id, level))
+
+
 def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
     """R5: in every paper, items testing key points make at least ``min_key_share_per_paper``."""
     minimum = ctx.profile.rule("R5")["min_key_share_per_paper"]
@@ -109,14 +121,18 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
             continue
         rows, low, judged = [], 0, 0
         worst = None
+        uncounted = 0  # items of judged papers not shown to test a key point: not in the bank, or no point
         for paper in papers:
             known = [p for p in paper.positions if p >= 0]
             points = [index.get(point_keys[p]) if isinstance(point_keys[p], str) else None for p in known]
             resolved = [p for p in points if p is not None]
             key = sum(1 for p in resolved if p.importance is not None and p.importance.value in keys)
-            share = key / len(resolved) if resolved else 0.0
+            # Every item of the paper counts: one not in the bank, or whose code names no point of the blueprint,
+            # is not shown to test a key point (「体现重要考评点的试题占比」 is over all the paper's items).
+            share = key / len(paper.positions) if paper.positions else 0.0
             if resolved:  # a paper none of whose items names a point of the blueprint cannot be judged
                 judged += 1
+                uncounted += len(paper.positions) - len(resolved)
                 ok = share >= minimum
                 low += not ok
                 worst = share if worst is None else min(worst, share)
@@ -142,10 +158,13 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
                       worst=percent(worst or 0.0)) if not low else
                    tr("R5.fail", level=label, low=low, papers=judged, minimum=percent(minimum),
                       worst=percent(worst or 0.0)))
+        if uncounted:
+            message += tr("thresholds.R5_uncounted", count=uncounted)
         if judged < len(papers):
             message += tr("checks.R5.unresolved_note", count=len(papers) - judged)
         findings.append(ctx.finding("R5", level, Status.FAIL if low else Status.PASS, message,
-                                    measured=percent(worst or 0.0), evidence=evidence, **limits))
+                                    measured=percent(worst or 0.0), evidence=evidence,
+                                    breached=("min_key_share_per_paper",), **limits))
     return findings
 
 
@@ -284,21 +303,31 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
             evidence.insert(0, Evidence.of(tr("R6.evidence_identical"), [("papers", tr("R6.col_papers"))],
                                            [{"papers": "、".join(ids)} for ids in repeats]))
         problems: list[str] = []
-        status = Status.PASS
-        if repeats:
-            status = Status.FAIL
+        breached: list[str | None] = []
+        allowed = settings["max_repeated_papers"]  # 「不出现重复试卷」: 0, and no waiver lowers it
+        if len(repeats) > allowed:
+            breached.append("max_repeated_papers")
             problems.append(tr("R6.identical", groups=len(repeats), papers=sum(len(r) for r in repeats)))
         if capacity is not None and not capacity.can_avoid_repeats():
-            status = Status.FAIL
             names = "、".join(c.scope_name or c.scope_code for c in capacity.limiting[:5]) or tr("capacity.none")
-            problems.append(tr("R6.capacity_short", sessions=capacity.sessions, scopes=names))
+            if not capacity.feasible and capacity.from_plan:
+                # The bank cannot fill even one paper of the institution's own plan: short of the text's
+                # 「试题数量能够满足开展评价工作需要」 whatever the cycle.
+                problems.append(tr("thresholds.R6_plan_unfilled", scopes=names))
+                breached.append(None)
+            else:
+                problems.append(tr("R6.capacity_short", sessions=capacity.sessions, scopes=names))
+                breached.append("update_cycle_sessions")  # how many papers a cycle takes is the tool's guess
+                if not capacity.from_plan:
+                    breached.append("paper_items")  # so is a paper's length without a plan
         overlapping = len(overlap_rows) - sum(len(r) * (len(r) - 1) // 2 for r in repeats)
         if overlapping > 0:
             problems.append(tr("R6.overlap", pairs=overlapping, threshold=f"{threshold:g}"))
-            status = Status.WARN if status is Status.PASS else status
+            breached.append("overlap_warn_jaccard")
         if capacity is not None and capacity.feasible and capacity.expected_jaccard >= threshold:
             problems.append(tr("R6.capacity_overlap", jaccard=f"{capacity.expected_jaccard * 100:.0f}"))
-            status = Status.WARN if status is Status.PASS else status
+            breached.append("overlap_warn_jaccard")
+        status = Status.FAIL if breached else Status.PASS
         if not papers and capacity is None:
             findings.append(_no_papers(ctx, "R6", level))
             continue
@@ -314,92 +343,148 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
         measured: int | str = len(repeats)
         if not repeats and capacity is not None and not capacity.can_avoid_repeats():
             measured = tr("R6.measured_capacity")
-        findings.append(ctx.finding("R6", level, status, message, measured=measured, threshold=0, comparator="=",
-                                    unit=tr("R6.unit"), evidence=evidence))
+        findings.append(ctx.finding("R6", level, status, message, measured=measured, threshold=allowed, comparator="≤",
+                                    unit=tr("R6.unit"), evidence=evidence, breached=breached))
     return findings
 
 
-def check_paper_layout(ctx: CheckContext) -> list[Finding]:
-    """R15: each paper names institution, occupation, level and duration; its items fit the duration."""
-    settings = ctx.profile.rule("R15")
-    required = settings["required_fields"]
-    seconds = settings["seconds_per_item"]
-    tolerance = settings["duration_tolerance"]
-    fallback = float(np.median(list(seconds.values())))
-    analysis = paper_analysis(ctx)
-    types = ctx.bank.items[C.ITEM_TYPE].tolist()
-    findings = []
-    for level in analysis.levels:
-        papers = analysis.of(level)
-        if not papers:
-            findings.append(_no_papers(ctx, "R15", level))
-            continue
+def check_paper_fields(ctx: CheckContext) -> list[Finding]:
+    """R22: each paper's header names the institution, occupation, level and duration (「试卷说明应体现……」)."""
+    required = ctx.profile.rule("R22")["required_fields"]
+    findings: list[Finding] = []
+    for level, papers in _papers_by_level(ctx, "R22", findings):
         rows, bad = [], 0
         for item in papers:
             paper = item.paper
             values = {"institution": paper.institution, "occupation": paper.occupation, "level": paper.level,
                       "duration": paper.duration_minutes}
             missing = [tr(f"papers.field_{name}") for name in required if not values.get(name)]
-            needed = sum(seconds.get(types[p], fallback) if p >= 0 and isinstance(types[p], str) else fallback
-                         for p in item.positions) / 60
-            ratio = needed / paper.duration_minutes if paper.duration_minutes else math.nan
-            fits = not math.isnan(ratio) and abs(ratio - 1) <= tolerance
-            problems = []
-            if missing:
-                problems.append(tr("R15.missing", fields="、".join(missing)))
-            if paper.duration_minutes and not fits:
-                problems.append(tr("R15.too_long" if ratio > 1 else "R15.too_short", needed=f"{needed:.0f}",
-                                   duration=f"{paper.duration_minutes:g}"))
-            bad += bool(problems)
-            rows.append({"paper": paper.paper_id, "items": len(item.positions),
+            bad += bool(missing)
+            rows.append({"paper": paper.paper_id, "institution": paper.institution or "",
+                         "occupation": paper.occupation or "", "level": level_name(paper.level) if paper.level else "",
                          "duration": f"{paper.duration_minutes:g}" if paper.duration_minutes else "",
-                         "needed": f"{needed:.0f}", "problem": "；".join(problems) or tr("papers.ok")})
-        evidence = [Evidence.of(tr("R15.evidence"), [
-            ("paper", tr("papers.col_paper")), ("items", tr("papers.col_items")), ("duration", tr("R15.col_duration")),
-            ("needed", tr("R15.col_needed")), ("problem", tr("evidence.problem"))], rows)]
-        message = (tr("R15.pass", level=level_name(level), papers=len(papers), tolerance=percent(tolerance)) if not bad
-                   else tr("R15.fail", level=level_name(level), bad=bad, papers=len(papers)))
-        findings.append(ctx.finding("R15", level, Status.FAIL if bad else Status.PASS, message, measured=bad,
-                                    threshold=0, comparator="=", unit=tr("R6.unit"), evidence=evidence))
+                         "problem": tr("R15.missing", fields="、".join(missing)) if missing else tr("papers.ok")})
+        evidence = [Evidence.of(tr("thresholds.R22_evidence"), [
+            ("paper", tr("papers.col_paper")), ("institution", tr("papers.field_institution")),
+            ("occupation", tr("papers.field_occupation")), ("level", tr("papers.field_level")),
+            ("duration", tr("R15.col_duration")), ("problem", tr("evidence.problem"))], rows)]
+        fields = "、".join(tr(f"papers.field_{name}") for name in required)
+        message = (tr("thresholds.R22_pass", level=level_name(level), papers=len(papers), fields=fields) if not bad
+                   else tr("thresholds.R22_fail", level=level_name(level), bad=bad, papers=len(papers), fields=fields))
+        findings.append(ctx.finding("R22", level, Status.FAIL if bad else Status.PASS, message, measured=bad,
+                                    threshold=0, comparator="=", unit=tr("R6.unit"), evidence=evidence,
+                                    breached=("required_fields",)))
     return findings
 
 
+def check_paper_length(ctx: CheckContext) -> list[Finding]:
+    """R15: a paper's items fit its duration (「与考核时长相匹配」) by the tool's seconds per item type."""
+    settings = ctx.profile.rule("R15")
+    seconds = settings["seconds_per_item"]
+    tolerance = settings["duration_tolerance"]
+    fallback = float(np.median(list(seconds.values())))
+    types = ctx.bank.items[C.ITEM_TYPE].tolist()
+    findings: list[Finding] = []
+    limits = {"threshold": 0, "comparator": "=", "unit": tr("R6.unit")}
+    for level, papers in _papers_by_level(ctx, "R15", findings):
+        rows, bad, timed = [], 0, 0
+        for item in papers:
+            paper = item.paper
+            needed = sum(seconds.get(types[p], fallback) if p >= 0 and isinstance(types[p], str) else fallback
+                         for p in item.positions) / 60
+            if not paper.duration_minutes:
+                problem = tr("thresholds.R15_no_duration")
+            else:
+                timed += 1
+                ratio = needed / paper.duration_minutes
+                fits = abs(ratio - 1) <= tolerance
+                bad += not fits
+                problem = tr("papers.ok") if fits else tr("R15.too_long" if ratio > 1 else "R15.too_short",
+                                                          needed=f"{needed:.0f}", duration=f"{paper.duration_minutes:g}")
+            rows.append({"paper": paper.paper_id, "items": len(item.positions),
+                         "duration": f"{paper.duration_minutes:g}" if paper.duration_minutes else "",
+                         "needed": f"{needed:.0f}", "problem": problem})
+        evidence = [Evidence.of(tr("R15.evidence"), [
+            ("paper", tr("papers.col_paper")), ("items", tr("papers.col_items")), ("duration", tr("R15.col_duration")),
+            ("needed", tr("R15.col_needed")), ("problem", tr("evidence.problem"))], rows)]
+        label = level_name(level)
+        if not timed:
+            findings.append(ctx.cannot_judge("R15", level, tr("thresholds.na_no_duration", level=label,
+                                                                papers=len(papers)),
+                                             tr("thresholds.supply_duration"), evidence=evidence, **limits))
+            continue
+        message = (tr("R15.pass", level=label, papers=timed, tolerance=percent(tolerance)) if not bad
+                   else tr("R15.fail", level=label, bad=bad, papers=timed))
+        if timed < len(papers):
+            message += tr("thresholds.R15_untimed_note", count=len(papers) - timed)
+        findings.append(ctx.finding("R15", level, Status.FAIL if bad else Status.PASS, message, measured=bad,
+                                    evidence=evidence, breached=("seconds_per_item", "duration_tolerance"), **limits))
+    return findings
+
+
+_KINDS = ("grade", "proportion")  # the two ways a difficulty is written (vocabulary.parse_difficulty)
+
+
 def check_difficulty_equivalence(ctx: CheckContext) -> list[Finding]:
-    """R16: the mean difficulty of a level's papers spreads by at most ``max_mean_difficulty_spread``."""
-    limit = ctx.profile.rule("R16")["max_mean_difficulty_spread"]
-    analysis = paper_analysis(ctx)
+    """R16: the papers' mean difficulties spread by at most the profile's number, each way of writing difficulty
+    on its own scale: grades (1–5) by ``max_mean_difficulty_spread``, proportions (难度系数, 0–1) by
+    ``max_mean_proportion_spread``. The two are never mixed into one mean: a grade and a proportion do not even
+    run the same way (a higher 难度系数 is usually an easier item)."""
+    settings = ctx.profile.rule("R16")
+    limits = {"grade": settings["max_mean_difficulty_spread"], "proportion": settings["max_mean_proportion_spread"]}
+    setting_of = {"grade": "max_mean_difficulty_spread", "proportion": "max_mean_proportion_spread"}
     items = ctx.bank.items
     difficulty = items[C.DIFFICULTY].astype("float64").to_numpy(na_value=np.nan)
-    grade = (items[C.DIFFICULTY_KIND] == "grade").fillna(False).astype(bool).to_numpy()
-    findings = []
-    for level in analysis.levels:
-        papers = analysis.of(level)
-        if not papers:
-            findings.append(_no_papers(ctx, "R16", level))
-            continue
+    kinds = {kind: (items[C.DIFFICULTY_KIND] == kind).fillna(False).astype(bool).to_numpy() for kind in _KINDS}
+    findings: list[Finding] = []
+    for level, papers in _papers_by_level(ctx, "R16", findings):
         if len(papers) < 2:
             findings.append(ctx.finding("R16", level, Status.NA, tr("R16.too_few", level=level_name(level),
                                                                     papers=len(papers))))
             continue
-        rows, means = [], []
-        for paper in papers:
-            values = [difficulty[p] for p in paper.positions if p >= 0 and grade[p] and not np.isnan(difficulty[p])]
-            mean = float(np.mean(values)) if values else math.nan
-            rows.append({"paper": paper.paper.paper_id, "items": len(values),
-                         "mean": "" if math.isnan(mean) else f"{mean:.2f}",
-                         "sd": f"{np.std(values):.2f}" if values else ""})
-            if not math.isnan(mean):
-                means.append(mean)
-        spread = max(means) - min(means) if len(means) >= 2 else math.nan
-        evidence = [Evidence.of(tr("R16.evidence"), [("paper", tr("papers.col_paper")), ("items", tr("R16.col_items")),
-                                                     ("mean", tr("R16.col_mean")), ("sd", tr("R16.col_sd"))], rows)]
-        if math.isnan(spread):
-            findings.append(ctx.finding("R16", level, Status.NA, tr("R16.no_difficulty", level=level_name(level)),
+        evidence, parts, breached, judged = [], [], [], []
+        for kind in _KINDS:
+            rows, means = [], []
+            for paper in papers:
+                values = [difficulty[p] for p in paper.positions
+                          if p >= 0 and kinds[kind][p] and not np.isnan(difficulty[p])]
+                mean = float(np.mean(values)) if values else math.nan
+                rows.append({"paper": paper.paper.paper_id, "items": len(values),
+                             "mean": "" if math.isnan(mean) else f"{mean:.{_DIGITS[kind]}f}",
+                             "sd": f"{np.std(values):.{_DIGITS[kind]}f}" if values else ""})
+                if not math.isnan(mean):
+                    means.append(mean)
+            if not any(r["items"] for r in rows):
+                continue
+            evidence.append(Evidence.of(tr(f"thresholds.R16_evidence_{kind}"), [
+                ("paper", tr("papers.col_paper")), ("items", tr("R16.col_items")), ("mean", tr("R16.col_mean")),
+                ("sd", tr("R16.col_sd"))], rows))
+            if len(means) < 2:
+                parts.append(tr("thresholds.R16_one_paper", scale=tr(f"thresholds.R16_scale_{kind}")))
+                continue
+            spread = max(means) - min(means)
+            ok = spread <= limits[kind] + 1e-9
+            digits = _DIGITS[kind]
+            judged.append((kind, spread))
+            parts.append(tr("thresholds.R16_part_ok" if ok else "thresholds.R16_part_over",
+                            scale=tr(f"thresholds.R16_scale_{kind}"), papers=len(means), low=f"{min(means):.{digits}f}",
+                            high=f"{max(means):.{digits}f}", spread=f"{spread:.{digits}f}", limit=f"{limits[kind]:g}"))
+            if not ok:
+                breached.append(setting_of[kind])
+        label = level_name(level)
+        if not judged:
+            findings.append(ctx.finding("R16", level, Status.NA, tr("R16.no_difficulty", level=label),
                                         evidence=evidence))
             continue
-        ok = spread <= limit + 1e-9
-        message = tr("R16.pass" if ok else "R16.fail", level=level_name(level), papers=len(means),
-                     spread=f"{spread:.2f}", limit=f"{limit:g}", low=f"{min(means):.2f}", high=f"{max(means):.2f}")
-        findings.append(ctx.finding("R16", level, Status.PASS if ok else Status.FAIL, message,
-                                    measured=round(spread, 2), threshold=limit, comparator="≤", evidence=evidence))
+        message = tr("thresholds.R16_message", level=label, parts="；".join(parts),
+                     verdict=tr("thresholds.R16_unequal") if breached else tr("thresholds.R16_equal"))
+        if len(judged) > 1:
+            message += tr("thresholds.R16_two_scales")
+        kind, spread = max(judged, key=lambda j: j[1] / limits[j[0]] if limits[j[0]] else math.inf)
+        findings.append(ctx.finding("R16", level, Status.FAIL if breached else Status.PASS, message,
+                                    measured=round(spread, _DIGITS[kind]), threshold=limits[kind], comparator="≤",
+                                    evidence=evidence, breached=breached))
     return findings
+
+
+_DIGITS = {"grade": 2, "proportion": 3}

@@ -34,12 +34,24 @@ def check_point_count(ctx: CheckContext) -> list[Finding]:
                                              tr("checks.supply.theory_blueprint", level=ctx.level_label(level)),
                                              threshold=minimum, comparator="≥", unit=tr("unit.points")))
             continue
+        # A new occupation's waiver may set another count (「可结合国家职业标准有关要求合理确定考评点数量」).
+        lowered = ctx.waived_value("R1", "min_points", level)
         ok = count >= minimum
         key = "R1.pass" if ok else "R1.fail"
         message = tr(key, level=ctx.level_label(level), count=count, minimum=minimum, gap=minimum - count)
+        required = minimum
+        if not ok and lowered is not None:
+            required = lowered
+            waiver = ctx.profile.waiver("R1", level)
+            message += tr("thresholds.R1_waived_count", count=count, lowered=lowered,
+                          reason=waiver.reason if waiver is not None else "",
+                          verdict=tr("thresholds.reached") if count >= lowered else
+                          tr("thresholds.not_reached", gap=lowered - count))
         findings.append(
-            ctx.finding("R1", level, Status.PASS if ok else Status.FAIL, message, measured=count, threshold=minimum,
-                        comparator="≥", unit=tr("unit.points"), evidence=[_points_by_top_scope(ctx, level)])
+            ctx.finding("R1", level, Status.PASS if ok else Status.FAIL, message, measured=count, threshold=required,
+                        comparator="≥", unit=tr("unit.points"), evidence=[_points_by_top_scope(ctx, level)],
+                        breached=() if ok else ("min_points",),
+                        waivable=lowered is None or count >= lowered)
         )
     return findings
 
@@ -106,7 +118,8 @@ def check_items_per_point(ctx: CheckContext) -> list[Finding]:
         spread = items_per_point_distribution(per_point)
         findings.append(
             ctx.finding("R2", level, Status.PASS if ok else Status.FAIL, message, measured=fewest, threshold=minimum,
-                        comparator="≥", unit=tr("unit.items"), evidence=[evidence, spread] if short else [spread])
+                        comparator="≥", unit=tr("unit.items"), evidence=[evidence, spread] if short else [spread],
+                        breached=("min_items_per_point",))
         )
     return findings
 
@@ -135,6 +148,6 @@ def check_item_count(ctx: CheckContext) -> list[Finding]:
         message = tr(key, level=ctx.level_label(level), count=count, minimum=minimum, gap=minimum - count)
         findings.append(
             ctx.finding("R3", level, Status.PASS if ok else Status.FAIL, message, measured=count, threshold=minimum,
-                        comparator="≥", unit=tr("unit.items"), evidence=[evidence])
+                        comparator="≥", unit=tr("unit.items"), evidence=[evidence], breached=("min_items_per_level",))
         )
     return findings

@@ -95,9 +95,18 @@ def _finding(ctx: CheckContext, level: int, results: list[tuple[PaperStats, pd.D
         parts.append(tr("R18.unscored", count=len(unscored)))
     if unknown:
         parts.append(tr("R18.unknown_items", count=len(unknown), examples="、".join(unknown[:5])))
-    status = Status.WARN if flagged or small or low_reliability else Status.PASS
+    # Flags against the profile's numbers (all the tool's own: the text asks for an analysis, not for limits) go
+    # through the finding's basis: 提示 unless the profile makes them binding. The others need a person's look.
+    breached = [_FLAG_SETTINGS[f] for f in counts.index if f in _FLAG_SETTINGS]
+    if low_reliability:
+        breached.append("min_reliability")
+    status = Status.FAIL if breached else Status.WARN if flagged or small else Status.PASS
     return ctx.finding("R18", level, status, "".join(parts), measured=len(flagged), threshold=0, comparator="=",
-                       unit=tr("unit.items"), evidence=_evidence(results, all_flags, where, unknown))
+                       unit=tr("unit.items"), evidence=_evidence(results, all_flags, where, unknown),
+                       breached=breached)
+
+
+_FLAG_SETTINGS = {"p_low": "min_p", "p_high": "max_p", "r_pb_low": "min_discrimination", "d_low": "min_upper_lower"}
 
 
 def _evidence(results: list[tuple[PaperStats, pd.DataFrame]], all_flags: pd.DataFrame,

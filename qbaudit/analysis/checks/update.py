@@ -55,12 +55,15 @@ def check_revision(ctx: CheckContext) -> list[Finding]:
         latest, oldest = max(dates), min(dates)
         since_latest = months_between(latest, as_of)
         problems = []
+        breached: list[str | None] = []
         if since_latest > max_months:
             problems.append(tr("R14.stale", latest=latest.isoformat(), months=since_latest, limit=max_months))
+            breached.append("max_months_since_revision")
         cutoff = _add_months(as_of, -round(full_years * 12))
         too_old = int((dates < cutoff).sum())
         if too_old:
             problems.append(tr("R14.not_fully_updated", count=too_old, years=f"{full_years:g}", cutoff=cutoff.isoformat()))
+            breached.append("full_update_years")
         before_standard = 0
         if issued is not None:
             deadline = _add_months(issued, settings["months_to_update_after_new_standard"])
@@ -68,6 +71,7 @@ def check_revision(ctx: CheckContext) -> list[Finding]:
             if as_of > deadline and before_standard:
                 problems.append(tr("R14.before_standard", count=before_standard, issued=issued.isoformat(),
                                    deadline=deadline.isoformat()))
+                breached.append("months_to_update_after_new_standard")
         rows = [
             {"what": tr("R14.row_as_of"), "value": as_of.isoformat()},
             {"what": tr("R14.row_latest"), "value": latest.isoformat()},
@@ -99,6 +103,6 @@ def check_revision(ctx: CheckContext) -> list[Finding]:
             status = Status.PASS
         findings.append(
             ctx.finding("R14", level, status, message, measured=measured, threshold=max_months, comparator="≤",
-                        unit=tr("unit.months"), evidence=evidence)
+                        unit=tr("unit.months"), evidence=evidence, breached=breached)
         )
     return findings

@@ -88,15 +88,23 @@ def _finding_label(finding: Finding) -> str:
 def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
     """A suggestion for every line of ``sheet`` from ``findings`` (those of other sheets' lines are ignored).
 
-    Counted are the findings of rules that are not advisory and that judged something: pass and waived
-    count as met, fail as not met, warn as half met; not-judged (na) and advisory findings are shown
-    as evidence but not counted. All met gives 符合 with full marks, none met 不符合 with 0, anything
-    between 基本符合 with the line's maximum times the met share, rounded down to the sheet's step and
-    kept strictly between 0 and the maximum.
+    No verdict without evidence. Counted are the findings that judged their rule by the text (or by a number the
+    profile makes binding): pass and waived count as met, fail as not met. All met gives 符合 with full marks,
+    none met 不符合 with 0, anything between 基本符合 with the line's maximum times the met share, rounded down to
+    the sheet's step and kept strictly between 0 and the maximum. A waived finding counts as met, and the
+    explanation says that it rests on a waiver and gives the waiver's reason.
 
-    No verdict without evidence: when a rule of the line could not judge (na) at some level, what was
-    checked cannot earn full marks. If everything checked was met, the line is left to the documents
-    (查阅材料); if something failed, the data suggestion stands on what was checked and says what was not.
+    Not counted, either way:
+
+    - 无法判断 (na) and 提示 (warn) — a number of the tool's not met, or a result a person must look at. They never
+      lower a suggestion, but what was checked cannot earn full marks while one stands: if everything counted was
+      met, the line is left to the documents (查阅材料) with the reasons; if something failed, the suggestion stands
+      on what was counted and names them.
+    - the findings of a rule that judges nothing but the tool's own numbers (``thresholds_only`` in the catalogue,
+      every threshold of it ``practice`` and not ``binding`` in the profile: R15, R16, R18, R19, R20 by default):
+      pass or not, the regulation gives no number to judge by, so they are shown as evidence and named, and
+      neither count nor hold back full marks. Made binding in a profile, they count like any other.
+    - a review screen (R12, ``review`` in the catalogue): its list is named for a person to go through.
     """
     findings = list(findings)
     catalogue = rule_catalogue()
@@ -104,19 +112,28 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
     for line in sheet.lines:
         rules = rules_of(line)
         own = tuple(f for f in findings if f.rule in rules)
-        counted = [f for f in own if not catalogue[f.rule].advisory and f.status is not Status.NA]
-        unjudged = [f for f in own if not catalogue[f.rule].advisory and f.status is Status.NA]
+        review = [f for f in own if catalogue[f.rule].review and f.status is Status.WARN]
+        practice = [f for f in own if not catalogue[f.rule].review and tool_numbers_only(f)]
+        considered = [f for f in own if not catalogue[f.rule].review and not tool_numbers_only(f)]
+        counted = [f for f in considered if f.status in (Status.PASS, Status.FAIL, Status.WAIVED)]
+        unjudged = [f for f in considered if f.status is Status.NA]
+        advised = [f for f in considered if f.status is Status.WARN]
         if sheet.method is not Method.POINTS or not counted:
-            key = "sheet.basis_documents_na" if own else "sheet.basis_documents"
-            suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None, tr(key), own, checklist(line))
-            continue
-        met = sum(1.0 if f.status in (Status.PASS, Status.WAIVED) else 0.5 if f.status is Status.WARN else 0.0
-                  for f in counted)
-        failed = [f for f in counted if f.status in (Status.FAIL, Status.WARN)]
-        not_judged = "、".join(_finding_label(f) for f in unjudged)
-        if unjudged and not failed:
-            explanation = tr("checks.sheet.basis_partial", counted=len(counted), which=not_judged)
+            judged_by_tool = [f for f in practice if f.status is not Status.NA]
+            key = ("sheet.basis_documents" if not own else "thresholds.sheet_documents_practice"
+                   if judged_by_tool and not considered else "sheet.basis_documents_na")
+            explanation = tr(key) + _notes(counted, [], advised, review, practice)
             suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None, explanation, own, checklist(line))
+            continue
+        met = sum(1 for f in counted if f.status in (Status.PASS, Status.WAIVED))
+        failed = [f for f in counted if f.status is Status.FAIL]
+        if (unjudged or advised) and not failed:
+            which = "、".join(_finding_label(f) for f in (*unjudged, *advised))
+            explanation = (tr("thresholds.sheet_withheld", counted=len(counted), which=which) if advised
+                           else tr("checks.sheet.basis_partial", counted=len(counted), which=which))
+            suggestions[line.id] = Suggestion(line.id, Basis.DOCUMENTS, None, None,
+                                              explanation + _notes(counted, [], [], review, practice),
+                                              own, checklist(line))
             continue
         assert line.max is not None and sheet.part_step is not None
         if met == len(counted):
@@ -127,10 +144,41 @@ def suggest(sheet: Sheet, findings: Iterable[Finding]) -> dict[str, Suggestion]:
             verdict, score = Verdict.PARTLY, part_score(line.max, sheet.part_step, met / len(counted))
         explanation = tr("sheet.basis_data", counted=len(counted), met=_count(met), failed=len(failed),
                          which="、".join(_finding_label(f) for f in failed) or tr("sheet.none"))
-        if unjudged:
-            explanation += tr("checks.sheet.unjudged_note", which=not_judged)
-        suggestions[line.id] = Suggestion(line.id, Basis.DATA, verdict, score, explanation, own, checklist(line))
+        suggestions[line.id] = Suggestion(line.id, Basis.DATA, verdict, score,
+                                          explanation + _notes(counted, unjudged, advised, review, practice), own,
+                                          checklist(line))
     return suggestions
+
+
+def tool_numbers_only(finding: Finding) -> bool:
+    """True when ``finding`` judged nothing but the tool's own numbers: its rule has no requirement of the text's
+    own (``thresholds_only``) and every threshold it applied is ``practice`` and not ``binding``."""
+    entry = rule_catalogue().get(finding.rule)
+    return bool(entry is not None and entry.thresholds_only and finding.thresholds
+                and not any(t.binding for t in finding.thresholds))
+
+
+def _notes(counted: list[Finding], unjudged: list[Finding], advised: list[Finding], review: list[Finding],
+           practice: list[Finding]) -> str:
+    """What a suggestion's explanation adds: the findings not counted (无法判断, 提示, the tool's numbers only),
+    the waivers a 符合 rests on, and the review lists that do not move it."""
+    notes = []
+    if unjudged:
+        notes.append(tr("checks.sheet.unjudged_note", which="、".join(_finding_label(f) for f in unjudged)))
+    if advised:
+        notes.append(tr("thresholds.sheet_advised_note", which="、".join(_finding_label(f) for f in advised)))
+    shown = [f for f in practice if f.status is not Status.NA]
+    if shown:
+        notes.append(tr("thresholds.sheet_practice_note", which="、".join(
+            f"{_finding_label(f)}（{tr('report.status_' + f.status.value)}）" for f in shown)))
+    waived = [f for f in counted if f.status is Status.WAIVED]
+    if waived:
+        notes.append(tr("thresholds.sheet_waived_note", which="；".join(
+            tr("thresholds.sheet_waived_item", finding=_finding_label(f), reason=f.waiver_reason or "")
+            for f in waived)))
+    if review:
+        notes.append(tr("thresholds.sheet_review_note", which="、".join(_finding_label(f) for f in review)))
+    return "".join(notes)
 
 
 def _count(value: float) -> str:
