@@ -171,7 +171,7 @@ class SimilarityAnalysis:
     @cached_property
     def _passing(self) -> tuple[PairArrays, np.ndarray]:
         """The pairs at or above the (short-stem) threshold, and which of them are 同题异答."""
-        found: PairArrays = similar_pairs(as_list(self.texts.get_column("text")), self.threshold)
+        found: PairArrays = similar_pairs(self.texts.get_column("text"), self.threshold)
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
         short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
         keep = ~short | (found.score >= np.float32(self.short_threshold - SCORE_SLACK))
@@ -193,10 +193,11 @@ class SimilarityAnalysis:
 
         Identical items with different keys are not duplicates but 同题异答 (R21): they are left out.
         """
-        texts = as_list(self.texts.get_column("text"))
         found, conflicting = self._passing
         first, second, score = found.first[~conflicting], found.second[~conflicting], found.score[~conflicting]
-        labels = clusters(len(texts), first, second)
+        labels = clusters(self.texts.height, first, second)
+        involved = np.unique(np.concatenate([first, second]))  # only these texts become Python strings
+        texts = dict(zip(involved.tolist(), self.texts.get_column("text").gather(involved).to_list(), strict=True))
         ids = self.items[C.ITEM_ID].to_numpy()
         dismissed = self.ctx.data.dismissed_pairs
         result = []
