@@ -27,6 +27,7 @@ from qbaudit.analysis.model import (
     Status,
 )
 from qbaudit.analysis.profile import Profile
+from qbaudit.analysis.progress import NullState, TaskState
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
@@ -62,6 +63,8 @@ class CheckContext:
         self.bank = data.bank
         self.blueprint = data.blueprint
         self.shared: dict[str, Any] = {}  # analyses computed once and used by several checks
+        # Progress of the check now running (run_checks sets it): long analyses report their steps to it.
+        self.progress: TaskState = NullState()
 
     @cached_property
     def has_blueprint(self) -> bool:

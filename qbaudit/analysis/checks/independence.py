@@ -171,7 +171,7 @@ class SimilarityAnalysis:
     @cached_property
     def _passing(self) -> tuple[PairArrays, np.ndarray]:
         """The pairs at or above the (short-stem) threshold, and which of them are 同题异答."""
-        found: PairArrays = similar_pairs(self.texts.get_column("text"), self.threshold)
+        found: PairArrays = similar_pairs(self.texts.get_column("text"), self.threshold, state=self.ctx.progress)
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
         short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
         keep = ~short | (found.score >= np.float32(self.short_threshold - SCORE_SLACK))

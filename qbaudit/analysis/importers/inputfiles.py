@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
 from qbaudit.analysis.model import Bank
-from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.vocabulary import level_name, parse_level
 from qbaudit.i18n import tr
 
@@ -211,7 +211,8 @@ def import_bank_files(paths: Sequence[str | Path], *, default_level: int | None 
         checkpoint(state, index / len(entries), tr("inputfiles.reading", file=entry.path.name))
         _level, _source, note = file_level(entry, default_level)
         given = entry.level if entry.level is not None else default_level
-        result = import_bank(entry.path, default_level=given, occupation=occupation, columns=columns, options=options)
+        result = import_bank(entry.path, default_level=given, occupation=occupation, columns=columns, options=options,
+                             state=ScaledState(state, index / len(entries), 1 / len(entries)))
         if note is not None:
             result.issues.insert(0, note)
         results.append(result)
