@@ -127,7 +127,7 @@ class CheckContext:
         result: dict[int, Counter[str]] = {}
         for level in self.levels:
             keys = self.items(level)[C.POINT_KEY].dropna()
-            result[level] = Counter(keys.tolist())
+            result[level] = Counter({key: int(n) for key, n in keys.value_counts().items()})  # counted in Arrow
         return result
 
     def items_per_point(self, level: int) -> Counter[str]:

@@ -40,7 +40,7 @@ class PaperAnalysis:
         self.ctx = ctx
         items = ctx.bank.items
         self.position_of: dict[str, int] = {}
-        for position, item_id in enumerate(items[C.ITEM_ID].astype(str).tolist()):
+        for position, item_id in enumerate(items[C.ITEM_ID].astype(str).to_numpy(dtype=object)):
             self.position_of.setdefault(item_id, position)
         self.item_levels = items[C.LEVEL].to_numpy()
 
@@ -85,7 +85,7 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
     keys = ctx.profile.key_importances
     analysis = paper_analysis(ctx)
     findings = []
-    point_keys = ctx.bank.items[C.POINT_KEY].tolist()
+    point_keys = ctx.bank.items[C.POINT_KEY].to_numpy(dtype=object, na_value=None)
     limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
     for level in analysis.levels:
         papers = analysis.of(level)
@@ -327,7 +327,7 @@ def check_paper_layout(ctx: CheckContext) -> list[Finding]:
     tolerance = settings["duration_tolerance"]
     fallback = float(np.median(list(seconds.values())))
     analysis = paper_analysis(ctx)
-    types = ctx.bank.items[C.ITEM_TYPE].tolist()
+    types = ctx.bank.items[C.ITEM_TYPE].to_numpy(dtype=object, na_value=None)
     findings = []
     for level in analysis.levels:
         papers = analysis.of(level)
