@@ -318,8 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         args.func = _cmd_gui
+    from qbaudit.analysis.progress import BudgetExceeded
+
     try:
         return args.func(args)
+    except BudgetExceeded as exc:  # an import or a check went over the tool's time or memory budget
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
     except (KeyboardInterrupt, Cancelled):  # Ctrl+C: files are written whole or not at all, transactions roll back
         print(tr("cli.interrupted"), file=sys.stderr)
         return 130

@@ -1,8 +1,16 @@
 """One audit open for work: its record in the store, its inputs in memory, its last check run.
 
 The window drives an audit through a :class:`Workbench` and nothing else; every step is a plain call
-that a test (or a script) can make without Qt. Long steps take a
-:class:`~qbaudit.analysis.progress.TaskState` so the window can show progress and cancel them.
+that a test (or a script) can make without Qt, and returns :class:`Changes` — what it changed, so that each
+view refreshes what it shows of that (Anki's ``OpChanges``).
+
+The workbench belongs to one thread (the window's). A long step is split in two so that it can run on
+another thread without touching it: ``bench.<step>_job(...)`` takes what the work needs now and returns a
+function ``job(state)`` that runs anywhere (it reads its own copies and writes only to the store) and
+returns an outcome; :meth:`Workbench.apply` takes that outcome back on the workbench's own thread. The
+plain calls (:meth:`Workbench.check`, :meth:`Workbench.export`, :meth:`Workbench.reopen`) do both at once.
+Long steps take a :class:`~qbaudit.analysis.progress.TaskState` so the window can show progress and
+cancel them.
 
 Reading an input never changes the workbench: :meth:`Workbench.read` returns the result and
 :meth:`Workbench.accept` takes it. A cancelled or refused import therefore leaves the audit as it was.
@@ -12,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +43,82 @@ class Source:
 
 class WorkbenchError(Exception):
     """A step that cannot be done now; ``str()`` is a Chinese sentence saying what to do."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a workbench step changed (Anki's ``OpChanges``); each view refreshes what it shows of it.
+
+    Attributes:
+        inputs: inputs taken, dropped or read again (the bank browser, the inputs' table).
+        run: a check run recorded (findings, the sheet's suggestions, the charts).
+        decision: a line, a veto item or the 总体评价 of the sheet (a new revision may have opened).
+        signed: a revision was signed.
+        export: a document was written and recorded.
+        info: the acting inspector, the rule profile or date of the next check, or the notice's grounds.
+        dismissal: a similar pair was dismissed (it counts from the next check).
+        result: what the step gives back besides (the run, how many lines were taken, the signed revision,
+            the export's outcome, the inputs that could not be read again).
+    """
+
+    inputs: bool = False
+    run: bool = False
+    decision: bool = False
+    signed: bool = False
+    export: bool = False
+    info: bool = False
+    dismissal: bool = False
+    result: Any = field(default=None, compare=False)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The names of what changed (``("decision", "signed")``)."""
+        return tuple(f.name for f in fields(self) if f.name != "result" and getattr(self, f.name))
+
+    def touches(self, *kinds: str) -> bool:
+        """True when any of ``kinds`` changed."""
+        return any(getattr(self, kind) for kind in kinds)
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+    def __or__(self, other: Changes) -> Changes:
+        both = {kind: True for kind in (*self.kinds, *other.kinds)}
+        return Changes(**both, result=other.result if other.result is not None else self.result)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of a check job: the run (recorded in the store) and the inputs read again against the bank."""
+
+    run: Any
+    dependents: dict[str, ImportResult]
+    generation: int  # the workbench's inputs generation the run was made from
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The outcome of an export job: the :class:`~qbaudit.report.ReportOutcome` (recorded in the store)."""
+
+    outcome: Any
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """The outcome of a reopen job: the inputs read again, and kind → Chinese problem for those that were not."""
+
+    sources: dict[str, Source]
+    imports: dict[str, ImportResult]
+    problems: dict[str, str]
+    generation: int  # the workbench's inputs generation when the job started
+
+
+@dataclass(frozen=True)
+class Dismissed:
+    """The outcome of a dismissal job: the pair dismissed (recorded in the store)."""
+
+    first: str
+    second: str
 
 
 class Workbench:
@@ -63,6 +147,7 @@ class Workbench:
         self.imports: dict[str, ImportResult] = {}
         self.run: Any = None  # the AuditRun of the last check this session
         self.stale = True  # inputs changed since the last check
+        self._generation = 0  # counts the changes of what a check reads (inputs, profile, date, dismissals)
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -82,6 +167,13 @@ class Workbench:
         result = self.imports.get("bank")
         return result.data if result is not None and result.ok else None
 
+    @property
+    def needs_run(self) -> bool:
+        """True when the audit's sheet is informed by the checks (a check run comes before signing and export)."""
+        from qbaudit.analysis.sheets import uses_checks
+
+        return uses_checks(self.view.sheet)
+
     def refresh(self) -> Any:
         """Read the audit's record again (after a change) and return it."""
         self.view = self.store.load(self.audit_id)
@@ -92,143 +184,239 @@ class Workbench:
         return {kind: Source(tuple(Path(p) for p in info.paths), ImportOptions.from_dict(info.options))
                 for kind, info in self.store.sources(self.audit_id).items() if kind in KINDS}
 
+    def _inputs_changed(self) -> None:
+        """What the next check reads changed: the last run no longer reflects it."""
+        self._generation += 1
+        self.stale = True
+
+    # --- the checks' settings ------------------------------------------------------------------
+
+    def set_profile(self, profile: Profile | str) -> Changes:
+        """Judge with rule profile ``profile`` (an id, or a profile read from a file) from the next check on.
+
+        Raises :class:`~qbaudit.analysis.profile.ProfileError` when the profile cannot be loaded."""
+        chosen = profile if isinstance(profile, Profile) else load_profile(profile)
+        if chosen.id == self.profile.id and chosen.origin == self.profile.origin:
+            return Changes()
+        self.profile = chosen
+        self._inputs_changed()
+        return Changes(info=True)
+
+    def set_as_of(self, as_of: dt.date) -> Changes:
+        """Judge the bank at ``as_of`` from the next check on."""
+        if as_of == self.as_of:
+            return Changes()
+        self.as_of = as_of
+        self._inputs_changed()
+        return Changes(info=True)
+
+    def set_inspector(self, name: str) -> Changes:
+        """Act as ``name``, one of the audit's inspectors, from now on (decisions and signatures are theirs)."""
+        if name not in [n for n, _, _ in self.view.inspectors]:
+            raise WorkbenchError(tr("workbench.not_an_inspector", name=name))
+        if name == self.inspector:
+            return Changes()
+        self.inspector = name
+        return Changes(info=True)
+
     # --- inputs --------------------------------------------------------------------------------
+
+    def read_job(self, kind: str, paths: Sequence[str | Path],
+                 options: ImportOptions | None = None) -> Callable[[TaskState | None], ImportResult]:
+        """The import of ``kind`` from ``paths`` as a job (the bank it is matched against taken now); its
+        :class:`ImportResult` is taken by :meth:`accept`, or not."""
+        bank = self.bank if kind in NEEDS_BANK else None
+        occupation = self.view.occupation
+        paths = list(paths)
+
+        def job(state: TaskState | None = None) -> ImportResult:
+            if kind in NEEDS_BANK and bank is None:
+                return ImportResult.failure(tr("workbench.bank_first", kind=kind_label(kind)))
+            return import_input(kind, paths, options=options, bank=bank, occupation=occupation, state=state)
+
+        return job
 
     def read(self, kind: str, paths: Sequence[str | Path], options: ImportOptions | None = None,
              state: TaskState | None = None) -> ImportResult:
         """Import ``kind`` from ``paths`` and return the result, without taking it (see :meth:`accept`)."""
-        bank = self.bank if kind in NEEDS_BANK else None
-        if kind in NEEDS_BANK and bank is None:
-            return ImportResult.failure(tr("workbench.bank_first", kind=kind_label(kind)))
-        return import_input(kind, paths, options=options, bank=bank, occupation=self.view.occupation, state=state)
+        return self.read_job(kind, paths, options)(state)
 
-    def accept(self, kind: str, paths: Sequence[str | Path], options: ImportOptions | None, result: ImportResult) -> None:
+    def accept(self, kind: str, paths: Sequence[str | Path], options: ImportOptions | None,
+               result: ImportResult) -> Changes:
         """Take an import result as the audit's ``kind`` input and remember where it came from."""
         if not result.ok:
             raise WorkbenchError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
         options = options or ImportOptions()
-        self.sources[kind] = Source(tuple(Path(p) for p in paths), options)
-        self.imports[kind] = result
         self.store.set_source(self.audit_id, kind, [str(p) for p in paths], options.to_dict(),
                               [f.sha256 for f in result.inputs])
-        self.stale = True
+        self.sources[kind] = Source(tuple(Path(p) for p in paths), options)
+        self.imports[kind] = result
+        self._inputs_changed()
         if kind == "bank":  # papers are matched against the bank: read them again against the new one
             for dependent in NEEDS_BANK & set(self.sources):
                 self.imports.pop(dependent, None)
+        return Changes(inputs=True)
 
-    def forget(self, kind: str) -> None:
+    def forget(self, kind: str) -> Changes:
         """Drop an input (the checks run without it)."""
+        self.store.remove_source(self.audit_id, kind)
         self.sources.pop(kind, None)
         self.imports.pop(kind, None)
-        self.store.remove_source(self.audit_id, kind)
-        self.stale = True
+        self._inputs_changed()
+        return Changes(inputs=True)
 
-    def reopen(self, state: TaskState | None = None) -> dict[str, str]:
-        """Read again the inputs remembered for this audit; returns kind → Chinese problem for each that
-        could not be read (a moved file, a file changed since, an import error). The rest are taken."""
-        state = state or NullState()
-        problems: dict[str, str] = {}
+    def reopen_job(self) -> Callable[[TaskState | None], Reopened]:
+        """Reading again the inputs remembered for this audit, as a job (see :meth:`reopen`)."""
         remembered = self.remembered()
         stored = self.store.sources(self.audit_id)
-        ordered = sorted(remembered, key=lambda k: (k in NEEDS_BANK, KINDS.index(k)))
-        for index, kind in enumerate(ordered):
-            source = remembered[kind]
-            checkpoint(state, index / max(len(ordered), 1), tr("inputs.reading", kind=kind_label(kind)))
-            absent = [p for p in source.paths if not p.exists()]
-            if absent:
-                problems[kind] = tr("workbench.file_gone", kind=kind_label(kind), file=str(absent[0]))
-                continue
-            result = self.read(kind, source.paths, source.options)
-            if not result.ok:
-                problems[kind] = result.error or ""
-                continue
-            before = tuple(stored[kind].sha256)
-            after = tuple(f.sha256 for f in result.inputs)
-            if before and before != after:
-                problems[kind] = tr("workbench.file_changed", kind=kind_label(kind))
-            self.sources[kind] = source
-            self.imports[kind] = result
-        self.stale = True
-        return problems
+        occupation, bank_now, generation = self.view.occupation, self.bank, self._generation
 
-    def ensure_dependents(self, state: TaskState | None = None) -> None:
-        """Read again the inputs matched against the bank (papers) when the bank changed."""
-        for kind in sorted(NEEDS_BANK & set(self.sources) - set(self.imports)):
-            source = self.sources[kind]
-            result = self.read(kind, source.paths, source.options, state)
-            if result.ok:
-                self.imports[kind] = result
-            else:
-                raise WorkbenchError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
+        def job(state: TaskState | None = None) -> Reopened:
+            state = state or NullState()
+            problems: dict[str, str] = {}
+            sources: dict[str, Source] = {}
+            imports: dict[str, ImportResult] = {}
+            ordered = sorted(remembered, key=lambda k: (k in NEEDS_BANK, KINDS.index(k)))
+            for index, kind in enumerate(ordered):
+                source = remembered[kind]
+                checkpoint(state, index / max(len(ordered), 1), tr("inputs.reading", kind=kind_label(kind)))
+                absent = [p for p in source.paths if not p.exists()]
+                if absent:
+                    problems[kind] = tr("workbench.file_gone", kind=kind_label(kind), file=str(absent[0]))
+                    continue
+                bank = (imports["bank"].data if "bank" in imports else bank_now) if kind in NEEDS_BANK else None
+                if kind in NEEDS_BANK and bank is None:
+                    problems[kind] = tr("workbench.bank_first", kind=kind_label(kind))
+                    continue
+                result = import_input(kind, source.paths, options=source.options, bank=bank, occupation=occupation)
+                if not result.ok:
+                    problems[kind] = result.error or ""
+                    continue
+                before = tuple(stored[kind].sha256)
+                after = tuple(f.sha256 for f in result.inputs)
+                if before and before != after:
+                    problems[kind] = tr("workbench.file_changed", kind=kind_label(kind))
+                sources[kind] = source
+                imports[kind] = result
+            return Reopened(sources, imports, problems, generation)
+
+        return job
+
+    def reopen(self, state: TaskState | None = None) -> Changes:
+        """Read again the inputs remembered for this audit; ``result`` is kind → Chinese problem for each that
+        could not be read (a moved file, a file changed since, an import error). The rest are taken."""
+        return self.apply(self.reopen_job()(state))
 
     # --- checks --------------------------------------------------------------------------------
 
-    def check(self, state: TaskState | None = None, by: str | None = None) -> Any:
-        """Run the checks on the inputs taken and record the run in the audit (its suggestions refresh;
-        the inspector's decisions stay). Returns the :class:`~qbaudit.analysis.run.AuditRun`."""
+    def check_job(self, by: str | None = None) -> Callable[[TaskState | None], Checked]:
+        """The checks on the inputs taken now, as a job: it reads again the inputs matched against the bank where
+        the bank changed, runs the checks and records the run in the audit (its suggestions refresh; the
+        inspector's decisions stay). Raises :class:`WorkbenchError` at once when a required input is missing."""
         from qbaudit.analysis.run import AuditRun, check_imports
 
         if self.missing:
             raise WorkbenchError(tr("workbench.missing", kinds="、".join(kind_label(k) for k in self.missing)))
-        state = state or NullState()
-        self.ensure_dependents(state)
-        run = AuditRun(profile=self.profile, as_of=self.as_of, imports=dict(self.imports))
-        dismissed = [(d.first_item, d.second_item) for d in self.store.dismissals(self.audit_id)]
-        check_imports(run, dismissed, state)
-        checkpoint(state, 1.0, tr("workbench.recording"))
-        self.store.record_run(self.audit_id, run, by=by or self.inspector)
-        self.run, self.stale = run, False
-        self.refresh()
-        return run
+        profile, as_of, imports, generation = self.profile, self.as_of, dict(self.imports), self._generation
+        pending = {kind: self.sources[kind] for kind in sorted(NEEDS_BANK & set(self.sources) - set(self.imports))}
+        store, audit_id, who, occupation = self.store, self.audit_id, by or self.inspector, self.view.occupation
+
+        def job(state: TaskState | None = None) -> Checked:
+            state = state or NullState()
+            dependents = {}
+            for kind, source in pending.items():
+                result = import_input(kind, source.paths, options=source.options, bank=imports["bank"].data,
+                                      occupation=occupation, state=state)
+                if not result.ok:
+                    raise WorkbenchError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
+                dependents[kind] = result
+            run = AuditRun(profile=profile, as_of=as_of, imports={**imports, **dependents})
+            dismissed = [(d.first_item, d.second_item) for d in store.dismissals(audit_id)]
+            check_imports(run, dismissed, state)
+            checkpoint(state, 1.0, tr("workbench.recording"))
+            store.record_run(audit_id, run, by=who)
+            return Checked(run, dependents, generation)
+
+        return job
+
+    def check(self, state: TaskState | None = None, by: str | None = None) -> Changes:
+        """Run the checks on the inputs taken and record the run in the audit; ``result`` is the
+        :class:`~qbaudit.analysis.run.AuditRun`."""
+        return self.apply(self.check_job(by)(state))
 
     # --- the sheet -----------------------------------------------------------------------------
 
-    def decide(self, line: str, verdict: str, score: float | None, reason: str, by: str | None = None) -> Any:
+    def decide(self, line: str, verdict: str, score: float | None, reason: str, by: str | None = None) -> Changes:
         """Decide one line of the sheet (a reason is required where it differs from the suggestion)."""
         self.store.decide(self.audit_id, line, verdict, score, reason, by=by or self.inspector)
-        return self.refresh()
+        self.refresh()
+        return Changes(decision=True)
 
-    def decide_veto(self, veto: str, occurred: bool, description: str, by: str | None = None) -> Any:
+    def decide_veto(self, veto: str, occurred: bool, description: str, by: str | None = None) -> Changes:
         """Decide one veto item."""
         self.store.decide_veto(self.audit_id, veto, occurred, description, by=by or self.inspector)
-        return self.refresh()
-
-    def accept_suggestions(self, by: str | None = None) -> int:
-        """Take every data suggestion not yet decided; returns how many lines were taken."""
-        taken = self.store.accept_suggestions(self.audit_id, by=by or self.inspector)
         self.refresh()
-        return taken
+        return Changes(decision=True)
 
-    def set_assessment(self, text: str, by: str | None = None) -> Any:
+    def decide_open_vetoes(self, by: str | None = None) -> Changes:
+        """Record every veto item not judged yet as not occurred; ``result`` is how many."""
+        waiting = [veto.id for veto, decision in self.view.result.vetoes if decision is None]
+        for veto_id in waiting:
+            self.store.decide_veto(self.audit_id, veto_id, False, "", by=by or self.inspector)
+        if waiting:
+            self.refresh()
+        return Changes(decision=bool(waiting), result=len(waiting))
+
+    def accept_suggestions(self, by: str | None = None) -> Changes:
+        """Take every data suggestion not yet decided; ``result`` is how many lines were taken."""
+        taken = self.store.accept_suggestions(self.audit_id, by=by or self.inspector)
+        if taken:
+            self.refresh()
+        return Changes(decision=bool(taken), result=taken)
+
+    def set_assessment(self, text: str, by: str | None = None) -> Changes:
         """Write the 总体评价 of the latest revision (a new revision after signing)."""
         self.store.set_assessment(self.audit_id, text, by=by or self.inspector)
-        return self.refresh()
+        self.refresh()
+        return Changes(decision=True)
 
     def decide_notice(self, *, grounds: Sequence[tuple[str, str]], suspend: bool | None, suspension_months: int | None,
-                      supervision_file: bool | None, publish: bool | None, by: str | None = None) -> Any:
+                      supervision_file: bool | None, publish: bool | None, by: str | None = None) -> Changes:
         """Record the notice's grounds (第二十二条 behaviours) and the consequences decided."""
         self.store.decide_notice(self.audit_id, grounds=list(grounds), suspend=suspend,
                                  suspension_months=suspension_months, supervision_file=supervision_file,
                                  publish=publish, by=by or self.inspector)
-        return self.refresh()
+        self.refresh()
+        return Changes(info=True)
 
-    @property
-    def needs_run(self) -> bool:
-        """True when the audit's sheet is informed by the checks (a check run comes before signing and export)."""
-        from qbaudit.analysis.sheets import uses_checks
+    def sign_refusal(self) -> Any:
+        """Why the latest revision cannot be signed now (a :class:`~qbaudit.analysis.sheets.SignRefusal`), or None."""
+        from qbaudit.analysis.sheets import sign_refusal
 
-        return uses_checks(self.view.sheet)
+        view = self.view
+        return sign_refusal(view.result, signed=view.revision.signed, checked=view.run is not None,
+                            assessment=view.assessment)
 
-    def dismiss_pair(self, first: str, second: str, reason: str, by: str | None = None) -> None:
-        """Dismiss a similar pair (it no longer counts from the next check on)."""
-        self.store.dismiss_pair(self.audit_id, first, second, reason, by=by or self.inspector)
-        self.stale = True
-
-    def sign(self, by: str | None = None) -> Any:
-        """Sign the latest revision; returns its :class:`~qbaudit.store.RevisionInfo`."""
+    def sign(self, by: str | None = None) -> Changes:
+        """Sign the latest revision; ``result`` is its :class:`~qbaudit.store.RevisionInfo`."""
         info = self.store.sign(self.audit_id, by=by or self.inspector)
         self.refresh()
-        return info
+        return Changes(signed=True, result=info)
+
+    def dismiss_job(self, first: str, second: str, reason: str,
+                    by: str | None = None) -> Callable[[TaskState | None], Dismissed]:
+        """Dismissing a similar pair, as a job (it no longer counts from the next check on)."""
+        store, audit_id, who = self.store, self.audit_id, by or self.inspector
+
+        def job(_state: TaskState | None = None) -> Dismissed:
+            store.dismiss_pair(audit_id, first, second, reason, by=who)
+            return Dismissed(first, second)
+
+        return job
+
+    def dismiss_pair(self, first: str, second: str, reason: str, by: str | None = None) -> Changes:
+        """Dismiss a similar pair (it no longer counts from the next check on)."""
+        return self.apply(self.dismiss_job(first, second, reason, by)())
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -238,33 +426,65 @@ class Workbench:
 
         return report_from_view(self.view)
 
-    def export(self, kind: str, path: str | Path, state: TaskState | None = None, by: str | None = None,
-               authority: str | None = None) -> Any:
-        """Write one document (report, problems, notice, findings) and record it in the audit.
-
-        Returns the :class:`~qbaudit.report.ReportOutcome`. Raises :class:`WorkbenchError` when the
-        document does not apply (a notice for an audit that is not 不合格) or the file cannot be written.
-        """
+    def export_job(self, kind: str, path: str | Path, by: str | None = None,
+                   authority: str | None = None) -> Callable[[TaskState | None], Exported]:
+        """Writing one document (report, problems, notice, findings) of the latest revision and recording it in
+        the audit, as a job. Raises :class:`WorkbenchError` at once when the document does not apply (a notice
+        for an audit that is not 不合格, no check run); the job raises it when the file cannot be written."""
         from qbaudit.report import DOCUMENTS, document_refusal, write_document
 
         if kind not in DOCUMENTS:
             raise ValueError(f"unknown export kind {kind!r}")
-        state = state or NullState()
         if self.view.run is None and self.needs_run:
             raise WorkbenchError(tr("workbench.no_run"))
-        checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
         data = self.report_data()
-        path = Path(path)
         refusal = document_refusal(kind, data)
         if refusal:
             raise WorkbenchError(refusal)
-        try:
-            outcome = write_document(kind, data, path, authority=authority)
-        except OSError as exc:
-            raise WorkbenchError(tr("cli_report.write_failed", file=str(exc.filename or path),
-                                    reason=exc.strerror or str(exc))) from exc
-        checkpoint(state, 0.95, tr("workbench.recording"))
-        self.store.record_export(self.audit_id, path, kind, by=by or self.inspector,
-                                 revision=self.view.revision.number)
-        self.refresh()
-        return outcome
+        path = Path(path)
+        store, audit_id, who, revision = self.store, self.audit_id, by or self.inspector, self.view.revision.number
+
+        def job(state: TaskState | None = None) -> Exported:
+            state = state or NullState()
+            checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
+            try:
+                outcome = write_document(kind, data, path, authority=authority)
+            except OSError as exc:
+                raise WorkbenchError(tr("cli_report.write_failed", file=str(exc.filename or path),
+                                        reason=exc.strerror or str(exc))) from exc
+            checkpoint(state, 0.95, tr("workbench.recording"))
+            store.record_export(audit_id, path, kind, by=who, revision=revision)
+            return Exported(outcome)
+
+        return job
+
+    def export(self, kind: str, path: str | Path, state: TaskState | None = None, by: str | None = None,
+               authority: str | None = None) -> Changes:
+        """Write one document and record it in the audit; ``result`` is the :class:`~qbaudit.report.ReportOutcome`."""
+        return self.apply(self.export_job(kind, path, by, authority)(state))
+
+    # --- outcomes of jobs ----------------------------------------------------------------------
+
+    def apply(self, outcome: Any) -> Changes:
+        """Take the outcome of a job (run elsewhere) into the workbench, on the workbench's own thread."""
+        if isinstance(outcome, Checked):
+            current = outcome.generation == self._generation
+            if current:  # dependents read against the bank that is still the audit's
+                self.imports.update(outcome.dependents)
+            self.run, self.stale = outcome.run, not current
+            self.refresh()
+            return Changes(run=True, inputs=bool(outcome.dependents) and current, result=outcome.run)
+        if isinstance(outcome, Exported):
+            self.refresh()
+            return Changes(export=True, result=outcome.outcome)
+        if isinstance(outcome, Reopened):
+            taken_meanwhile = outcome.generation != self._generation
+            for kind, result in outcome.imports.items():
+                if not (taken_meanwhile and kind in self.imports):  # an input the user took meanwhile is newer
+                    self.sources[kind], self.imports[kind] = outcome.sources[kind], result
+            self._inputs_changed()
+            return Changes(inputs=True, result=outcome.problems)
+        if isinstance(outcome, Dismissed):
+            self._inputs_changed()
+            return Changes(dismissal=True, result=outcome)
+        raise TypeError(f"not the outcome of a workbench job: {outcome!r}")

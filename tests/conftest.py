@@ -17,6 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_banks"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark what a developer may leave out of a quick run: the GUI tests (everything under tests/gui) and the
+    tests on a PostgreSQL server (the ``postgresql`` case of a parametrised test)."""
+    gui = ROOT / "tests" / "gui"
+    for item in items:
+        if gui in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.gui)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in [str(value) for value in callspec.params.values()]:
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(autouse=True)
 def _chinese_ui():
     from qbaudit.i18n import set_language

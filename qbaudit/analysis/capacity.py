@@ -54,9 +54,19 @@ class CapacityCell:
         return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)) / math.log(10)
 
     @property
+    def drawn(self) -> int:
+        """The items a paper really takes from this cell: k, or all n when the cell cannot be filled."""
+        return min(self.per_paper, self.available)
+
+    @property
     def expected_shared(self) -> float:
-        """Items of this cell two random papers share, on average: k²/n."""
-        return self.per_paper ** 2 / self.available if self.available else 0.0
+        """Items of this cell two random papers share, on average: k²/n; all n when n < k (every paper takes
+        every item the cell has)."""
+        if not self.available:
+            return 0.0
+        if not self.feasible:
+            return float(self.available)
+        return self.per_paper ** 2 / self.available
 
 
 @dataclass(frozen=True)
@@ -90,10 +100,11 @@ class Capacity:
 
     @property
     def expected_jaccard(self) -> float:
-        """Expected Jaccard overlap of two random papers (approximately E / (2K − E))."""
-        total = self.paper_items
+        """Expected Jaccard overlap of two random papers (approximately E / (2K − E)), K counting the items the
+        papers really take (a cell that cannot be filled gives all it has)."""
+        total = sum(c.drawn for c in self.cells)
         shared = self.expected_shared
-        return shared / (2 * total - shared) if total else 0.0
+        return shared / (2 * total - shared) if total and 2 * total > shared else 0.0
 
     @property
     def repeat_probability(self) -> float:

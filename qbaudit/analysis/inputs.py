@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qbaudit.analysis.importers.outcome import ImportResult
-from qbaudit.analysis.model import Bank
-from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
+from qbaudit.analysis.progress import Budget, NullState, ScaledState, TaskState, checkpoint
 from qbaudit.i18n import tr
+
+if TYPE_CHECKING:  # the importers load polars: imported when an import runs, so the kinds are cheap to read
+    from qbaudit.analysis.importers.outcome import ImportResult
+    from qbaudit.analysis.model import Bank
 
 KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
 MULTIPLE = frozenset({"bank", "blueprint", "papers"})  # kinds that may come as several files (or folders)
@@ -87,19 +89,33 @@ def kind_label(kind: str) -> str:
     return tr(f"inputs.kind_{kind}")
 
 
+def kind_suffixes(kind: str) -> frozenset[str]:
+    """The file suffixes an input of ``kind`` is read from (what a folder given for it contributes, and what a
+    file dialog offers): a bank's spreadsheets, documents and exchange formats; papers as spreadsheets or Word
+    documents; blueprints as spreadsheets; a kind that comes as one file also as a CSV named ``.txt`` or
+    ``.tsv`` (a folder's ``.txt`` files are not taken for a blueprint: they are notes more often than tables)."""
+    from qbaudit.analysis.importers.inputfiles import BANK_SUFFIXES, SHEET_SUFFIXES
+
+    if kind == "bank":
+        return BANK_SUFFIXES
+    if kind == "papers":
+        return SHEET_SUFFIXES | {".docx"}
+    return SHEET_SUFFIXES if kind in MULTIPLE else SHEET_SUFFIXES | {".txt", ".tsv"}
+
+
 def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptions | None = None,
                  bank: Bank | None = None, occupation: str | None = None,
                  state: TaskState | None = None) -> ImportResult:
     """Import the ``kind`` input from ``paths`` (one file, or several files and folders for a bank, blueprints
     and papers; the same file given twice is refused).
 
-    Never raises for a bad file: the result carries the Chinese error and every row not taken.
-    Raises :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop.
+    Never raises for a bad file: the result carries the Chinese error and every row not taken (a failure no
+    reader foresaw too: see :func:`~qbaudit.analysis.importers.guard.guarded`). Raises
+    :class:`~qbaudit.analysis.progress.Cancelled` when ``state`` asks to stop, and
+    :class:`~qbaudit.analysis.progress.BudgetExceeded` when the import goes over its time or memory budget.
     """
-    from qbaudit.analysis import importers as imp
-    from qbaudit.analysis.importers.inputfiles import SHEET_SUFFIXES, import_bank_files, list_files
-    from qbaudit.analysis.importers.papers import import_papers, import_plan
-    from qbaudit.analysis.importers.responses import import_responses
+    from qbaudit.analysis.importers.guard import guarded
+    from qbaudit.analysis.importers.outcome import ImportResult
 
     if kind not in KINDS:
         raise ValueError(f"unknown input kind {kind!r}")
@@ -110,12 +126,28 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         return ImportResult.failure(tr("inputs.no_files", kind=kind_label(kind)))
     if len(paths) > 1 and kind not in MULTIPLE:
         return ImportResult.failure(tr("inputs.one_file", kind=kind_label(kind)))
-    checkpoint(state, 0.0, tr("inputs.reading", kind=kind_label(kind)))
+    with Budget(state, "import").running() as budget:
+        checkpoint(budget, 0.0, tr("inputs.reading", kind=kind_label(kind)))
+        name = "、".join(p.name for p in paths[:3]) + ("……" if len(paths) > 3 else "")
+        result = guarded(name, lambda: _import(kind, paths, options, bank, occupation, budget))
+        if isinstance(result, str):
+            result = ImportResult.failure(result)
+        checkpoint(budget, 1.0, tr("inputs.read", kind=kind_label(kind)))
+    return result
+
+
+def _import(kind: str, paths: list[Path], options: ImportOptions, bank: Bank | None, occupation: str | None,
+            state: TaskState) -> ImportResult:
+    from qbaudit.analysis import importers as imp
+    from qbaudit.analysis.importers.inputfiles import import_bank_files, list_files
+    from qbaudit.analysis.importers.outcome import ImportResult
+    from qbaudit.analysis.importers.papers import import_papers, import_plan
+    from qbaudit.analysis.importers.responses import import_responses
+
     level = options.default_level
     tables = {"options": options} if not options.is_default else {}
     if kind in MULTIPLE - {"bank"}:  # the bank lists its own files (with the level given for each)
-        listed = list_files(paths, kind_label=kind_label(kind),
-                            suffixes=SHEET_SUFFIXES | ({".docx"} if kind == "papers" else set()))
+        listed = list_files(paths, kind_label=kind_label(kind), suffixes=kind_suffixes(kind))
         if isinstance(listed, str):
             return ImportResult.failure(listed)
         paths = [entry.path for entry in listed[0]]
@@ -133,6 +165,5 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         result = import_plan(paths[0], default_level=level)
     else:
         result = import_responses(paths[0])
-    checkpoint(state, 1.0, tr("inputs.read", kind=kind_label(kind)))
     return result
 

@@ -60,6 +60,7 @@ class Profile:
     waivers: tuple[Waiver, ...]
     origin: str  # where it was loaded from: a bundled id or a file path
     data: dict[str, Any]  # the merged, validated document
+    code_separators: str = "-."  # the characters between the tiers of a code (``codes.separators``)
 
     def rule(self, rule_id: str) -> dict[str, Any]:
         """The settings of ``rule_id`` (empty for rules without thresholds)."""
@@ -184,4 +185,5 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         ),
         origin=origin,
         data=data,
+        code_separators=data["codes"].get("separators", "-."),
     )

@@ -15,13 +15,11 @@ from qbaudit import __version__
 from qbaudit.analysis.checks import CheckReport, run_checks
 from qbaudit.analysis.checks.context import AuditInput, excerpt
 from qbaudit.analysis.checks.independence import pair_key
-from qbaudit.analysis.importers import ImportResult, import_standard
-from qbaudit.analysis.importers.papers import import_plan
-from qbaudit.analysis.importers.responses import import_responses
+from qbaudit.analysis.importers import ImportResult
 from qbaudit.analysis.inputs import ImportOptions, import_input
 from qbaudit.analysis.model import Blueprint, Evidence, Finding, InputFile
 from qbaudit.analysis.profile import Profile, load_profile
-from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
+from qbaudit.analysis.progress import Budget, NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
@@ -184,9 +182,9 @@ def run_audit(
     steps: list[tuple[str, Any, Any, str]] = [
         ("blueprint", lambda p: import_input("blueprint", p, options=ImportOptions(default_level=default_level)),
          blueprints or None, tr("progress.import_blueprint")),
-        ("standard", lambda p: import_standard(p, default_level=default_level), standard,
-         tr("progress.import_standard")),
-        ("responses", import_responses, responses, tr("responses.progress")),
+        ("standard", lambda p: import_input("standard", [p], options=ImportOptions(default_level=default_level)),
+         standard, tr("progress.import_standard")),
+        ("responses", lambda p: import_input("responses", [p]), responses, tr("responses.progress")),
     ]
     for index, (kind, importer, path, text) in enumerate(steps, start=1):
         if path is None:
@@ -197,7 +195,7 @@ def run_audit(
         return run
     if plan is not None:
         checkpoint(state, 0.46, tr("progress.import_plan"))
-        run.imports["plan"] = import_plan(plan, default_level=default_level)
+        run.imports["plan"] = import_input("plan", [plan], options=ImportOptions(default_level=default_level))
     if papers:
         checkpoint(state, 0.48, tr("progress.import_papers"))
         run.imports["papers"] = import_input("papers", list(papers), bank=run.imports["bank"].data,
@@ -222,6 +220,7 @@ def check_imports(run: AuditRun, dismissed: Iterable[tuple[str, str]] = (), stat
         plan=imports["plan"].data if "plan" in imports else None,
         dismissed_pairs=frozenset(pair_key(a, b) for a, b in dismissed),
     )
-    run.report = run_checks(data, profile=run.profile, state=state or NullState())
+    with Budget(state, "check").running() as budget:
+        run.report = run_checks(data, profile=run.profile, state=budget)
     return run
 

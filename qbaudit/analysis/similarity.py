@@ -229,12 +229,20 @@ def exact_groups(texts: Sequence[str] | pl.Series) -> ExactGroups:
     return ExactGroups(groups.get_column("text"), members, offsets)
 
 
-def similar_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: TaskState | None = None,
-                  min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> PairArrays:
-    """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
+@dataclass(frozen=True)
+class DistinctPairs:
+    """The similar pairs among the distinct texts: who holds each distinct text (``groups``), and which distinct
+    texts are alike (``pairs`` index the groups). Identical texts are one group, never a pair."""
 
-    Identical texts are paired with a score of 100. Empty texts are never paired.
-    """
+    groups: ExactGroups
+    pairs: PairArrays
+
+
+def distinct_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: TaskState | None = None,
+                   min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> DistinctPairs:
+    """The distinct non-empty texts of ``texts`` with their holders, and the pairs of distinct texts whose
+    ``fuzz.ratio`` is at least ``threshold``: the work and the result grow with the distinct texts, not with
+    how often a text repeats (a group of n identical items is one group, not n² pairs)."""
     state = state or NullState()
     checkpoint(state, 0.0, tr("similarity.grouping"))
     groups = exact_groups(texts)
@@ -243,6 +251,18 @@ def similar_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: Tas
     checkpoint(state, 0.7, tr("similarity.verifying", count=len(first)))
     verified = verify(groups.distinct, first, second, threshold)
     checkpoint(state, 0.9, tr("similarity.collecting"))
+    return DistinctPairs(groups, verified)
+
+
+def similar_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: TaskState | None = None,
+                  min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> PairArrays:
+    """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
+
+    Identical texts are paired with a score of 100. Empty texts are never paired. Every pair is listed: a group
+    of n identical texts gives n(n−1)/2 pairs (R11 uses :func:`distinct_pairs` and lists groups instead).
+    """
+    found = distinct_pairs(texts, threshold, state, min_jaccard, bands, rows)
+    groups, verified = found.groups, found.pairs
     same_first, same_second = groups.pairs()
     near = groups.expand(verified.first, verified.second, verified.score)
     first_all = np.concatenate([same_first, near.first])

@@ -151,7 +151,7 @@ def parse_difficulty(text: str) -> tuple[float, str] | None:
         value = float(folded.rstrip("%")) / (100 if folded.endswith("%") else 1)
     except ValueError:
         return None
-    if value != value:  # NaN
+    if not usable_number(value):  # inf, NaN, 1e308
         return None
     if 0 < value < 1 or folded.endswith("%"):
         return value, "proportion"
@@ -176,7 +176,25 @@ def parse_weight(text: str) -> float | None:
         value = float(folded)
     except ValueError:
         return None
-    return value if value == value else None
+    return value if usable_number(value) else None
+
+
+def usable_number(value: float) -> bool:
+    """True for a number a cell may hold: not inf or NaN, and within ``[limits] max_number`` of ``formats.toml``."""
+    from qbaudit.analysis.importers.guard import finite
+
+    return finite(value)
+
+
+def out_of_range(text: str | None) -> bool:
+    """True when ``text`` is written as a number that is not usable (``inf``, ``NaN``, ``1e308``, ``1e9999``)."""
+    if text is None:
+        return False
+    try:
+        value = float(fold(text).rstrip("%"))
+    except ValueError:
+        return False
+    return not usable_number(value)
 
 
 @cache

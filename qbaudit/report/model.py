@@ -79,13 +79,9 @@ class ReportData:
     @property
     def unqualified(self) -> bool:
         """True when the grade that counts is the sheet's failing grade (a rectification notice applies)."""
-        grade = self.result.grade
-        if grade is None:
-            return False
-        failing = {self.sheet.veto_grade, self.sheet.fail_grade}
-        if self.sheet.bands:
-            failing.add(self.sheet.bands[-1].grade)
-        return grade in failing
+        from qbaudit.analysis.sheets import grade_fails
+
+        return grade_fails(self.sheet, self.result.grade)
 
     @property
     def supervision(self) -> str:

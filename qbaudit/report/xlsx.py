@@ -1,7 +1,7 @@
 """Workbooks with XlsxWriter, where no cell can become a formula.
 
 Every text goes through ``write_string`` (XlsxWriter never turns it into a formula, a link or a
-number), and a text that starts with ``=``, ``+``, ``-`` or ``@`` also carries Excel's quote prefix,
+number), and a text that starts with ``=``, ``+``, ``-``, ``@``, a TAB or a CR also carries Excel's quote prefix,
 so editing the cell later in Excel keeps it text too. Numbers stay numbers, so columns sort.
 """
 
@@ -17,7 +17,9 @@ from typing import Any
 
 from qbaudit.i18n import tr
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
+# What a spreadsheet may read as the start of a formula (OWASP's CSV-injection list): a leading TAB or CR is
+# skipped by some spreadsheets before they look for the "=".
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
 

@@ -37,6 +37,7 @@ from qbaudit.analysis.sheets import (
     DecisionError,
     Sheet,
     SheetResult,
+    SignRefusal,
     Suggestion,
     Verdict,
     VetoDecision,
@@ -44,6 +45,7 @@ from qbaudit.analysis.sheets import (
     make_veto_decision,
     score_sheet,
     sheet_from_text,
+    sign_refusal,
     suggest,
 )
 from qbaudit.i18n import tr
@@ -754,13 +756,10 @@ class AuditStore:
                 self._accept(revision, inspector)
                 session.flush()
             view = self._view(session, audit, revision)
-            if not view.result.final:
-                waiting = [line.name if line.name else line.id for line in (*view.result.unconfirmed,
-                                                                           *view.result.open_lines)]
-                shown = "、".join(f"{line}" for line in waiting[:8]) + ("……" if len(waiting) > 8 else "")
-                raise StoreError(tr("store.not_final", count=len(waiting), lines=shown))
-            if view.sheet.layout.assessment and not (revision.assessment or "").strip():
-                raise StoreError(tr("store.assessment_needed", label=view.sheet.layout.assessment))
+            refusal = sign_refusal(view.result, signed=False, checked=view.run is not None,
+                                   assessment=revision.assessment or "")
+            if refusal is not None:
+                raise StoreError(_sign_refusal_text(audit.id, refusal))
             revision.signed_at = now().replace(microsecond=0)
             revision.signed_by_id = inspector.id
             revision.signed_by = inspector
@@ -869,6 +868,17 @@ class AuditStore:
                                   created_by_id=inspector.id if inspector else None)
             session.add(record)
             return ExportInfo(chosen.number, kind, path.name, record.sha256, record.size, record.created_at)
+
+
+def _sign_refusal_text(audit_id: int, refusal: SignRefusal) -> str:
+    """The store's words for why a revision cannot be signed (the rule is :func:`~qbaudit.analysis.sheets.sign_refusal`)."""
+    if refusal.reason == "no_run":
+        return tr("store.no_run", id=audit_id)
+    if refusal.reason == "undecided":
+        waiting = [line.name if line.name else line.id for line in refusal.lines]
+        shown = "、".join(waiting[:8]) + ("……" if len(waiting) > 8 else "")
+        return tr("store.not_final", count=len(waiting), lines=shown)
+    return tr("store.assessment_needed", label=refusal.label)
 
 
 def _facts(audit: Audit) -> SupervisionFacts:

@@ -73,11 +73,6 @@ def spans_html(text: str, spans: list[Span]) -> str:
     return "".join(parts)
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two texts are, 0–100 (difflib's ratio)."""
-    return 100.0 * difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 class DiffView(QWidget):
     """Two read-only panes showing a pair of texts with the characters that differ marked."""
 

@@ -334,9 +334,8 @@ class MainWindow(QMainWindow):
     def _audit_opened(self) -> None:
         self._update_state()
 
-    def _audit_changed(self, what: str) -> None:
-        if what in ("signed", "decision", "run", "inputs", "info", "export"):
-            self._update_state()
+    def _audit_changed(self, _changes: Any) -> None:
+        self._update_state()
 
     def _update_state(self) -> None:
         bench = self.ctx.workbench

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIntValidator, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from qbaudit.i18n import tr
 from qbaudit.views.context import AppContext
+from qbaudit.views.tables import record_table
 
 _Index = QModelIndex | QPersistentModelIndex
 LEVELS = (5, 4, 3, 2, 1)
@@ -125,12 +124,7 @@ class StartPage(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.model = AuditListModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("auditList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = record_table("auditList", self.model, parent=self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_requested.emit(self.model.summaries[index.row()].id))

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.views.models import BANK_COLUMNS, MISSING, BankFilter, BankTableModel
+from qbaudit.analysis.search import MISSING, BankFilter
+from qbaudit.views.models.bank import BANK_COLUMNS, BankTableModel
 
 
 @pytest.fixture

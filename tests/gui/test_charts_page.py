@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from qbaudit.workbench import Changes
+
 
 @pytest.fixture
 def page(qtbot, ctx):
@@ -44,9 +46,9 @@ def test_a_new_run_draws_the_charts_again(page, ctx, checked_bench):
     page.activated()
     first = page.chart_count()
     started = _started(ctx)
-    ctx.changed.emit("decision")
+    ctx.apply(Changes(decision=True))
     assert started == []
-    ctx.changed.emit("run")
+    ctx.apply(Changes(run=True))
     assert started == ["绘制统计图表"]
     assert page.chart_count() == first
 
@@ -57,7 +59,7 @@ def test_a_run_while_hidden_is_drawn_when_shown(page, ctx, checked_bench):
     page.activated()
     page.hide()
     started = _started(ctx)
-    ctx.changed.emit("run")
+    ctx.apply(Changes(run=True))
     assert started == []
     page.show()
     assert started == ["绘制统计图表"]

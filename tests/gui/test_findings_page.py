@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qbaudit.views.diff import COLOURS, DELETE, EQUAL, INSERT, REPLACE, diff_spans
+from qbaudit.workbench import Changes
 
 # --- the pure diff (no widgets) ----------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ def bank_page(qtbot, ctx, page):
 
 def test_findings_are_grouped_by_rule_and_level_as_the_manifest_says(page, manifests, qtmodeltester):
     from qbaudit.analysis.rules import rule
-    from qbaudit.views.models import StatusRole
+    from qbaudit.views.models.status import StatusRole
 
     model = page.model
     qtmodeltester.check(model)
@@ -90,7 +91,7 @@ def test_findings_are_grouped_by_rule_and_level_as_the_manifest_says(page, manif
 
 def test_filter_shows_only_failed_findings_and_warnings(page, checked_bench, qtmodeltester):
     from qbaudit.analysis.model import Status
-    from qbaudit.views.models import StatusRole
+    from qbaudit.views.models.status import StatusRole
 
     findings = checked_bench.view.findings
     problems = [f for f in findings if f.status in (Status.FAIL, Status.WARN)]
@@ -247,7 +248,7 @@ def test_dismissing_a_pair_is_stored_and_counts_from_the_next_run(page, ctx, qtb
     monkeypatch.setattr(DismissDialog, "exec", accept)
     with qtbot.waitSignal(ctx.changed) as changed, qtbot.waitSignal(page.pair_dismissed):
         page.dismiss_button.click()
-    assert changed.args == ["decision"]
+    assert changed.args[0] == Changes(dismissal=True)
     stored = ctx.store.dismissals(checked_bench.audit_id)
     assert [(d.first_item, d.second_item, d.reason) for d in stored] == [("HG401264", "HG4D0003", "两题考查的考评点不同")]
     assert "下一次运行检查" in page.pair_note.text()
@@ -259,7 +260,7 @@ def test_dismissing_a_pair_is_stored_and_counts_from_the_next_run(page, ctx, qtb
     assert page.selected_finding().measured == 5  # the findings stay as recorded until the checks run again
     # the next run no longer counts it: the level's duplicates drop from 5 to 4
     checked_bench.check()
-    ctx.changed.emit("run")
+    ctx.apply(Changes(run=True))
     page.select_finding("R11", 4)
     assert page.selected_finding().measured == 4
 

@@ -145,15 +145,20 @@ def test_cancel_stops_an_import_and_leaves_the_audit_as_it_was(window, qtbot):
     qtbot.addWidget(wizard)
     wizard.next()
     assert wizard.currentId() == MAPPING
-    original = bench.read
+    original = bench.read_job
 
-    def read_until_cancelled(kind, paths, options=None, state=None):
-        window.cancel_button.click()  # the task is running: its Cancel is the status bar's
-        return original(kind, paths, options, state)
+    def read_until_cancelled(kind, paths, options=None):
+        job = original(kind, paths, options)
 
-    bench.read = read_until_cancelled
+        def cancelled_while_running(state):
+            window.cancel_button.click()  # the task is running: its Cancel is the status bar's
+            return job(state)
+
+        return cancelled_while_running
+
+    bench.read_job = read_until_cancelled
     wizard.next()
-    bench.read = original
+    bench.read_job = original
     assert wizard.result is None
     wizard.reject()
     assert bench.imports == before_imports and "blueprint" not in bench.imports

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from qbaudit.workbench import Changes
 from tests.conftest import sample_path
 
 
@@ -68,11 +69,11 @@ def test_a_bank_alone_is_checked(qtbot, ctx, fresh):
     ctx.set_workbench(fresh)
     result = fresh.read("bank", [sample_path("defective", "bank")])
     fresh.accept("bank", [sample_path("defective", "bank")], None, result)
-    ctx.changed.emit("inputs")
+    ctx.apply(Changes(inputs=True))
     assert _cells(page, "blueprint")[0] == "细目表"  # no longer marked 必需
     with qtbot.waitSignal(ctx.changed) as changed:
         page.run_checks()
-    assert changed.args == ["run"]
+    assert changed.args[0] == Changes(run=True)
     statuses = {(f.rule, f.level): f.status.value for f in fresh.run.report.findings}
     assert statuses[("R11", 4)] == "fail" and statuses[("R3", 4)] == "pass"  # found without a blueprint
     assert statuses[("R2", 4)] == "na"  # needs the blueprint: cannot judge
@@ -89,11 +90,11 @@ def test_import_through_the_page_then_run_checks(qtbot, ctx, fresh, sample_impor
     assert _cells(page, "bank")[5] == "已导入" and _cells(page, "bank")[3] == str(len(fresh.bank.items))
     for kind in ("blueprint", "standard", "plan", "papers"):  # the rest as the wizard would take them
         fresh.accept(kind, [sample_path("defective", kind)], None, sample_imports["defective"][kind])
-    ctx.changed.emit("inputs")
+    ctx.apply(Changes(inputs=True))
     assert "尚未重新检查" in page.state_label.text()
     with qtbot.waitSignal(ctx.changed) as changed:
         page.run_checks()
-    assert changed.args == ["run"]
+    assert changed.args[0] == Changes(run=True)
     findings = fresh.view.findings
     assert findings
     r2 = {f.status.value for f in fresh.run.report.findings if f.rule == "R2"}

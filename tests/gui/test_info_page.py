@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 
+from qbaudit.workbench import Changes
+
 
 @pytest.fixture
 def page(qtbot, ctx, checked_bench):
@@ -38,10 +40,10 @@ def test_changing_the_acting_inspector_changes_the_workbench(page, ctx, checked_
     assert checked_bench.inspector == "张建国"
     with qtbot.waitSignal(ctx.changed) as signal:
         page.inspector_combo.setCurrentIndex(1)
-    assert signal.args == ["info"]
+    assert signal.args[0] == Changes(info=True)
     assert checked_bench.inspector == "李秀英"
     checked_bench.decide("1", "符合", None, "")
-    ctx.changed.emit("decision")
+    ctx.apply(Changes(decision=True))
     assert page.changes_model.index(0, 1).data() == "李秀英"  # decisions are recorded under the acting inspector
     assert page.changes_model.index(0, 2).data() == "1 管理职责明确"
     assert page.changes_model.index(0, 3).data() == "—" and page.changes_model.index(0, 4).data() == "符合 5"
@@ -56,7 +58,7 @@ def test_profile_and_as_of_date_are_set_for_the_next_run(page, ctx, checked_benc
     assert others, "a second bundled profile is expected"
     with qtbot.waitSignal(ctx.changed) as signal:
         page.profile_combo.setCurrentIndex(page.profile_combo.findData(others[0]))
-    assert signal.args == ["info"]
+    assert signal.args[0] == Changes(info=True)
     assert checked_bench.profile.id == others[0] and checked_bench.stale
     assert "重新运行检查" in page.checks_note.text()
     with qtbot.waitSignal(ctx.changed):
@@ -67,7 +69,7 @@ def test_profile_and_as_of_date_are_set_for_the_next_run(page, ctx, checked_benc
 def test_revisions_and_changes_follow_the_record(page, ctx, checked_bench):
     checked_bench.decide("12", "基本符合", 1.5, "细目表代码问题经现场核实已部分更正")
     checked_bench.decide_veto("V1", False, "")
-    ctx.changed.emit("decision")
+    ctx.apply(Changes(decision=True))
     assert page.changes_model.rowCount() == 2
     assert page.changes_model.index(0, 2).data() == "不合格项 V1"
     assert page.changes_model.index(0, 4).data() == "未发生"
@@ -79,7 +81,7 @@ def test_revisions_and_changes_follow_the_record(page, ctx, checked_bench):
 
 def test_models_pass_the_model_tester(qtmodeltester, page, ctx, checked_bench):
     checked_bench.decide("12", "基本符合", 1.5, "理由")
-    ctx.changed.emit("decision")
+    ctx.apply(Changes(decision=True))
     for model in (page.revisions_model, page.inputs_model, page.changes_model):
         qtmodeltester.check(model)
     from qbaudit.views.pages.info import ChangesModel

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from qbaudit.workbench import Changes
+
 SAMPLE_AUDIT = Path(__file__).resolve().parents[2] / "sample_banks" / "sample_audit.py"
 
 
@@ -36,7 +38,7 @@ def _decide_and_sign(bench, known):
         bench.decide(line, verdict, score, reason)
     for veto in bench.view.sheet.vetoes:
         bench.decide_veto(veto.id, False, "")
-    return bench.sign()
+    return bench.sign().result
 
 
 def _docx_text(path):
@@ -51,10 +53,10 @@ def test_report_and_problem_list_are_written_and_recorded(page, ctx, checked_ben
     import openpyxl
 
     _decide_and_sign(checked_bench, known)
-    ctx.changed.emit("signed")
+    ctx.apply(Changes(signed=True))
     with qtbot.waitSignal(ctx.changed) as signal:
         assert page.export("report", tmp_path / "报告.docx")
-    assert signal.args == ["export"]
+    assert signal.args[0] == Changes(export=True)
     assert page.last_outcome is not None and page.last_outcome.path.is_file()
     title, text = _docx_text(page.last_outcome.path)
     assert "题库命题质量专项督导审核报告" in title
@@ -86,7 +88,7 @@ def test_the_notice_is_offered_only_for_a_signed_unqualified_audit(page, ctx, ch
 
     info = _decide_and_sign(checked_bench, known)
     assert info.signed_grade == "不合格"
-    ctx.changed.emit("signed")
+    ctx.apply(Changes(signed=True))
     assert page.buttons["notice"].isEnabled()
     assert "已由 张建国 签署" in page.state_label.text() and "59.5" in page.state_label.text()
     assert page.export("notice", tmp_path / "整改通知书.docx")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from qbaudit.workbench import Changes
+
 SAMPLE_AUDIT = Path(__file__).resolve().parents[2] / "sample_banks" / "sample_audit.py"
 
 
@@ -44,7 +46,7 @@ def _decide_documents(page, known):
 
 
 def test_models_pass_the_model_tester(qtmodeltester, checked_bench):
-    from qbaudit.views.sheet_model import SheetModel, VetoModel
+    from qbaudit.views.models.sheet import SheetModel, VetoModel
 
     lines, vetoes = SheetModel(), VetoModel()
     lines.set_view(checked_bench.view)
@@ -89,7 +91,7 @@ def test_an_override_without_a_reason_is_refused_and_with_one_is_stored(page, ct
     assert page.save_button.isEnabled()
     with qtbot.waitSignal(ctx.changed) as signal:
         assert page.save()
-    assert signal.args == ["decision"]
+    assert signal.args[0] == Changes(decision=True)
     stored = _decision(checked_bench, "12")
     assert (stored.verdict.value, stored.score, stored.reason) == ("partly", 1.5, reason)
     assert page.total_text() == "27.5"  # the suggestion gave 1: the total moves by 0.5
@@ -136,7 +138,7 @@ def test_decide_everything_sign_and_a_later_change_opens_revision_two(page, ctx,
 
     with qtbot.waitSignal(ctx.changed) as signal:
         assert page.sign(confirm=False)
-    assert signal.args == ["signed"]
+    assert signal.args[0] == Changes(signed=True)
     revision = checked_bench.store.load(checked_bench.audit_id).revision
     assert revision.signed and revision.number == 1 and revision.signed_total == 59.5
     assert "已签署" in page.revision_text() and revision.signed_sha256[:12] in page.revision_text()
@@ -157,7 +159,7 @@ def test_signing_asks_first_naming_inspector_total_and_grade(page, checked_bench
     from PySide6.QtWidgets import QMessageBox
 
     checked_bench.accept_suggestions()
-    page.audit_changed("decision")
+    page.audit_changed(Changes(decision=True))
     _decide_documents(page, known)
     asked = []
 

@@ -15,6 +15,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from qbaudit.workbench import Changes
 from tests.conftest import SAMPLES, paper_files, sample_path
 
 
@@ -92,7 +93,7 @@ def test_the_defective_sample_imported_through_the_wizard(qtbot, qtmodeltester, 
             assert "3296" in wizard.result_page.summary.text()
         with qtbot.waitSignal(ctx.changed) as changed:
             wizard.accept()
-        assert changed.args == ["inputs"]
+        assert changed.args[0] == Changes(inputs=True)
         assert fresh.imports[kind] is result
     assert fresh.imports["bank"].rows_taken == len(fresh.bank.items)
     sources = ctx.store.sources(fresh.audit_id)
@@ -329,7 +330,7 @@ def test_a_file_naming_no_level_gets_one_in_the_files_list(qtbot, ctx, fresh, tm
         qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert ctx.store.sources(fresh.audit_id)["bank"].options["file_levels"] == {str(bank): 2}
     reopened = fresh.reopen()
-    assert not reopened and set(fresh.bank.items["level"]) == {2}  # read again with the level chosen
+    assert not reopened.result and set(fresh.bank.items["level"]) == {2}  # read again with the level chosen
 
 
 def test_a_copy_of_a_listed_file_stops_the_wizard_with_a_message(qtbot, ctx, fresh, tmp_path):

@@ -108,6 +108,7 @@ def test_profiles_command(capsys):
     assert "national-2024" in out and "premium-2024" in out
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_a_program(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "XDG_STATE_HOME": str(tmp_path), "HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-m", "qbaudit", *_check_args("compliant")], cwd=ROOT,

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from qbaudit.cli import setup_console
 from tests.conftest import ROOT, SAMPLES, paper_files, sample_path
 
@@ -32,6 +34,7 @@ def _assert_clean(result: subprocess.CompletedProcess) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.slow
 def test_check_and_audit_commands_print_through_a_gbk_stdout(tmp_path):
     env = _gbk_env(tmp_path)
     papers = [str(p) for p in paper_files("defective")]

@@ -97,6 +97,7 @@ def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
                           encoding="utf-8", timeout=600)
 
 
+@pytest.mark.slow
 def test_with_a_read_only_cache_folder_the_second_check_loads_what_the_first_compiled(tmp_path):
     """Issue 16: the first run compiles once, says so and where it caches (a temporary folder, since the
     user's cache folder cannot be written); the second run compiles nothing and says where it loaded from."""
@@ -120,6 +121,7 @@ def test_with_a_read_only_cache_folder_the_second_check_loads_what_the_first_com
 
 @pytest.mark.skipif(kernel_cache.host_target() != "x86-64-v3" and kernel_cache.host_target() != "x86-64-v2",
                     reason="the bundle's kernels are compiled for x86-64 processors of level v2 and up")
+@pytest.mark.slow
 def test_an_app_bundle_uses_its_precompiled_kernels_without_compiling(tmp_path):
     """What the frozen app does at an inspector's first check: copy the bundle's kernels for this processor
     into the user's cache folder and load them; nothing is compiled, nothing is announced."""

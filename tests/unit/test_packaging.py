@@ -7,6 +7,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BLOCK_QT = """
@@ -19,6 +21,7 @@ sys.meta_path.insert(0, _NoQt())
 """
 
 
+@pytest.mark.slow
 def test_core_imports_and_runs_with_qt_absent():
     code = BLOCK_QT + """
 import qbaudit.analysis, qbaudit.analysis.importers, qbaudit.analysis.checks, qbaudit.analysis.run, qbaudit.cli

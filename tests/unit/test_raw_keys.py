@@ -74,6 +74,7 @@ def test_no_raw_key_reaches_the_console(capsys, tmp_path):
     assert raw_keys(_document_text(tmp_path / "quick.docx")) == set()
 
 
+@pytest.mark.slow
 def test_no_raw_key_reaches_a_report(report_files, signed_audits, tmp_path):
     from qbaudit.report import report_from_view, write_document
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "report-test"
 PREVIEW_FONTS = ROOT / "scripts" / "preview-fonts.conf"
 TOOLS = ("soffice", "pdfinfo", "pdftotext", "pdftoppm")
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 
 def _tools() -> None:

@@ -6,9 +6,12 @@ import hashlib
 import runpy
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_generator_reproduces_the_committed_samples(tmp_path):
     generator = runpy.run_path(str(ROOT / "sample_banks" / "generate.py"))
     generator["generate"](tmp_path)

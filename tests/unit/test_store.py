@@ -203,7 +203,7 @@ def test_an_unreachable_server_is_said_in_chinese():
         AuditStore("mysql://u@h/db")
 
 
-def test_input_sources_are_remembered_per_audit_and_survive_signing(store):
+def test_input_sources_are_remembered_per_audit_and_survive_signing(store, sample_imports, sample_reports, manifests):
     audit_id = _open_audit(store)
     other = store.create_audit(institution="另一机构", registration_number=None, occupation="电工", levels=[5],
                                inspectors=[LEADER], sheet=load_sheet())
@@ -220,6 +220,9 @@ def test_input_sources_are_remembered_per_audit_and_survive_signing(store):
     assert store.sources(other) == {}
     for line in store.load(audit_id).sheet.lines:
         store.decide(audit_id, line.id, "符合", None, "", by=LEADER.name)
-    store.sign(audit_id, by=LEADER.name)
+    with pytest.raises(StoreError, match="还没有运行检查"):  # the proposition sheet is informed by the checks
+        store.sign(audit_id, by=LEADER.name)
+    store.record_run(audit_id, _run(sample_imports, sample_reports, manifests), by=LEADER.name)
+    store.sign(audit_id, by=LEADER.name, accept_suggestions=True)
     store.remove_source(audit_id, "papers")
     assert sorted(store.sources(audit_id)) == ["bank"]

@@ -39,6 +39,7 @@ def _decided_audit(store: AuditStore) -> int:
     return audit_id
 
 
+@pytest.mark.slow
 def test_decisions_racing_a_signature_never_change_the_signed_revision(database_url, race):
     figures = race["race_sign_against_decide"](database_url, rounds=10, racers="threads")
     assert figures.wrong == []
@@ -47,6 +48,7 @@ def test_decisions_racing_a_signature_never_change_the_signed_revision(database_
     assert figures.outcomes["before"] + figures.outcomes["after"] == 20 and figures.outcomes["refused"] == 0
 
 
+@pytest.mark.slow
 def test_a_decision_waits_for_a_signature_in_progress_and_goes_into_the_next_revision(database_url):
     with AuditStore(database_url) as signer, AuditStore(database_url) as decider:
         audit_id = _decided_audit(signer)
@@ -112,6 +114,7 @@ def _fresh_sqlite(folder: Path):
     yield f"sqlite:///{folder / f'audits-{len(list(folder.iterdir()))}.sqlite3'}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend,kills", [("sqlite", 6), ("postgresql", 2)])
 def test_a_kill_during_the_first_open_leaves_no_half_built_store(backend, kills, race, tmp_path):
     fresh = (lambda: _fresh_sqlite(tmp_path)) if backend == "sqlite" else \

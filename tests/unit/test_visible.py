@@ -58,6 +58,7 @@ def db(tmp_path):
     return ["--database", f"sqlite:///{tmp_path / 'audits.sqlite3'}"]
 
 
+@pytest.mark.slow
 def test_an_institution_named_with_markup_is_stored_listed_shown_and_reported_as_written(db, capsys, tmp_path):
     assert cli.main(["audit", "new", *db, "--institution", INSTITUTION, "--occupation", "焊工[bold]", "--levels", "四级",
                      "--inspector", "张建国:组长", "--sheet", "shandong-daily-review-2022"]) == 0

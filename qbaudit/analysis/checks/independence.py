@@ -37,7 +37,9 @@ from qbaudit.analysis.checks.context import EXCERPT_CHARS, CheckContext, excerpt
 from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
-from qbaudit.analysis.similarity import SCORE_SLACK, PairArrays, clusters, similar_pairs
+from qbaudit.analysis.progress import tick
+from qbaudit.analysis.similarity import SCORE_SLACK, PairArrays, clusters, distinct_pairs
+from qbaudit.analysis.substrings import contained_keys
 from qbaudit.analysis.textnorm import SEPARATOR, as_list, clean, fold, normalised_texts
 from qbaudit.analysis.vocabulary import vocabulary
 from qbaudit.bundled import load_toml
@@ -116,6 +118,7 @@ class SimilarityAnalysis:
         self.short_chars = int(settings["short_stem_chars"])
         self.short_threshold = float(settings["short_stem_threshold"])
         self.hint_min_chars = int(settings["hint_min_chars"])
+        self._aside: Counter[int | None] = Counter()  # 同题异答 pairs per level, counted by _linked
 
     @cached_property
     def texts(self) -> pl.DataFrame:
@@ -171,7 +174,7 @@ class SimilarityAnalysis:
     @cached_property
     def _passing(self) -> tuple[PairArrays, np.ndarray]:
         """The pairs at or above the (short-stem) threshold, and which of them are 同题异答."""
-        found: PairArrays = similar_pairs(self.texts.get_column("text"), self.threshold, state=self.ctx.progress)
+        found = self._linked
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
         short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
         keep = ~short | (found.score >= np.float32(self.short_threshold - SCORE_SLACK))
@@ -180,6 +183,92 @@ class SimilarityAnalysis:
         answered = np.fromiter((a is not None and b is not None for a, b in zip(key_a, key_b, strict=True)),
                                dtype=bool, count=len(found))
         return found, (found.score >= 100.0) & answered & (key_a != key_b)
+
+    @cached_property
+    def _linked(self) -> PairArrays:
+        """Every pair to list, grown with the items rather than with their square.
+
+        Items that read the same (normalised stem and options) are not paired two by two. Within one level,
+        those with the same key are one group: its first item paired with each other member (n − 1 pairs for n
+        items, one cluster). The groups of one text with another key or in another level are linked through
+        their first items, one after the other (same key in two levels next to each other). Two distinct texts
+        that are alike are paired once for each level both have (through the first item of each there), else
+        once across levels.
+        """
+        found = distinct_pairs(self.texts.get_column("text"), self.threshold, state=self.ctx.progress)
+        held = found.groups  # the distinct texts and who holds each, as flat arrays
+        levels = self.items[C.LEVEL].to_numpy()
+        keys = self.keys
+        self._aside.clear()
+        first: list[int] = []
+        second: list[int] = []
+        score: list[float] = []
+        # A text only one item holds (most texts) makes no pair by itself: only the texts several items hold are
+        # gone through one by one (a text's first item at each level kept for the alike texts below).
+        firsts_by_level: dict[int, dict[int, int]] = {}
+        for count, index in enumerate(np.flatnonzero(held.sizes > 1).tolist()):
+            if count % 4096 == 0:
+                tick()
+            members = held.members[held.offsets[index]:held.offsets[index + 1]].tolist()
+            groups: dict[tuple[str, int], list[int]] = {}
+            for position in members:
+                key = keys[position]
+                marker = "" if key is None else "\x01" + str(key)
+                groups.setdefault((marker, int(levels[position])), []).append(position)
+            self._count_aside(groups)
+            leaders = []
+            by_level: dict[int, int] = {}
+            for (_, level), group in sorted(groups.items()):
+                first += [group[0]] * (len(group) - 1)
+                second += group[1:]
+                score += [100.0] * (len(group) - 1)
+                leaders.append(group[0])
+                by_level.setdefault(level, group[0])
+            first += leaders[:-1]
+            second += leaders[1:]
+            score += [100.0] * (len(leaders) - 1)
+            firsts_by_level[index] = by_level
+
+        def firsts(index: int) -> dict[int, int]:
+            if index in firsts_by_level:
+                return firsts_by_level[index]
+            position = int(held.members[held.offsets[index]])  # the text's only item
+            return {int(levels[position]): position}
+
+        pairs = found.pairs
+        for a, b, value in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist(), strict=True):
+            left, right = firsts(a), firsts(b)
+            common = [level for level in left if level in right] or [None]
+            for level in common:
+                first.append(left[level] if level is not None else next(iter(left.values())))
+                second.append(right[level] if level is not None else next(iter(right.values())))
+                score.append(value)
+        # In the order similar_pairs listed them before: identical items by group, then the alike texts.
+        one, two = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
+        return PairArrays(np.minimum(one, two), np.maximum(one, two), np.asarray(score, dtype=np.float32))
+
+    def _count_aside(self, groups: dict[tuple[str, int], list[int]]) -> None:
+        """Add the pairs of one text's items whose keys differ (同题异答) to the count of their level (None across
+        levels), as if every pair were listed: the sizes of the groups give it without listing them."""
+        by_level: dict[int, Counter[str]] = defaultdict(Counter)
+        for (marker, level), group in groups.items():
+            if marker:  # items without an answer take no part
+                by_level[level][marker] += len(group)
+        levels = sorted(by_level)
+        for index, level in enumerate(levels):
+            sizes = by_level[level]
+            total = sum(sizes.values())
+            self._aside[level] += (total * total - sum(s * s for s in sizes.values())) // 2
+            for other in levels[index + 1:]:
+                other_sizes = by_level[other]
+                same = sum(count * other_sizes.get(marker, 0) for marker, count in sizes.items())
+                self._aside[None] += total * sum(other_sizes.values()) - same
+
+    @cached_property
+    def aside_counts(self) -> Counter[int | None]:
+        """How many pairs of identical items with different keys each level has (None: across levels)."""
+        _ = self._linked
+        return Counter({level: count for level, count in self._aside.items() if count})
 
     @cached_property
     def set_aside(self) -> list[tuple[int, int]]:
@@ -236,10 +325,11 @@ class SimilarityAnalysis:
                     keys[text].append(position)
         if not keys:
             return []
-        patterns = list(keys)
-        matches = as_list(frame.select(
-            pl.col("__stem").str.extract_many(patterns, overlapping=True).alias("__hits")
-        ).get_column("__hits"))
+        # Items that read the same give one hint, not one per copy: each key keeps the first item of each stem.
+        for text, positions in keys.items():
+            seen: dict[str, int] = {}
+            keys[text] = [seen.setdefault(stems[p], p) for p in positions if stems[p] not in seen]
+        matches = contained_keys(stems, list(keys))  # linear in the stems, however long or repetitive
         similar = {(p.first, p.second) for p in self.pairs}
         levels = self.items[C.LEVEL].to_numpy()
         found: set[tuple[int, int, str]] = set()
@@ -318,8 +408,7 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
     hints_by_level: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for hint in analysis.hints:
         hints_by_level[int(levels[hint[0]])].append(hint)
-    aside_by_level: Counter[int | None] = Counter(
-        int(levels[a]) if levels[a] == levels[b] else None for a, b in analysis.set_aside)
+    aside_by_level = analysis.aside_counts
     threshold_text = tr("R11.threshold", threshold=f"{analysis.threshold:g}", short=analysis.short_chars,
                         short_threshold=f"{analysis.short_threshold:g}")
     texts = analysis.texts.get_column("text")
@@ -359,6 +448,9 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
         if dismissed:
             message += tr("R11.dismissed_note", count=len(dismissed))
+        largest = max(Counter(p.cluster for p in duplicates if p.kind == DUPLICATE).values(), default=0) + 1
+        if largest > 2:  # a group of three or more identical items: listed as a star, not every pair
+            message += tr("R11.grouped_note", size=largest)
         if aside_by_level.get(level):
             message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
         findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),

@@ -5,6 +5,7 @@ no symbolic link, at most ``max_files`` members, and sizes within the limits of
 ``resources/formats.toml`` (per file, in total, and the compression ratio). Members are then
 extracted only into a :class:`tempfile.TemporaryDirectory`, counting the bytes really inflated, so a
 header that lies about a size is caught too. A broken archive is a clear :class:`ArchiveError`.
+The same member rules guard every zip-based file at the door (:func:`~qbaudit.analysis.importers.guard.check_zip`).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ class Limits:
     max_ratio: float
 
     @classmethod
-    def bundled(cls) -> Limits:
-        """The limits in ``resources/formats.toml``."""
-        data = load_toml("formats.toml")["archive"]
+    def bundled(cls, section: str = "archive") -> Limits:
+        """The limits in ``resources/formats.toml`` (``[archive]``, or ``[spreadsheet_archive]`` for workbooks)."""
+        data = load_toml("formats.toml")[section]
         return cls(data["max_files"], data["max_file_bytes"], data["max_total_bytes"], data["max_ratio"])
 
 
@@ -54,7 +55,9 @@ def _safe_name(name: str) -> PurePosixPath | None:
     return path
 
 
-def _check(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+def check_members(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """The members of ``archive`` with their safe relative paths, after the checks on what its headers state;
+    raises :class:`ArchiveError` for the first member that breaks a rule."""
     members = archive.infolist()
     if len(members) > limits.max_files:
         raise ArchiveError(tr("archive.too_many_files", file=name, count=len(members), limit=limits.max_files))
@@ -69,34 +72,20 @@ def _check(archive: zipfile.ZipFile, name: str, limits: Limits) -> list[tuple[zi
         if info.flag_bits & 0x1:
             raise ArchiveError(tr("archive.encrypted", file=name))
         if info.file_size > limits.max_file_bytes:
-            raise ArchiveError(tr("archive.too_large", file=name, member=info.filename, limit=_mib(limits.max_file_bytes)))
+            raise ArchiveError(tr("archive.too_large", file=name, member=info.filename, limit=mib(limits.max_file_bytes)))
         if info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise ArchiveError(tr("archive.ratio", file=name, member=info.filename, limit=f"{limits.max_ratio:g}"))
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise ArchiveError(tr("archive.too_large_total", file=name, limit=_mib(limits.max_total_bytes)))
+            raise ArchiveError(tr("archive.too_large_total", file=name, limit=mib(limits.max_total_bytes)))
         if not info.is_dir():
             checked.append((info, relative))
     return checked
 
 
-def _mib(size: int) -> str:
+def mib(size: int) -> str:
+    """A limit in MiB (or KiB) as the messages show it."""
     return f"{size / (1 << 20):g} MiB" if size >= 1 << 20 else f"{size / 1024:g} KiB"
-
-
-def inspect(path: str | Path, limits: Limits | None = None) -> None:
-    """Check a zip-based document (a Word file) against the limits without extracting it.
-
-    Raises :class:`ArchiveError` when it breaks a limit (a zip bomb dressed as .docx); a file that is
-    not a readable zip is left to the document's reader, which says so in its own words.
-    """
-    path = Path(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    with archive:
-        _check(archive, path.name, limits or Limits.bundled())
 
 
 @contextmanager
@@ -114,7 +103,7 @@ def extracted(path: str | Path, limits: Limits | None = None) -> Iterator[Path]:
         raise ArchiveError(tr("archive.broken", file=path.name)) from exc
     with archive, tempfile.TemporaryDirectory(prefix="qbaudit-") as folder:
         root = Path(folder).resolve()
-        members = _check(archive, path.name, limits)
+        members = check_members(archive, path.name, limits)
         total = 0
         for info, relative in members:
             target = root.joinpath(*relative.parts)
@@ -132,7 +121,7 @@ def extracted(path: str | Path, limits: Limits | None = None) -> Iterator[Path]:
                                                   limit=f"{limits.max_ratio:g}"))
                         if total > limits.max_total_bytes:
                             raise ArchiveError(tr("archive.too_large_total", file=path.name,
-                                                  limit=_mib(limits.max_total_bytes)))
+                                                  limit=mib(limits.max_total_bytes)))
                         sink.write(chunk)
             except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
                 raise ArchiveError(tr("archive.broken", file=path.name)) from exc

@@ -25,6 +25,7 @@ from qbaudit.analysis.importers.cells import (
     report_normalised,
     resolve_levels,
 )
+from qbaudit.analysis.importers.guard import number_message
 from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
@@ -35,6 +36,7 @@ from qbaudit.analysis.vocabulary import (
     level_name,
     normalise_answer,
     normalise_code,
+    out_of_range,
     parse_difficulty,
     parse_item_type,
 )
@@ -133,6 +135,10 @@ def build_bank(table: Table, *, default_level: int | None = None, occupation: st
         pl.col("revised").alias(C.REVISED_RAW),
     )
     frame = _answers(frame)
+    wild = frame.filter(pl.col(C.DIFFICULTY_RAW).is_not_null() & pl.col(C.DIFFICULTY).is_null())
+    for sheet, row, value in wild.select(SHEET, ROW, C.DIFFICULTY_RAW).iter_rows():
+        if out_of_range(value):  # an unreadable word is for R7 to report; an unusable number is said here
+            table.issue(Severity.WARNING, number_message(value), sheet, row, "difficulty")
     bad_dates = frame.filter(pl.col(C.REVISED_RAW).is_not_null() & pl.col(C.REVISED).is_null())
     for sheet, row, value in bad_dates.select(SHEET, ROW, C.REVISED_RAW).iter_rows():
         table.issue(Severity.WARNING, tr("import.date_unreadable", value=value), sheet, row, "revised")

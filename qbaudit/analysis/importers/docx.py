@@ -33,9 +33,11 @@ from 1 in document order, counting blank paragraphs and the paragraphs inside ta
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -46,13 +48,15 @@ from qbaudit.analysis.importers.exchange import TAGGABLE, infer_item_type, split
 from qbaudit.analysis.importers.headers import detect_header, kind_spec, match_header
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import RawSheet
-from qbaudit.analysis.importers.records import Parsed, Record
+from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.importers.textformats import aiken_answer
 from qbaudit.analysis.model import Accounting
+from qbaudit.analysis.progress import tick
 from qbaudit.analysis.vocabulary import fold, normalise_answer, parse_item_type, parse_level
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
+_log = logging.getLogger(__name__)
 _NUMERAL = "一二三四五六七八九十百零〇两"
 _LETTER = "[A-HＡ-Ｈ]"
 _JUDGEMENT_MARK = r"√|×|✓|✗|✔|✘|对|错|X|x|Ｘ"
@@ -117,9 +121,12 @@ class _Numbering:
             for lvl in node.findall(f"{_W}lvl"):
                 fmt = lvl.find(f"{_W}numFmt")
                 start = lvl.find(f"{_W}start")
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                ilvl = _number(lvl.get(f"{_W}ilvl", "0"))
+                if ilvl is None:  # a level Word could not show either: its paragraphs read as level 0
+                    continue
+                levels[ilvl] = (
                     fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
-                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
+                    (_number(start.get(f"{_W}val", "1")) if start is not None else 1) or 1,
                 )
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in numbering.findall(f"{_W}num"):
@@ -139,8 +146,20 @@ class _Numbering:
         return fmt, levels[ilvl]
 
 
-def _num_pr(paragraph: Any) -> tuple[str, int] | None:
-    """``(numId, ilvl)`` of a paragraph's automatic numbering (its own, or its style's), if any."""
+_MAX_LIST_LEVEL = 8  # Word's list levels are 0 to 8
+
+
+def _number(text: str | None) -> int | None:
+    """An integer attribute of the document's XML (a list level, a start number), or None when it is not one."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
+        return None
+    return int(text)
+
+
+def _num_pr(paragraph: Any) -> tuple[str, int, str | None] | None:
+    """``(numId, ilvl, unreadable)`` of a paragraph's automatic numbering (its own, or its style's), if any;
+    ``unreadable`` is the level as written when it is not a list level (the paragraph is then read at level 0)."""
     for holder in (paragraph._p.pPr, getattr(paragraph.style, "element", None)):
         ppr = holder if holder is None or holder.tag.endswith("pPr") else holder.find(f"{_W}pPr")
         num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
@@ -148,7 +167,11 @@ def _num_pr(paragraph: Any) -> tuple[str, int] | None:
             num_id = num_pr.find(f"{_W}numId")
             ilvl = num_pr.find(f"{_W}ilvl")
             if num_id is not None and num_id.get(f"{_W}val") != "0":
-                return num_id.get(f"{_W}val", ""), int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+                written = ilvl.get(f"{_W}val", "0") if ilvl is not None else "0"
+                level = _number(written)
+                if level is None or not 0 <= level <= _MAX_LIST_LEVEL:
+                    return num_id.get(f"{_W}val", ""), 0, written
+                return num_id.get(f"{_W}val", ""), level, None
     return None
 
 
@@ -251,6 +274,8 @@ class _Reader:
 
     def blocks(self, parent: Any, number: int) -> int:
         for block in parent.iterchildren():
+            if number % 256 == 0:
+                tick()  # Cancel and the import's budget reach a long document
             if block.tag == f"{_W}p":
                 number += 1
                 self.paragraph(number, block)
@@ -272,7 +297,9 @@ class _Reader:
         if text_box:
             self.parsed.note(Severity.WARNING, tr("docx.text_box"), number)
         numbered = _num_pr(paragraph)
-        fmt, shown = self.numbering.step(*numbered) if numbered else (None, None)
+        if numbered is not None and numbered[2] is not None:
+            self.parsed.note(Severity.WARNING, tr("guard.numbering_level", value=numbered[2][:20]), number)
+        fmt, shown = self.numbering.step(numbered[0], numbered[1]) if numbered else (None, None)
         if not text:
             if pictures:
                 self.attach(number, [tr("docx.picture", name=p, paragraph=number) for p in pictures])
@@ -693,7 +720,7 @@ def is_docx(content: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
         return False
 
 
@@ -701,9 +728,43 @@ def parse_docx(name: str, content: bytes) -> Parsed:
     """Read a Word bank into records (raises ``ValueError`` with a Chinese message for a broken file)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(content))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ValueError(tr("docx.broken", file=name)) from exc
+        # Parts that are well-formed XML but not what their names promise (a renamed root element, a content
+        # type changed in [Content_Types].xml) make python-docx hand back plain parts: reach them now.
+        if getattr(document.element, "body", None) is None:
+            raise FormatError(tr("docx.broken", file=name))
+        document.styles  # noqa: B018 — the styles part, which paragraphs' styles are read from
+    except etree.LxmlError as exc:
+        raise FormatError(broken_part(name, content) or tr("docx.broken", file=name)) from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, OSError) as exc:
+        raise FormatError(tr("docx.broken", file=name)) from exc
+    except (AttributeError, TypeError, IndexError, LookupError) as exc:
+        # python-docx meets a part that is well-formed XML but not the element it expects (a relationships
+        # part whose root was renamed …): the package is broken.
+        _log.info("python-docx could not open %s: %s", name, type(exc).__name__)
+        raise FormatError(tr("docx.broken", file=name)) from exc
     return _Reader(name, document).read()
+
+
+def broken_part(name: str, content: bytes) -> str | None:
+    """The message naming the first XML part of the Word file ``content`` that is not well-formed XML (and the
+    line of the error), or None when every part parses."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                try:
+                    etree.fromstring(archive.read(info), parser=parser)
+                except etree.XMLSyntaxError as exc:
+                    line = exc.lineno if getattr(exc, "lineno", None) else "?"
+                    return tr("guard.xml_part_broken", file=name, part=info.filename, line=line)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
+        return None
+    return None

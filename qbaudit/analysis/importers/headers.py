@@ -18,6 +18,7 @@ from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.bundled import load_toml
 
 SCAN_ROWS = 30
+PARTIAL_MAX_CHARS = 16  # a header cell longer than this (brackets left out) names a field only word for word
 _MARKERS = re.compile(r"[*＊※]|[(（](必填|选填|可选|必选|必须|选填项|必填项)[)）]")
 _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _TIER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -118,9 +119,12 @@ def match_header(text: str, spec: KindSpec) -> HeaderHit | None:
                 continue
             if candidate in spec_field.synonyms:
                 return HeaderHit(spec_field.name, tier, spec_field.synonyms.index(candidate))
-    # Then the longest synonym contained in the header ("试题题干" → 题干).
+    # Then the longest synonym contained in the header ("试题题干" → 题干) — in a cell as short as a header is:
+    # a sentence that happens to hold a field's word ("下列关于题型和答案的说法……") is a data cell.
     best: tuple[int, HeaderHit] | None = None
     for candidate, tier in candidates:
+        if len(candidate) > PARTIAL_MAX_CHARS:
+            continue
         for spec_field in spec.fields.values():
             if tier is not None and not spec_field.tiered:
                 continue
@@ -141,6 +145,8 @@ class HeaderMatch:
     level_columns: dict[str, int] = field(default_factory=dict)  # sheet column → level (wide tables)
     ignored: list[str] = field(default_factory=list)  # sheet columns with a header no field takes
     duplicates: list[str] = field(default_factory=list)  # sheet columns that repeat a taken field
+    # Columns the header row leaves unnamed whose field a lower copy of the header names: column → that row
+    borrowed: dict[str, int] = field(default_factory=dict)
 
     @property
     def fields(self) -> set[str]:
@@ -223,15 +229,49 @@ def detect_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False) ->
     best: HeaderMatch | None = None
     best_score = 1
     head = sheet.frame.head(SCAN_ROWS)
+    candidates: list[HeaderMatch] = []
     for index, row in enumerate(head.iter_rows(named=True)):
         match = _resolve(row, spec, wide_levels)
         if match is None:
             continue
+        match.row_index = index
         score = len(match.fields) + (1 if match.level_columns else 0)
+        if score >= 2:
+            candidates.append(match)
         if score > best_score:
-            match.row_index = index
             best, best_score = match, score
+    if best is None:
+        return None
+    # A header that leaves a column unnamed, with a full copy of it lower down (a block pasted under it): the
+    # first row is the header — the rows between the two are data — and the copy names the unnamed column.
+    rows = head.drop(ROW).rows()
+    for earlier in candidates:
+        if earlier.row_index >= best.row_index:
+            break
+        between = rows[earlier.row_index + 1 : best.row_index]
+        data = any(any(v is not None and str(v).strip() for v in row) for row in between)
+        if data and earlier.targets and all(best.targets.get(c) == t for c, t in earlier.targets.items()):
+            return _borrow(earlier, best)
     return best
+
+
+def _borrow(header: HeaderMatch, copy: HeaderMatch) -> HeaderMatch:
+    """``header`` with the fields of the columns it leaves unnamed taken from ``copy`` (a lower copy of it)."""
+    targets = dict(header.targets)
+    headers = dict(header.headers)
+    borrowed: dict[str, int] = {}
+    for column, target in copy.targets.items():
+        if column in targets or target in targets.values() or column in header.headers:
+            continue
+        targets[column] = target
+        headers[column] = copy.headers[column]
+        borrowed[column] = copy.row_number
+    order = {column: index for index, column in enumerate(copy.headers)}
+    targets = dict(sorted(targets.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    level_columns = {**{c: v for c, v in copy.level_columns.items() if c not in header.headers}, **header.level_columns}
+    return HeaderMatch(row_index=header.row_index, row_number=header.row_number, targets=targets, headers=headers,
+                       level_columns=level_columns, ignored=list(header.ignored), duplicates=list(header.duplicates),
+                       borrowed=borrowed)
 
 
 def header_preview(sheet: RawSheet, rows: int = 5) -> list[str]:

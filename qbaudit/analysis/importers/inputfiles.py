@@ -196,6 +196,7 @@ def import_bank_files(paths: Sequence[str | Path], *, default_level: int | None 
     reported (both items are kept).
     """
     from qbaudit.analysis.importers.bank import import_bank
+    from qbaudit.analysis.importers.guard import guarded
 
     state = state or NullState()
     label = tr("inputs.kind_bank")
@@ -211,8 +212,10 @@ def import_bank_files(paths: Sequence[str | Path], *, default_level: int | None 
         checkpoint(state, index / len(entries), tr("inputfiles.reading", file=entry.path.name))
         _level, _source, note = file_level(entry, default_level)
         given = entry.level if entry.level is not None else default_level
-        result = import_bank(entry.path, default_level=given, occupation=occupation, columns=columns, options=options,
-                             state=ScaledState(state, index / len(entries), 1 / len(entries)))
+        part = ScaledState(state, index / len(entries), 1 / len(entries))
+        read = guarded(entry.path.name, lambda entry=entry, given=given, part=part: import_bank(
+            entry.path, default_level=given, occupation=occupation, columns=columns, options=options, state=part))
+        result = ImportResult.failure(read) if isinstance(read, str) else read
         if note is not None:
             result.issues.insert(0, note)
         results.append(result)

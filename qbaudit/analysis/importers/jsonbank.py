@@ -32,8 +32,9 @@ from qbaudit.analysis.importers.exchange import html_text, infer_item_type
 from qbaudit.analysis.importers.headers import kind_spec, match_header
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import guess_encoding
-from qbaudit.analysis.importers.records import Parsed, Record
+from qbaudit.analysis.importers.records import FormatError, Parsed, Record
 from qbaudit.analysis.model import Accounting
+from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.vocabulary import parse_item_type
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
@@ -64,7 +65,9 @@ def is_json(content: bytes) -> str | None:
     """``json`` or ``jsonl`` when ``content`` (sniffed from its start) is a JSON document or JSON Lines: it opens
     an array of objects (``[{``) or an object (``{"``); JSON Lines when its first line is a whole object and the
     next line opens another."""
-    text = content[:65536].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace")
+    from qbaudit.analysis.importers.reading import sniff_text
+
+    text = sniff_text(content).lstrip(" \t\r\n")
     if not _JSON_START.match(text):
         return None
     first, _, rest = text.partition("\n")
@@ -268,11 +271,14 @@ def _objects(data: Any, depth: int = 0) -> list[Any] | None:
 def _decode(name: str, content: bytes) -> tuple[str, str, bool]:
     limit = _limits()["max_bytes"]
     if len(content) > limit:
-        raise ValueError(tr("jsonbank.too_large", file=name, limit=f"{limit // 1048576} MiB"))
+        raise FormatError(tr("jsonbank.too_large", file=name, limit=f"{limit // 1048576} MiB"))
     decoding = guess_encoding(content)
     if decoding.encoding is None:
-        raise ValueError(tr("read.encoding_unknown", file=name))
-    return content.decode(decoding.encoding), decoding.encoding, decoding.guessed
+        raise FormatError(tr("read.encoding_unknown", file=name))
+    try:
+        return content.decode(decoding.encoding), decoding.encoding, decoding.guessed
+    except (UnicodeDecodeError, LookupError) as exc:  # detection looks at the start of the file only
+        raise FormatError(tr("read.encoding_unknown", file=name)) from exc
 
 
 def parse_json(name: str, content: bytes) -> Parsed:
@@ -281,17 +287,17 @@ def parse_json(name: str, content: bytes) -> Parsed:
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise ValueError(tr("jsonbank.broken", file=name, line=exc.lineno, column=exc.colno)) from exc
+        raise FormatError(tr("jsonbank.broken", file=name, line=exc.lineno, column=exc.colno)) from exc
     except RecursionError as exc:
-        raise ValueError(tr("jsonbank.too_deep", file=name)) from exc
+        raise FormatError(tr("jsonbank.too_deep", file=name)) from exc
     objects = _objects(data)
     if objects is None:
-        raise ValueError(tr("jsonbank.no_items", file=name))
+        raise FormatError(tr("jsonbank.no_items", file=name))
     reader = _Reader(name, "record")
     reader.parsed.encoding = encoding
     if guessed:
         reader.parsed.note(Severity.INFO, tr("read.encoding_guessed", encoding=encoding))
-    unread = [number for number, value in enumerate(objects, start=1) if not reader.item(number, value)]
+    unread = [number for number, value in enumerate(ticking(objects), start=1) if not reader.item(number, value)]
     return reader.finish(len(objects), unread)
 
 
@@ -304,7 +310,7 @@ def parse_jsonl(name: str, content: bytes) -> Parsed:
         reader.parsed.note(Severity.INFO, tr("read.encoding_guessed", encoding=encoding))
     read = blank = 0
     unread: list[int] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    for number, line in enumerate(ticking(text.lstrip("\ufeff").splitlines()), start=1):
         if not line.strip():
             blank += 1
             continue

@@ -5,12 +5,14 @@ category path; tags such as ``考评点:A-B-001`` and ``<idnumber>`` carry the b
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, html_text, joined, tag_fields
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.records import Parsed, Record
 from qbaudit.analysis.importers.xmlsafe import XmlError, parse_xml
+from qbaudit.analysis.progress import ticking
 from qbaudit.i18n import tr
 
 # Moodle question types qbaudit reads, and the bank's item type of each (choice types decide by <single>).
@@ -35,6 +37,16 @@ def _category_path(raw: str) -> str | None:
     return "/".join(parts) or None
 
 
+def _fraction(answer: Any) -> float | None:
+    """The grade share of an answer (``fraction="100"``), or None when it is not a number."""
+    written = (answer.get("fraction", "0") or "0").strip()
+    try:
+        value = float(written)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def parse_moodle(name: str, content: bytes) -> Parsed:
     """Read a Moodle XML export into records (raises :class:`XmlError` for a file that is not XML)."""
     root = parse_xml(name, content)
@@ -43,7 +55,7 @@ def parse_moodle(name: str, content: bytes) -> Parsed:
         raise XmlError(tr("formats.not_moodle", file=name))
     category: str | None = None
     ordinal = 0
-    for question in root.iter("question"):
+    for question in ticking(root.iter("question")):
         kind = question.get("type", "")
         if kind == "category":
             category = _category_path(_text(question.find("category")))
@@ -62,19 +74,24 @@ def parse_moodle(name: str, content: bytes) -> Parsed:
             "explanation": _html(question.find("generalfeedback")).text or None,
         }
         answers = question.findall("answer")
+        fractions = [_fraction(a) for a in answers]
+        if any(f is None for f in fractions):
+            bad = next(a.get("fraction", "") for a, f in zip(answers, fractions, strict=True) if f is None)
+            parsed.note(Severity.REJECTED, tr("guard.moodle_fraction", value=bad[:20]), ordinal, category)
+            continue
         if kind == "multichoice":
             single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
-            choices = [Choice(_html(a).text, float(a.get("fraction", "0") or 0) > 0) for a in answers]
+            choices = [Choice(_html(a).text, (f or 0) > 0) for a, f in zip(answers, fractions, strict=True)]
             taken = choice_fields(choices, single)
             if isinstance(taken, str):
                 parsed.note(Severity.REJECTED, taken, ordinal, category)
                 continue
             fields.update(taken)
         elif kind == "truefalse":
-            right = [_text(a).strip().lower() for a in answers if float(a.get("fraction", "0") or 0) >= 100]
+            right = [_text(a).strip().lower() for a, f in zip(answers, fractions, strict=True) if (f or 0) >= 100]
             fields.update(item_type="判断", answer={"true": "√", "false": "×"}.get(right[0]) if right else None)
         elif kind in _FILL_IN:
-            right = [_text(a).strip() for a in answers if float(a.get("fraction", "0") or 0) >= 100]
+            right = [_text(a).strip() for a, f in zip(answers, fractions, strict=True) if (f or 0) >= 100]
             fields.update(item_type="填空", answer=joined(right))
         else:  # essay: the grader's information is the reference answer
             fields.update(item_type="简答", answer=_html(question.find("graderinfo")).text or None)

@@ -71,6 +71,7 @@ class ColumnMapping:
     header: str  # the header text as written
     field: str | None  # canonical field, None if the column is not used
     label: str | None  # the field's Chinese label
+    row: int | None = None  # the header row it was read from (None: a file without a header row)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, ReadError, fingerprint, read_bytes
 from qbaudit.analysis.importers.table import SHEET, load_table
 from qbaudit.analysis.model import Bank, InputFile, Paper, PaperPlan, PlanEntry, RowRef
-from qbaudit.analysis.vocabulary import fold, normalise_code, parse_item_type, parse_level
+from qbaudit.analysis.vocabulary import fold, normalise_code, parse_item_type, parse_level, usable_number
 from qbaudit.i18n import tr
 
 HEADER_FIELDS = ("institution", "occupation", "level", "duration", "session")
@@ -41,6 +41,8 @@ def parse_minutes(text: str) -> float | None:
     if not match:
         return None
     value = float(match.group(1))
+    if not usable_number(value):
+        return None
     unit = (match.group(2) or "").lower()
     return value * 60 if unit in ("小时", "h", "hour", "hours") else value
 
@@ -182,8 +184,9 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
 
     import docx
 
-    from qbaudit.analysis.importers.archive import ArchiveError, inspect
+    from qbaudit.analysis.importers.archive import ArchiveError
     from qbaudit.analysis.importers.docx import parse_docx
+    from qbaudit.analysis.importers.records import FormatError
 
     try:
         _, content = read_bytes(path)
@@ -191,11 +194,10 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
         return ImportResult.failure(str(exc))
     if bank is None:
         return ImportResult.failure(tr("papers.word_needs_bank", file=path.name))
-    try:
-        inspect(path)  # python-docx inflates every part: refuse a zip bomb first
+    try:  # read_bytes refused a zip bomb already (the guarded door)
         parsed = parse_docx(path.name, content)
         document = docx.Document(io.BytesIO(content))
-    except (ArchiveError, ValueError) as exc:
+    except (ArchiveError, FormatError) as exc:
         return ImportResult.failure(str(exc))
     spec = kind_spec("papers")
     header: dict[str, str] = {}
@@ -287,8 +289,11 @@ def import_plan(path: str | Path, default_level: int | None = None) -> ImportRes
     for row in frame.iter_rows(named=True):
         ref = RowRef(table.file, row[SHEET], row[ROW])
         try:
-            count = int(float(fold(row["items"])))
-        except (TypeError, ValueError):
+            number = float(fold(row["items"]))
+            if not usable_number(number):
+                raise ValueError(row["items"])
+            count = int(number)
+        except (TypeError, ValueError, OverflowError):
             table.issue(Severity.REJECTED, tr("plan.items_unreadable", value=row["items"]), ref.sheet, ref.row, "items")
             rejected += 1
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qbaudit.analysis.importers.headers import KindSpec, kind_spec
 from qbaudit.analysis.importers.reading import ROW, RawSheet, ReadError, read_bytes, read_file
@@ -69,16 +70,24 @@ class SheetPreview:
 
     def header_texts(self, row_number: int | None) -> dict[str, str]:
         """Column label → the text of its cell in the row numbered ``row_number`` (the header), where not empty."""
+        cells = self._row_values(row_number)
+        return {label: str(value).strip() for label, value in zip(self.column_labels, cells, strict=False)
+                if value is not None and str(value).strip()}
+
+    def row_cells(self, row_number: int | None) -> list[str]:
+        """The cells of the row numbered ``row_number`` as read, each as text ("" when empty); none when the
+        sheet has no such row (a report of rows not taken shows them)."""
+        return ["" if value is None else str(value) for value in self._row_values(row_number)]
+
+    def _row_values(self, row_number: int | None) -> list[Any]:
         if self._raw is None or row_number is None:
-            return {}
+            return []
         frame = self._raw.frame
         numbers = frame.get_column(ROW).to_list()
         if row_number not in numbers:
-            return {}
+            return []
         row = frame.row(numbers.index(row_number), named=True)
-        cells = [row[c] for c in self._raw.data_columns]
-        return {label: str(value).strip() for label, value in zip(self.column_labels, cells, strict=False)
-                if value is not None and str(value).strip()}
+        return [row[c] for c in self._raw.data_columns]
 
     def rows_from(self, row_number: int, count: int = PREVIEW_ROWS) -> tuple[list[int], list[list[str]]]:
         """Rows of the sheet from ``row_number`` on (to show a header chosen below the first rows)."""
@@ -220,8 +229,14 @@ def _format(path: Path, kind: str) -> str:
 
 
 def preview_file(path: str | Path, kind: str) -> FilePreview | str:
-    """What the wizard shows of ``path`` read as a ``kind`` input, or a Chinese message when it cannot be read."""
-    path = Path(path)
+    """What the wizard shows of ``path`` read as a ``kind`` input, or a Chinese message when it cannot be read
+    (a failure no reader foresaw too, through the door's last resort)."""
+    from qbaudit.analysis.importers.guard import guarded
+
+    return guarded(Path(path).name, lambda: _preview(Path(path), kind))
+
+
+def _preview(path: Path, kind: str) -> FilePreview | str:
     try:
         found = _format(path, kind)
         if found in ("doc", "xml"):

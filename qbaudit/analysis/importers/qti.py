@@ -5,6 +5,7 @@ located by its ordinal and the file it came from. Packages are opened through :m
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from qbaudit.analysis.importers.exchange import Choice, Text, choice_fields, joi
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.records import Parsed, Record
 from qbaudit.analysis.importers.xmlsafe import XmlError, parse_xml
+from qbaudit.analysis.progress import ticking
 from qbaudit.i18n import tr
 
 _READ = {"choiceInteraction", "extendedTextInteraction", "textEntryInteraction"}
@@ -52,6 +54,15 @@ def _text(node: Any) -> Text:
     return Text(tidy("".join(out)), [p for p in pictures if p], len(tables))
 
 
+def _number(text: str | None) -> float:
+    """A score attribute (``mappedValue``) as a number; 0 (not a key) when it is not a finite number."""
+    try:
+        value = float((text or "0").strip() or 0)
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) else 0.0
+
+
 def _declarations(root: Any) -> dict[str, list[str]]:
     """Correct values of each response: ``correctResponse``, else the positively mapped keys."""
     found: dict[str, list[str]] = {}
@@ -59,7 +70,7 @@ def _declarations(root: Any) -> dict[str, list[str]]:
         values = [(v.text or "").strip() for v in declaration.iter("value") if v.text]
         if not values:
             values = [e.get("mapKey", "") for e in declaration.iter("mapEntry")
-                      if float(e.get("mappedValue", "0") or 0) > 0]
+                      if _number(e.get("mappedValue", "0")) > 0]
         found[declaration.get("identifier", "")] = values
     return found
 
@@ -133,7 +144,7 @@ def parse_qti_package(name: str, path: Path) -> Parsed:
         else:
             hrefs = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.xml"))
             parsed.note(Severity.INFO, tr("formats.qti_no_manifest"))
-        for ordinal, href in enumerate(hrefs, start=1):
+        for ordinal, href in enumerate(ticking(hrefs, every=16), start=1):
             target = (folder / href).resolve()
             if not target.is_relative_to(folder) or not target.is_file():
                 parsed.note(Severity.REJECTED, tr("formats.qti_missing_file", href=href), ordinal, href)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from qbaudit.analysis.importers.guard import FileLimits, ReadError, read_input
+from qbaudit.analysis.progress import tick
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -31,8 +33,7 @@ _CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 _CHINESE_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
 
 
-class ReadError(Exception):
-    """A file that cannot be read at all; the message is for the user (Chinese)."""
+__all__ = ["ROW", "RawFile", "RawSheet", "ReadError", "read_bytes", "read_file"]
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RawSheet:
     column_labels: list[str]  # how the user names each column: "E" (Excel) or "5" (CSV)
     cell_errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column index, detail)
     hidden: bool = False
+    long_cells: list[tuple[int, int, int]] = field(default_factory=list)  # (row, column index, length) cut short
 
     @property
     def data_columns(self) -> list[str]:
@@ -79,19 +81,9 @@ def excel_column(index: int) -> str:
 
 
 def read_bytes(path: str | Path) -> tuple[Path, bytes]:
-    """The content of ``path``; raises :class:`ReadError` when it is missing, a folder, unreadable or empty."""
-    path = Path(path)
-    if not path.exists():
-        raise ReadError(tr("read.not_found", file=str(path)))
-    if path.is_dir():
-        raise ReadError(tr("read.is_directory", file=str(path)))
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(tr("read.unreadable", file=path.name, reason=exc.strerror or str(exc))) from exc
-    if not content:
-        raise ReadError(tr("read.empty_file", file=path.name))
-    return path, content
+    """The content of ``path`` through the guarded door (:func:`~qbaudit.analysis.importers.guard.read_input`);
+    raises :class:`ReadError` when it is missing, a folder, unreadable, empty, too large or a refused archive."""
+    return read_input(path)
 
 
 def fingerprint(content: bytes) -> str:
@@ -99,18 +91,21 @@ def fingerprint(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def read_file(path: str | Path) -> RawFile:
-    """Read ``path`` into raw sheets. Raises :class:`ReadError` with a Chinese message."""
-    path, content = read_bytes(path)
+def read_file(path: str | Path, content: bytes | None = None) -> RawFile:
+    """Read ``path`` into raw sheets (``content``: its bytes, when the caller read them through the guard
+    already). Raises :class:`ReadError` with a Chinese message."""
+    if content is None:
+        path, content = read_bytes(path)
+    path = Path(path)
     sha256 = fingerprint(content)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or content.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
-        sheets = _read_excel(path.name, content)
+        sheets = [_cap_cells(sheet) for sheet in _read_excel(path.name, content)]
         encoding = None
         guessed = False
     elif suffix in CSV_SUFFIXES or not suffix:
         sheet, decoding = _read_csv(path.name, content)
-        sheets = [sheet]
+        sheets = [_cap_cells(sheet)]
         encoding = encoding_label(decoding.encoding or "")
         guessed = decoding.guessed
     else:
@@ -216,7 +211,8 @@ def _strict(content: bytes, encoding: str) -> bool:
 def guess_encoding(content: bytes) -> Decoding:
     """The text encoding of ``content``, detected rather than assumed, and how it was chosen.
 
-    A byte-order mark decides at once; then strict UTF-8; then ``charset_normalizer`` among the encodings
+    A byte-order mark decides at once; then UTF-16 without one, when every other byte of the start is NUL
+    (ASCII code units) and the whole decodes strictly; then strict UTF-8; then ``charset_normalizer`` among the encodings
     Chinese offices use, GBK and GB2312 read as GB18030 (their superset), which also wins a tie. When the
     detector is unsure (no candidate under its noise limit, or a UTF-16/32 guess without a byte-order mark),
     the fallback chain is strict UTF-8, strict GB18030, UTF-16 with its byte-order mark: a file that decodes
@@ -228,6 +224,13 @@ def guess_encoding(content: bytes) -> Decoding:
         return Decoding("utf-32", "bom")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoding("utf-16", "bom")
+    sample = content[:4096]
+    if len(sample) >= 8:
+        # UTF-16 without a byte-order mark (ASCII code units have one NUL byte each)
+        if sample[1::2].count(0) > 0.4 * len(sample[1::2]) and _strict(content, "utf-16-le"):
+            return Decoding("utf-16-le", "detected")
+        if sample[0::2].count(0) > 0.4 * len(sample[0::2]) and _strict(content, "utf-16-be"):
+            return Decoding("utf-16-be", "detected")
     if _strict(content, "utf-8"):
         return Decoding("utf-8", "utf8")
     from charset_normalizer import from_bytes
@@ -246,6 +249,20 @@ def guess_encoding(content: bytes) -> Decoding:
     if best is not None:  # a UTF-16/32 guess without a byte-order mark, nothing else fits
         return Decoding(best.encoding.lower(), "detected")
     return Decoding(None, "none")
+
+
+def sniff_text(content: bytes, limit: int = 65536) -> str:
+    """The start of a text file decoded as its reader will decode it (UTF-16 and GBK files too), for telling
+    which format it is; undecodable bytes become U+FFFD."""
+    head = content[:limit]
+    encoding = guess_encoding(head).encoding or "utf-8"
+    if encoding.startswith("utf_16") or encoding.startswith("utf-16") or encoding.startswith("utf_32") \
+            or encoding.startswith("utf-32"):
+        head = head[: len(head) - len(head) % 4]  # whole code units only
+    try:
+        return head.decode(encoding, "replace").lstrip("\ufeff")
+    except LookupError:
+        return head.decode("utf-8", "replace")
 
 
 def detect_encoding(content: bytes) -> str | None:
@@ -267,9 +284,14 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, Decoding]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    limits = FileLimits.bundled()
+    # A long cell is cut and reported (see _cap_cells), never a reason to refuse the file: the csv module's
+    # own field limit (131 072 characters) is lifted to the file size, which the guard has bounded.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
+    cells = 0
     try:
         while True:
             start = reader.line_num + 1
@@ -279,8 +301,20 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, Decoding]:
                 break
             rows.append(record)
             lines.append(start)
+            cells += len(record)
+            if len(rows) % 8192 == 0:
+                tick()
+            if len(rows) > limits.max_rows:
+                raise ReadError(tr("guard.csv_too_many_rows", file=name, rows=f"{len(rows):,}+",
+                                   limit=f"{limits.max_rows:,}"))
+            if len(record) > limits.max_columns:
+                raise ReadError(tr("guard.csv_too_many_columns", file=name, row=start, columns=len(record),
+                                   limit=limits.max_columns))
+            if cells > limits.max_cells:
+                raise ReadError(tr("guard.too_many_cells", file=name, cells=f"{cells:,}+",
+                                   limit=f"{limits.max_cells:,}"))
     except csv.Error as exc:
-        raise ReadError(tr("read.csv_broken", file=name, row=reader.line_num, reason=str(exc))) from exc
+        raise ReadError(tr("read.csv_broken", file=name, row=reader.line_num)) from exc
     width = max((len(r) for r in rows), default=0)
     if width == 0:
         raise ReadError(tr("read.empty_file", file=name))
@@ -291,6 +325,23 @@ def _read_csv(name: str, content: bytes) -> tuple[RawSheet, Decoding]:
     frame = frame.select([ROW, *schema])
     labels = [str(i + 1) for i in range(width)]
     return RawSheet(name=None, frame=frame, column_labels=labels), decoding
+
+
+def _cap_cells(sheet: RawSheet) -> RawSheet:
+    """Cells longer than ``max_cell_chars`` cut to it, each recorded in ``sheet.long_cells``."""
+    limit = FileLimits.bundled().max_cell_chars
+    columns = sheet.data_columns
+    if not columns or sheet.frame.height == 0:
+        return sheet
+    lengths = sheet.frame.select(pl.max_horizontal([pl.col(c).str.len_chars() for c in columns])).to_series()
+    if not (lengths.max() or 0) > limit:
+        return sheet
+    for index, column in enumerate(columns):
+        long = sheet.frame.filter(pl.col(column).str.len_chars() > limit)
+        for row, length in long.select(ROW, pl.col(column).str.len_chars()).iter_rows():
+            sheet.long_cells.append((row, index, length))
+    sheet.frame = sheet.frame.with_columns([pl.col(c).str.slice(0, limit) for c in columns])
+    return sheet
 
 
 def encoding_label(encoding: str) -> str:

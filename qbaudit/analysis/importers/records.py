@@ -18,6 +18,10 @@ from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.vocabulary import parse_level
 
 
+class FormatError(ValueError):
+    """A document or exchange file that cannot be read at all; the message is for the user (UI language)."""
+
+
 @dataclass
 class Record:
     """One item as read from a document: canonical field → text, and where it was found.

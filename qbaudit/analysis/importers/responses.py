@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from qbaudit.analysis.importers.guard import FileLimits, number_message
 from qbaudit.analysis.importers.headers import SCAN_ROWS, detect_header, kind_spec, match_header
 from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
@@ -64,6 +65,14 @@ def _long(path: str | Path, raw: RawFile) -> ImportResult[Responses]:
     incomplete = frame.filter(pl.col("candidate").is_null() | pl.col("item_id").is_null())
     table.reject_rows(incomplete, tr("responses.row_incomplete"))
     frame = frame.filter(pl.col("candidate").is_not_null() & pl.col("item_id").is_not_null())
+    limit = FileLimits.bundled().max_number
+    for column in ("score", "max_score"):  # inf, NaN, 1e308: not a score (reported per cell, the cell left empty)
+        number = pl.col(column).cast(pl.Float64, strict=False)
+        wild = frame.filter(number.is_not_null() & (number.is_nan() | (number.abs() > limit)))
+        for sheet, row, value in wild.select(SHEET, ROW, column).iter_rows():
+            table.issue(Severity.WARNING, number_message(value), sheet, row, column)
+        frame = frame.with_columns(pl.when(number.is_nan() | (number.abs() > limit)).then(None)
+                                   .otherwise(pl.col(column)).alias(column))
     bad_scores = frame.filter(pl.col("score").is_not_null() & pl.col("score").cast(pl.Float64, strict=False).is_null())
     for sheet, row, value in bad_scores.select(SHEET, ROW, "score").iter_rows():
         table.issue(Severity.WARNING, tr("responses.score_unreadable", value=value), sheet, row, "score")
@@ -73,6 +82,12 @@ def _long(path: str | Path, raw: RawFile) -> ImportResult[Responses]:
         pl.col(SHEET).alias("source_sheet"), pl.col(ROW).alias("source_row"),
     ).to_pandas()
     return _finish(raw, result, "long", table.sorted_issues(), table.rows_rejected, table.sheets_used)
+
+
+def _finite(scores: pd.Series) -> pd.Series:
+    """Scores with inf and values beyond the tool's number limit left empty (NaN)."""
+    limit = FileLimits.bundled().max_number
+    return scores.where(scores.abs() <= limit)
 
 
 def _wide_header(sheet: RawSheet) -> tuple[int, str, dict[str, str]] | None:
@@ -118,7 +133,7 @@ def _wide(raw: RawFile) -> ImportResult[Responses]:
                 "candidate": data[candidate].astype(str).str.strip().to_numpy(),
                 "item_id": item,
                 "response": None if numeric else values.to_numpy(),
-                "score": pd.to_numeric(values, errors="coerce").to_numpy() if numeric else float("nan"),
+                "score": _finite(pd.to_numeric(values, errors="coerce")).to_numpy() if numeric else float("nan"),
                 "max_score": float("nan"),
                 "paper": None,
                 "source_sheet": sheet.name,

@@ -24,6 +24,7 @@ from qbaudit.analysis.importers.headers import (
 from qbaudit.analysis.importers.outcome import ColumnMapping, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, RawFile, RawSheet, ReadError, read_file
 from qbaudit.analysis.model import Accounting, InputFile
+from qbaudit.analysis.progress import tick
 from qbaudit.analysis.vocabulary import parse_level
 from qbaudit.i18n import tr
 
@@ -283,7 +284,8 @@ def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
 
 
 def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, columns: list[str | None] | None = None,
-               raw: RawFile | None = None, options: ImportOptions | None = None) -> Table | str:
+               raw: RawFile | None = None, options: ImportOptions | None = None,
+               content: bytes | None = None) -> Table | str:
     """Read ``path`` as a file of ``kind``; return the mapped table or a Chinese error message.
 
     ``columns`` gives the field of each column of a file without a header row (see :func:`fixed_header`);
@@ -298,7 +300,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
         spec = named_spec(spec, names)
     if raw is None:
         try:
-            raw = read_file(path)
+            raw = read_file(path, content)
         except ReadError as exc:
             return str(exc)
     issues: list[RowIssue] = []
@@ -313,6 +315,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
     rows_rejected = 0
     chosen = set(options.sheets) if options is not None and options.sheets is not None else None
     for sheet in raw.sheets:
+        tick()
         content_rows = _content_rows(sheet)
         if content_rows == 0:
             continue
@@ -348,7 +351,12 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
                          + tr("import.sheet_rows_not_taken", rows=data_rows), Severity.REJECTED)
             )
             continue
+        rows_rejected += _report_above_header(raw.name, sheet, match, spec, issues)
         sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
+        for column, copy_row in match.borrowed.items():
+            issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
+                                   tr("guard.header_borrowed", header_row=match.row_number, copy=copy_row,
+                                      label=_field_label(spec, match.targets[column])), Severity.INFO))
         sheet_labels.update(
             {f"__level_{level}_{col}": _column_label(sheet, col, match.headers[col]) for col, level in match.level_columns.items()}
         )
@@ -357,7 +365,8 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             target = match.targets.get(column)
             mapping.append(
                 ColumnMapping(raw.name, sheet.name, _column_label(sheet, column, "").strip("（）() "), header,
-                              target, _field_label(spec, target) if target else None)
+                              target, _field_label(spec, target) if target else None,
+                              match.row_number if match.row_number > 0 else None)
             )
         for column in match.duplicates:
             issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
@@ -378,6 +387,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.REJECTED))
         rows_rejected += len(repeated)
         _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
+        _report_long_cells(raw.name, sheet, match, issues)
         frames.append(frame)
         used.append(sheet.name)
     if names and columns is None:
@@ -478,6 +488,48 @@ def _unmapped_rows(sheet: RawSheet, match: HeaderMatch, kept: pl.DataFrame) -> l
                   if row[c] is not None and str(row[c]).strip()]
         found.append((row[ROW], labels))
     return found
+
+
+def _report_above_header(file: str, sheet: RawSheet, match: HeaderMatch, spec: KindSpec,
+                         issues: list[RowIssue]) -> int:
+    """Every row with content above the header row is named: a title, a note or an upper header row (one or two
+    filled cells, or most of its cells naming fields) as a note; a row that looks like data (three or more filled
+    cells, few naming a field) as not imported. Returns the rows not imported."""
+    if match.row_index <= 0:
+        return 0
+    above = sheet.frame.slice(0, match.row_index)
+    cells = sheet.data_columns
+    filled = pl.sum_horizontal([(pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False).cast(pl.Int32)
+                                for c in cells])
+    rejected = 0
+    for row, count, values in zip(above.get_column(ROW).to_list(), above.select(filled).to_series().to_list(),
+                                  above.select(cells).rows(), strict=True):
+        if not count:
+            continue
+        named = sum(match_header(str(v), spec) is not None for v in values if v is not None and str(v).strip())
+        header_like = named >= 2 and named * 2 >= count  # most of its cells name fields (an upper header row)
+        if count >= 3 and not header_like:
+            issues.append(RowIssue(file, sheet.name, row, None,
+                                   tr("guard.above_header_data", header=match.row_number), Severity.REJECTED))
+            rejected += 1
+        else:
+            issues.append(RowIssue(file, sheet.name, row, None,
+                                   tr("guard.above_header", header=match.row_number), Severity.INFO))
+    return rejected
+
+
+def _report_long_cells(file: str, sheet: RawSheet, match: HeaderMatch, issues: list[RowIssue]) -> None:
+    """A warning for each cell the reader cut to the tool's cell length limit (below the header)."""
+    from qbaudit.analysis.importers.guard import FileLimits
+
+    limit = FileLimits.bundled().max_cell_chars
+    for row, column_index, length in sheet.long_cells:
+        if row <= match.row_number:
+            continue
+        column = f"c{column_index}"
+        label = _column_label(sheet, column, match.headers.get(column, "")).strip("（）() ") or None
+        issues.append(RowIssue(file, sheet.name, row, label, tr("guard.cell_too_long", length=length, limit=limit),
+                               Severity.WARNING))
 
 
 def _report_cell_errors(

@@ -10,7 +10,8 @@ import re
 from qbaudit.analysis.importers.exchange import Choice, choice_fields, html_text, joined, tag_fields
 from qbaudit.analysis.importers.outcome import Severity
 from qbaudit.analysis.importers.reading import detect_encoding
-from qbaudit.analysis.importers.records import Parsed, Record
+from qbaudit.analysis.importers.records import FormatError, Parsed, Record
+from qbaudit.analysis.progress import ticking
 from qbaudit.analysis.vocabulary import fold
 from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
@@ -29,8 +30,11 @@ def decode_text(name: str, content: bytes) -> tuple[str, str]:
     """Text of a plain-text file with its detected encoding; raises ``ValueError`` when none fits."""
     encoding = detect_encoding(content)
     if encoding is None:
-        raise ValueError(tr("read.encoding_unknown", file=name))
-    return content.decode(encoding), encoding
+        raise FormatError(tr("read.encoding_unknown", file=name))
+    try:
+        return content.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:  # detection looks at the start of the file only
+        raise FormatError(tr("read.encoding_unknown", file=name)) from exc
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -137,7 +141,7 @@ def parse_gift(name: str, content: bytes) -> Parsed:
     lines = text.splitlines()
     category: str | None = None
     meta: dict[str, list[str]] = {}
-    for start, block in _blocks(lines):
+    for start, block in ticking(_blocks(lines)):
         body_lines: list[str] = []
         body_start = start
         for offset, line in enumerate(block):
@@ -212,7 +216,7 @@ def parse_aiken(name: str, content: bytes) -> Parsed:
     """Read an Aiken file into records (single-answer choice questions)."""
     text, encoding = decode_text(name, content)
     parsed = Parsed(unit="line", file=name, encoding=encoding)
-    for start, block in _blocks(text.splitlines()):
+    for start, block in ticking(_blocks(text.splitlines())):
         stem: list[str] = []
         choices: list[Choice] = []
         answer = None
@@ -231,10 +235,7 @@ def parse_aiken(name: str, content: bytes) -> Parsed:
         if not choices:
             parsed.note(Severity.REJECTED, tr("formats.aiken_no_options"), start)
             continue
-        letters = "ABCDEFGH"[: len(choices)]
-        for letter, choice in zip(letters, choices, strict=True):
-            choice.correct = letter in answer
-        fields = choice_fields(choices, single=True)
+        fields = choice_fields(choices, single=True)  # more options than letters: the reason, this question only
         if isinstance(fields, str):
             parsed.note(Severity.REJECTED, fields, start)
             continue

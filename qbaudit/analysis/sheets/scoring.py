@@ -295,3 +295,47 @@ def score_sheet(sheet: Sheet, suggestions: Mapping[str, Suggestion], decisions: 
     if vetoed:
         grade = sheet.veto_grade
     return SheetResult(sheet, results, veto_rows, total, no_count, no_share, grade, group_totals)
+
+
+def grade_fails(sheet: Sheet, grade: str | None) -> bool:
+    """True when ``grade`` is a failing grade of ``sheet``: its veto grade, its fail grade (yes/no sheets) or
+    its lowest band (points sheets). None (lines still open) does not fail."""
+    if grade is None:
+        return False
+    failing = {sheet.veto_grade, sheet.fail_grade}
+    if sheet.bands:
+        failing.add(sheet.bands[-1].grade)
+    return grade in failing
+
+
+@dataclass(frozen=True)
+class SignRefusal:
+    """Why a revision cannot be signed: ``signed`` (it already is), ``no_run`` (checks inform the sheet and none
+    has run), ``undecided`` (``lines`` not decided by the inspector) or ``assessment`` (the sheet asks for its
+    ``label``, the 总体评价, and it is empty). Each door words it its own way."""
+
+    reason: str
+    lines: tuple[Line, ...] = ()
+    label: str = ""
+
+
+def sign_refusal(result: SheetResult, *, signed: bool, checked: bool, assessment: str) -> SignRefusal | None:
+    """Whether a revision can be signed (None) or why not — the one rule the window and the store apply.
+
+    Args:
+        result: the revision's scored sheet.
+        signed: the revision is signed already.
+        checked: a check run is recorded in the audit (needed where checks inform the sheet).
+        assessment: the revision's 总体评价.
+    """
+    if signed:
+        return SignRefusal("signed")
+    if not checked and uses_checks(result.sheet):
+        return SignRefusal("no_run")
+    waiting = (*result.unconfirmed, *result.open_lines)
+    if waiting:
+        return SignRefusal("undecided", tuple(waiting))
+    label = result.sheet.layout.assessment
+    if label and not assessment.strip():
+        return SignRefusal("assessment", label=label)
+    return None

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
+from qbaudit.analysis.search import DEFAULT_SEPARATORS, MISSING, BankFilter
 from qbaudit.i18n import tr
-from qbaudit.views.models import BANK_COLUMNS, MISSING, BankFilter, BankTableModel, point_key
+from qbaudit.views.models.bank import BANK_COLUMNS, BankTableModel
 from qbaudit.views.pages.base import Page
 
 SEARCH_DELAY_MS = 200  # typing pauses this long before the free-text filter runs
@@ -44,6 +45,7 @@ class BankPage(Page):
         super().__init__(ctx, parent)
         self.model = BankTableModel(parent=self)
         self._items: Any = None
+        self._separators = DEFAULT_SEPARATORS
         self._updating = False
         self._scope_names: dict[str, str] = {}
         self.search_timer = QTimer(self)
@@ -141,12 +143,13 @@ class BankPage(Page):
         """Show the open audit's bank (or that none is imported)."""
         self._load()
 
-    def audit_changed(self, what: str) -> None:
-        """A new bank replaces the items shown."""
-        if what in ("inputs", "run"):
+    def audit_changed(self, changes: Any) -> None:
+        """A new bank replaces the items shown; a profile with other code separators splits the scopes anew."""
+        if changes.touches("inputs", "run", "info"):
             bench = self.ctx.workbench
             bank = bench.bank if bench is not None else None
-            if (bank.items if bank is not None else None) is not self._items:
+            separators = bench.profile.code_separators if bench is not None else DEFAULT_SEPARATORS
+            if (bank.items if bank is not None else None) is not self._items or separators != self._separators:
                 self._load()
 
     def _load(self) -> None:
@@ -154,7 +157,8 @@ class BankPage(Page):
         bank = bench.bank if bench is not None else None
         items = bank.items if bank is not None else None
         self._items = items
-        self.model.set_items(items)
+        self._separators = bench.profile.code_separators if bench is not None else DEFAULT_SEPARATORS
+        self.model.set_items(items, self._separators)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._scope_names = self._read_scope_names()
         self._updating = True
@@ -191,14 +195,15 @@ class BankPage(Page):
     def _fill_level_and_type(self) -> None:
         from qbaudit.report.model import level_text
 
-        self._refill(self.level_combo, [(level_text(int(v)), int(v)) for v in self.model.distinct(C.LEVEL)
+        table = self.model.table
+        self._refill(self.level_combo, [(level_text(int(v)), int(v)) for v in table.distinct(C.LEVEL)
                                         if v is not None])
         self._refill(self.type_combo, [(str(v), v) if v is not None else (tr("bank.type_unknown"), MISSING)
-                                       for v in self.model.distinct(C.ITEM_TYPE)])
+                                       for v in table.distinct(C.ITEM_TYPE)])
         self._refill(self.difficulty_combo, self._difficulty_entries())
 
     def _difficulty_entries(self) -> list[tuple[str, Any]]:
-        values = [v for v in self.model.distinct(C.DIFFICULTY) if v is not None]
+        values = [v for v in self.model.table.distinct(C.DIFFICULTY) if v is not None]
         if len(values) <= _MAX_DIFFICULTY_VALUES:
             return [(f"{v:g}", float(v)) for v in values]
         low, high = float(values[0]), float(values[-1])
@@ -212,25 +217,14 @@ class BankPage(Page):
 
     def _fill_dependent(self) -> None:
         """Scopes and points present under the level (and scope) chosen."""
-        flt = self.current_filter()
-        level_mask = self.model.mask_of(BankFilter(level=flt.level))
-        codes = [c for c in self.model.distinct(C.POINT_CODE, level_mask) if c is not None]
-        scopes: list[str] = []
-        seen: set[str] = set()
-        for code in codes:
-            parts = str(code).split("-")
-            for depth in range(1, len(parts)):
-                scope = "-".join(parts[:depth])
-                if scope not in seen:
-                    seen.add(scope)
-                    scopes.append(scope)
-        from qbaudit.views.models import _natural_key
-
-        scopes.sort(key=_natural_key)
+        table = self.model.table
+        level = self.level_combo.currentData()
+        codes = [str(c) for c in table.distinct(C.POINT_CODE, table.mask(BankFilter(level=level))) if c is not None]
+        scopes = table.scopes(codes)  # split at the profile's separators: A-B-001 and A.B.001 alike
         self._refill(self.scope_combo, [(f"{s} {self._scope_names.get(s, '')}".strip(), s) for s in scopes])
         scope = self.scope_combo.currentData()
         if scope:
-            codes = [c for c in codes if c == scope or str(c).startswith(scope + "-")]
+            codes = [c for c in codes if table.under_scope(c, scope)]
         self._refill(self.point_combo, [(str(c), str(c)) for c in codes])
 
     @staticmethod
@@ -356,10 +350,7 @@ class BankPage(Page):
             self.search_edit.clear()
             self.search_timer.stop()
             self._fill_dependent()
-            index = self.point_combo.findData(code)
-            if index < 0:  # the code as the blueprint writes it: match by its key
-                keys = [point_key(str(self.point_combo.itemData(i) or "")) for i in range(self.point_combo.count())]
-                index = keys.index(point_key(code)) if point_key(code) in keys else -1
+            index = self._point_index(code)
             if index < 0:
                 self.point_combo.addItem(code, code)
                 index = self.point_combo.count() - 1
@@ -373,6 +364,18 @@ class BankPage(Page):
         else:
             self.ctx.status.emit(tr("bank.point_empty", point=code))
         return count
+
+    def _point_index(self, code: str) -> int:
+        """The entry of the point combo for a code as the bank, the blueprint or a finding writes it (full width,
+        other dashes, no separators: matched as the checks match codes), or -1."""
+        from qbaudit.analysis.vocabulary import code_key, normalise_code
+
+        wanted = normalise_code(code)
+        codes = [normalise_code(str(self.point_combo.itemData(i) or "")) for i in range(self.point_combo.count())]
+        if wanted in codes:
+            return codes.index(wanted)
+        keys = [code_key(c) for c in codes]
+        return keys.index(code_key(wanted)) if code_key(wanted) in keys else -1
 
     # --- the detail pane --------------------------------------------------------------------------------
 

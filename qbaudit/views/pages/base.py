@@ -3,6 +3,8 @@ is shown, and keeps only layout and the calls into the workbench."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QWidget
 
 from qbaudit.views.context import AppContext
@@ -34,8 +36,8 @@ class Page(QWidget):
     def audit_opened(self) -> None:
         """An audit was opened or closed: show it (``self.ctx.workbench``) or clear the page."""
 
-    def audit_changed(self, what: str) -> None:
-        """The open audit changed (``"inputs"``, ``"run"``, ``"decision"``, ``"signed"``, ``"export"``, ``"info"``)."""
+    def audit_changed(self, changes: Any) -> None:
+        """The open audit changed: ``changes`` (a :class:`~qbaudit.workbench.Changes`) says what, once per step."""
 
     def activated(self) -> None:
         """The page was brought to the front."""

@@ -123,9 +123,9 @@ class ChartsPage(Page):
         if self._live():
             self.refresh()
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """A new check run changes the charts."""
-        if what != "run":
+        if not changes.run:
             return
         self._generation += 1
         self._dirty = True

@@ -32,7 +32,9 @@ from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.i18n import tr
 from qbaudit.views.diff import DiffView
-from qbaudit.views.models import EvidenceTableModel, FindingsTreeModel, status_colour
+from qbaudit.views.models.evidence import EvidenceTableModel
+from qbaudit.views.models.findings import FindingsTreeModel
+from qbaudit.views.models.status import status_colour
 from qbaudit.views.pages.base import Page
 
 _GLYPH = {Status.FAIL: "✗", Status.WARN: "!", Status.PASS: "✓", Status.NA: "?", Status.WAIVED: "–"}
@@ -218,11 +220,11 @@ class FindingsPage(Page):
         """Show the findings of the open audit's record (or that there are none)."""
         self._load(keep=False)
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """A new run replaces the findings; a dismissal greys its pair."""
-        if what in ("run", "signed"):
+        if changes.touches("run", "signed"):
             self._load(keep=True)
-        elif what == "decision":
+        elif changes.dismissal:
             self._refresh_dismissed()
             self._mark_dismissed()
 
@@ -380,10 +382,6 @@ class FindingsPage(Page):
         index = self.evidence_tabs.currentIndex()
         return self._evidence_models[index] if 0 <= index < len(self._evidence_models) else None
 
-    def select_evidence(self, table: int) -> None:
-        """Show the evidence table number ``table`` of the finding."""
-        self.evidence_tabs.setCurrentIndex(table)
-
     def _evidence_tab_changed(self, index: int) -> None:
         model = self.evidence_model()
         self.evidence_view.setModel(model)
@@ -416,13 +414,18 @@ class FindingsPage(Page):
     def activate_evidence_row(self, row: int, column: int | None = None) -> tuple[str, str] | None:
         """Show in the bank browser the item (or point) a row of the evidence shown names.
 
-        Emits ``ctx.jump(kind, key)``; returns ``(kind, key)``, or None when the row names neither."""
+        Emits ``ctx.jump(kind, key)``; returns ``(kind, key)``, or None when the row names neither. A point chosen
+        in a row that also names an item (R8's items whose code the blueprint lacks) shows the point's items with
+        that item chosen among them."""
         model = self.evidence_model()
         target = model.target(row, column) if model is not None else None
         if target is None:
             self.ctx.status.emit(tr("findings.no_target"))
             return None
         self.ctx.jump.emit(*target)
+        item = model.item_of(row) if target[0] == "point" else None
+        if item is not None:
+            self.ctx.jump.emit("item", item)
         return target
 
     # --- R11 pairs ------------------------------------------------------------------------------------
@@ -454,10 +457,6 @@ class FindingsPage(Page):
 
     def _pair_done(self, pair: tuple[str, str] | None) -> bool:
         return pair is not None and tuple(sorted(pair)) in self._dismissed
-
-    def current_pair(self) -> tuple[str, str] | None:
-        """The pair shown in the diff view."""
-        return self._pair
 
     def _pair_side(self, values: dict[str, Any], side: str, item_id: str) -> tuple[str, str]:
         level = values.get(f"level_{side}") or ""
@@ -519,18 +518,13 @@ class FindingsPage(Page):
             self.ctx.error(tr("findings.dismiss_needs_reason"))
             return False
 
-        def done(_result: Any) -> None:
+        def done(_changes: Any) -> None:  # the page heard the dismissal already: the pair is greyed
             note = tr("findings.dismissed", first=first, second=second)
             self.pair_note.setText(note)
             self.ctx.status.emit(note)
-            self._refresh_dismissed()
-            self.ctx.changed.emit("decision")  # the page hears it too: greys the pair
-            self._mark_dismissed()
-            self.pair_note.setText(note)
             self.pair_dismissed.emit(first, second)
 
-        self.ctx.tasks.start(tr("findings.dismiss_task"), lambda _state: bench.dismiss_pair(first, second, reason),
-                             done=done, failed=self.ctx.error)
+        self.ctx.run_job(tr("findings.dismiss_task"), bench.dismiss_job(first, second, reason), done=done)
         return True
 
 

@@ -11,23 +11,19 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from qbaudit.analysis.inputs import KINDS, REQUIRED, kind_label
 from qbaudit.i18n import tr
 from qbaudit.views.pages.base import Page
-from qbaudit.views.wizard import kind_label
-
-# As in qbaudit.analysis.inputs (not imported here: it loads polars, and the window must start fast).
-KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
-REQUIRED = ("bank",)
+from qbaudit.views.tables import record_table
+from qbaudit.views.workers import expected_errors
 
 _Index = QModelIndex | QPersistentModelIndex
 NOT_IMPORTED, IMPORTED, STALE = "none", "imported", "stale"
@@ -183,13 +179,7 @@ class ImportsPage(Page):
         self.problems_label.hide()
         layout.addWidget(self.problems_label)
         self.model = InputsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("inputsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table = record_table("inputsTable", self.model, row_height=40)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -266,10 +256,10 @@ class ImportsPage(Page):
         self.problems_label.hide()
         self.refresh()
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """Inputs or a run changed: show them."""
-        if what in ("inputs", "run", "signed", "info"):
-            if what == "inputs" and self.ctx.workbench is not None:
+        if changes.touches("inputs", "run", "signed", "info", "dismissal"):
+            if changes.inputs and self.ctx.workbench is not None:
                 self.problems = {k: v for k, v in self.problems.items() if k not in self.ctx.workbench.imports}
                 if not self.problems:
                     self.problems_label.hide()
@@ -340,35 +330,32 @@ class ImportsPage(Page):
             return
 
         def done(result: Any) -> None:
+            if self.ctx.workbench is not bench:
+                return
             if not result.ok:
                 self.ctx.error(result.error or tr("imports.reimport_failed", kind=kind_label(kind)))
                 return
-            bench.accept(kind, source.paths, source.options, result)
             self.problems.pop(kind, None)
-            self.ctx.changed.emit("inputs")
+            self.ctx.step(bench.accept, kind, source.paths, source.options, result)
 
         self.ctx.tasks.start(tr("imports.reimport_task", kind=kind_label(kind)),
-                             lambda state: bench.read(kind, source.paths, source.options, state),
-                             done=done, failed=self.ctx.error)
+                             bench.read_job(kind, source.paths, source.options), done=done, failed=self.ctx.error)
 
     def remove(self, kind: str) -> None:
         """Drop the ``kind`` input from the audit."""
         bench = self.ctx.workbench
         if bench is None:
             return
-        bench.forget(kind)
         self.problems.pop(kind, None)
-        self.ctx.changed.emit("inputs")
+        self.ctx.step(bench.forget, kind)
 
     def reopen(self) -> None:
         """Read again the inputs the store remembers (an audit reopened in a later session) and show the problems."""
         bench = self.ctx.workbench
         if bench is None:
             return
-        self.ctx.tasks.start(tr("imports.reopen_task"), bench.reopen,
-                             done=lambda problems: (self.show_reopen_problems(problems),
-                                                    self.ctx.changed.emit("inputs")),
-                             failed=self.ctx.error)
+        self.ctx.run_job(tr("imports.reopen_task"), bench.reopen_job(),
+                         done=lambda changes: self.show_reopen_problems(changes.result))
 
     def run_checks(self) -> None:
         """运行检查 (F5): run the checks on the inputs taken; a missing required input is named."""
@@ -384,17 +371,21 @@ class ImportsPage(Page):
             return
         self.check_button.setEnabled(False)
 
-        def done(_run: Any) -> None:
+        def done(_changes: Any) -> None:
             self.check_button.setEnabled(True)
             self.ctx.status.emit(tr("imports.checks_done", count=len(bench.view.findings)))
-            self.ctx.changed.emit("run")
 
         def failed(message: str, details: str) -> None:
             self.check_button.setEnabled(True)
             self.ctx.error(message, details)
 
-        self.ctx.tasks.start(tr("imports.checking"), bench.check, done=done, failed=failed,
-                             cancelled=lambda: self.check_button.setEnabled(True))
+        try:
+            job = bench.check_job()
+        except expected_errors() as exc:
+            failed(str(exc), "")
+            return
+        self.ctx.run_job(tr("imports.checking"), job, done=done, failed=failed,
+                         cancelled=lambda: self.check_button.setEnabled(True))
 
 
 if __name__ == "__main__":

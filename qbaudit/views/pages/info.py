@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -25,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from qbaudit.i18n import tr
-from qbaudit.views.models import RecordsTableModel
+from qbaudit.views.models.records import RecordsTableModel
+from qbaudit.views.models.sheet import local_time, number_text
 from qbaudit.views.pages.base import Page
-from qbaudit.views.sheet_model import local_time, number_text
+from qbaudit.views.tables import record_table
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -136,12 +136,7 @@ class ChangesModel(RecordsTableModel):
 
 
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
+    table = record_table(name, model)
     table.setAlternatingRowColors(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
@@ -236,7 +231,7 @@ class InfoPage(Page):
         """Show the audit just opened (or nothing)."""
         self._refresh()
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """Decisions, signatures, runs and exports change the revisions and the history."""
         self._refresh()
 
@@ -336,10 +331,8 @@ class InfoPage(Page):
         bench = self.ctx.workbench
         if bench is None or name not in [n for n, _, _ in bench.view.inspectors]:
             return False
-        if bench.inspector != name:
-            bench.inspector = name
+        if self.ctx.step(bench.set_inspector, name):
             self.ctx.status.emit(tr("info.acting_now", name=name))
-            self.ctx.changed.emit("info")
         return True
 
     def _profile_chosen(self, index: int) -> None:
@@ -349,22 +342,14 @@ class InfoPage(Page):
 
     def set_profile(self, profile_id: str) -> bool:
         """Use rule profile ``profile_id`` from the next check run on."""
-        from qbaudit.analysis.profile import load_profile
-        from qbaudit.views.workers import expected_errors
-
         bench = self.ctx.workbench
         if bench is None:
             return False
         if bench.profile.id == profile_id:
             return True
-        try:
-            bench.profile = load_profile(profile_id)
-        except expected_errors() as exc:
-            self.ctx.error(str(exc))
+        if self.ctx.step(bench.set_profile, profile_id) is None:  # refused: show the profile still in use
             self._refresh()
             return False
-        bench.stale = True
-        self.ctx.changed.emit("info")
         return True
 
     def _as_of_chosen(self, date: QDate) -> None:
@@ -375,10 +360,7 @@ class InfoPage(Page):
         bench = self.ctx.workbench
         if bench is None:
             return False
-        if bench.as_of != as_of:
-            bench.as_of = as_of
-            bench.stale = True
-            self.ctx.changed.emit("info")
+        self.ctx.step(bench.set_as_of, as_of)
         return True
 
 

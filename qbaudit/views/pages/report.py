@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QGridLayout,
@@ -30,15 +29,15 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from qbaudit.i18n import tr
-from qbaudit.views.models import RecordsTableModel
+from qbaudit.views.models.records import RecordsTableModel
+from qbaudit.views.models.sheet import local_time
 from qbaudit.views.pages.base import Page
-from qbaudit.views.sheet_model import local_time
+from qbaudit.views.tables import record_table
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 KINDS = ("report", "problems", "notice", "findings")
@@ -155,13 +154,7 @@ class ReportPage(Page):
         listed = QGroupBox(tr("report.exports_heading"))
         inner = QVBoxLayout(listed)
         self.exports_model = ExportsModel(self)
-        self.exports_table = QTableView()
-        self.exports_table.setObjectName("exportsTable")
-        self.exports_table.setModel(self.exports_model)
-        self.exports_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.exports_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.exports_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.exports_table.verticalHeader().setVisible(False)
+        self.exports_table = record_table("exportsTable", self.exports_model)
         header = self.exports_table.horizontalHeader()
         for column, width in enumerate((70, 90, 300, 110, 80, 140)):
             header.resizeSection(column, width)
@@ -261,20 +254,15 @@ class ReportPage(Page):
         bench = self.ctx.workbench
         if bench is None:
             return False
-        from qbaudit.views.workers import expected_errors
-
         grounds = [(ground_id, self.ground_notes[ground_id].text()) for ground_id, check in self.ground_boxes.items()
                    if check.isChecked()]
         suspend = self.suspend_box.isChecked()
-        try:
-            bench.decide_notice(grounds=grounds, suspend=suspend,
+        changes = self.ctx.step(bench.decide_notice, grounds=grounds, suspend=suspend,
                                 suspension_months=self.suspend_months.value() if suspend else None,
                                 supervision_file=self.file_box.isChecked(), publish=self.publish_box.isChecked())
-        except expected_errors() as exc:  # the store's Chinese refusal
-            self.ctx.error(str(exc))
+        if changes is None:  # the store's Chinese refusal was shown
             return False
         self.ctx.status.emit(tr("report.notice_saved"))
-        self.ctx.changed.emit("info")
         return True
 
     # --- hooks ---------------------------------------------------------------------------------
@@ -286,7 +274,7 @@ class ReportPage(Page):
         self.outcome_label.clear()
         self._refresh()
 
-    def audit_changed(self, what: str) -> None:
+    def audit_changed(self, changes: Any) -> None:
         """Any change may change what can be exported (the grade, the signature) and the exports."""
         self._refresh()
 
@@ -374,14 +362,20 @@ class ReportPage(Page):
         target = Path(path) if path is not None else self._ask_path(kind)
         if target is None:
             return False
+        from qbaudit.views.workers import expected_errors
+
+        try:
+            job = bench.export_job(kind, target)
+        except expected_errors() as exc:
+            self.ctx.error(str(exc))
+            return False
         self._busy = True
         self.last_error = None
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self._set_buttons(False)
-        self.ctx.tasks.start(tr(f"report.task_{kind}"), lambda state: bench.export(kind, target, state),
-                             done=lambda outcome: self._done(kind, target, outcome),
-                             failed=self._failed, cancelled=self._cancelled)
+        self.ctx.run_job(tr(f"report.task_{kind}"), job, done=lambda changes: self._done(kind, target, changes.result),
+                         failed=self._failed, cancelled=self._cancelled)
         return True
 
     def _set_buttons(self, enabled: bool) -> None:
@@ -406,7 +400,7 @@ class ReportPage(Page):
         lines += list(getattr(outcome, "warnings", []) or [])
         self.outcome_label.setText("\n".join(lines))
         self.ctx.status.emit(lines[0])
-        self.ctx.changed.emit("export")
+        self._refresh()
 
     def _failed(self, message: str, details: str) -> None:
         self._finish()

@@ -3,9 +3,11 @@ yes/no tables or a custom one — with the checks' suggestions where checks info
 decisions and reasons (备注), the veto items, the running total (or count of 否 against its limit) and
 grade, the 总体评价, and signing.
 
-Decisions go straight to the workbench (they are quick); every refusal of the store is shown as its
-Chinese message. The editor checks a decision with the same rule as the store
-(:func:`~qbaudit.analysis.sheets.make_decision`), so the 保存 button says why it is disabled.
+This is the page's controller; its widgets are built in :mod:`qbaudit.views.pages.sheet_view`. Decisions go
+straight to the workbench (they are quick) and the window hears what changed; every refusal of the store is
+shown as its Chinese message. The editor checks a decision with the same rule as the store
+(:func:`~qbaudit.analysis.sheets.make_decision`), and the 签署 button with the same rule as signing
+(:func:`~qbaudit.analysis.sheets.sign_refusal`), so each button says why it is disabled.
 """
 
 from __future__ import annotations
@@ -14,301 +16,46 @@ import html
 import sys
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
-    QDoubleSpinBox,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qbaudit.i18n import tr
-from qbaudit.views.pages.base import Page
-from qbaudit.views.sheet_model import (
-    SheetModel,
-    VetoModel,
-    local_time,
-    number_text,
-    verdict_score_text,
+from qbaudit.views.models.sheet import local_time, number_text
+from qbaudit.views.pages.sheet_view import (
+    GRADE_COLOURS,
+    SheetView,
+    evidence_html,
+    grade_colour,
+    select_row,
+    short_name,
+    suggestion_text,
 )
 
-GRADE_COLOURS = {"top": "#2e7d32", "pass": "#1f4e79", "fail": "#c00000", "pending": "#7f7f7f"}
 
-
-def grade_colour(sheet: Any, grade: str | None) -> str:
-    """The colour a grade is shown in: green for the best band, red for a failing grade, blue between."""
-    if grade is None:
-        return GRADE_COLOURS["pending"]
-    failing = {sheet.veto_grade, sheet.fail_grade}
-    if sheet.bands:
-        failing.add(sheet.bands[-1].grade)
-        if grade == sheet.bands[0].grade:
-            return GRADE_COLOURS["top"]
-    return GRADE_COLOURS["fail"] if grade in failing else GRADE_COLOURS["pass"]
-
-
-def _errors() -> tuple[type[Exception], ...]:
-    from qbaudit.views.workers import expected_errors
-
-    return expected_errors()
-
-
-class SheetPage(Page):
+class SheetPage(SheetView):
     """The score sheet of the open audit: judge each line, the veto items, and sign."""
-
-    key = "sheet"
-    title_key = "sheet.title"
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._line_id: str | None = None
         self._veto_id: str | None = None
-        self._build()
+        self._connect()
         self.audit_opened()
 
-    # --- layout --------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(8, 8, 8, 8)
-        outer.addWidget(self._build_summary())
-        self.empty_label = QLabel(tr("sheet.no_audit"))
-        self.empty_label.setObjectName("sheetEmpty")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(self.empty_label)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QSplitter(Qt.Orientation.Vertical)
-        self.model = SheetModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("sheetTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        widths = (104, 124, 200, 40, 86, 86, 120)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+    def _connect(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        left.addWidget(self.table)
-        left.addWidget(self._build_vetoes())
-        left.addWidget(self._build_assessment())
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 1)
-        left.setStretchFactor(2, 1)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self._build_detail())
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 500])
-        outer.addWidget(self.splitter, 1)
-
-    def _build_summary(self) -> QWidget:
-        box = QFrame()
-        box.setObjectName("sheetSummary")
-        box.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QGridLayout(box)
-        layout.setContentsMargins(10, 6, 10, 6)
-        self.sheet_name_label = QLabel()
-        self.sheet_name_label.setStyleSheet("font-weight: bold;")
-        self.revision_label = QLabel()
-        self.revision_label.setObjectName("revisionLabel")
-        self.revision_label.setWordWrap(True)
-        self.total_label = QLabel()
-        self.total_label.setObjectName("totalLabel")
-        self.total_label.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.grade_label = QLabel()
-        self.grade_label.setObjectName("gradeLabel")
-        self.progress_label = QLabel()
-        self.veto_state_label = QLabel()
-        self.veto_state_label.setWordWrap(True)
-        self.accept_button = QPushButton(tr("sheet.accept_all"))
-        self.accept_button.setObjectName("acceptAllButton")
-        self.accept_button.setToolTip(tr("sheet.accept_all_tip"))
         self.accept_button.clicked.connect(self.accept_all)
-        self.sign_button = QPushButton(tr("sheet.sign"))
-        self.sign_button.setObjectName("signButton")
         self.sign_button.clicked.connect(lambda: self.sign(confirm=True))
-        self.sign_hint = QLabel()
-        self.sign_hint.setObjectName("signHint")
-        self.sign_hint.setWordWrap(True)
-        self.sign_hint.setStyleSheet("color: #7f7f7f;")
-        layout.addWidget(self.sheet_name_label, 0, 0, 1, 2)
-        layout.addWidget(self.total_label, 0, 2)
-        layout.addWidget(self.grade_label, 0, 3)
-        layout.addWidget(self.accept_button, 0, 4)
-        layout.addWidget(self.sign_button, 0, 5)
-        layout.addWidget(self.progress_label, 1, 0, 1, 3)
-        layout.addWidget(self.veto_state_label, 1, 3, 1, 3)
-        layout.addWidget(self.revision_label, 2, 0, 1, 6)
-        layout.addWidget(self.sign_hint, 3, 0, 1, 6)
-        layout.setColumnStretch(1, 1)
-        layout.setColumnStretch(3, 1)
-        return box
-
-    def _build_vetoes(self) -> QWidget:
-        self.veto_box = QGroupBox(tr("sheet.vetoes"))
-        layout = QVBoxLayout(self.veto_box)
-        self.veto_heading = QLabel()
-        self.veto_heading.setWordWrap(True)
-        layout.addWidget(self.veto_heading)
-        self.veto_model = VetoModel(self)
-        self.veto_table = QTableView()
-        self.veto_table.setObjectName("vetoTable")
-        self.veto_table.setModel(self.veto_model)
-        self.veto_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.veto_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.veto_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.veto_table.verticalHeader().setVisible(False)
-        self.veto_table.verticalHeader().setDefaultSectionSize(22)
-        header = self.veto_table.horizontalHeader()
-        for column, width in enumerate((44, 420, 70)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
         self.veto_table.selectionModel().currentRowChanged.connect(self._veto_row_changed)
-        layout.addWidget(self.veto_table)
-        editor = QHBoxLayout()
-        self.veto_occurred = QCheckBox(tr("sheet.veto_occurred"))
-        self.veto_occurred.setObjectName("vetoOccurred")
-        self.veto_description = QLineEdit()
-        self.veto_description.setObjectName("vetoDescription")
-        self.veto_save = QPushButton(tr("sheet.veto_save"))
-        self.veto_save.setObjectName("vetoSave")
         self.veto_save.clicked.connect(self.save_veto)
-        self.veto_none = QPushButton(tr("sheet.veto_none"))
-        self.veto_none.setObjectName("vetoNone")
-        self.veto_none.setToolTip(tr("sheet.veto_none_tip"))
         self.veto_none.clicked.connect(self.clear_vetoes)
         self.veto_occurred.toggled.connect(self._update_veto_state)
         self.veto_description.textChanged.connect(self._update_veto_state)
-        editor.addWidget(self.veto_occurred)
-        editor.addWidget(self.veto_description, 1)
-        editor.addWidget(self.veto_save)
-        editor.addWidget(self.veto_none)
-        layout.addLayout(editor)
-        return self.veto_box
-
-    def _build_assessment(self) -> QWidget:
-        self.assessment_box = QGroupBox(tr("sheet.assessment"))
-        self.assessment_box.setObjectName("assessmentBox")
-        layout = QVBoxLayout(self.assessment_box)
-        self.assessment_hint = QLabel()
-        self.assessment_hint.setObjectName("assessmentHint")
-        self.assessment_hint.setWordWrap(True)
-        self.assessment_hint.setStyleSheet("color: #7f7f7f;")
-        layout.addWidget(self.assessment_hint)
-        self.assessment_edit = QPlainTextEdit()
-        self.assessment_edit.setObjectName("assessmentEdit")
-        self.assessment_edit.setFixedHeight(64)
         self.assessment_edit.textChanged.connect(self._update_assessment_state)
-        layout.addWidget(self.assessment_edit)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.assessment_save = QPushButton(tr("sheet.assessment_save"))
-        self.assessment_save.setObjectName("assessmentSave")
         self.assessment_save.clicked.connect(self.save_assessment)
-        row.addWidget(self.assessment_save)
-        layout.addLayout(row)
-        return self.assessment_box
-
-    def _build_detail(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setObjectName("sheetDetail")
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        self.line_title = QLabel(tr("sheet.pick_line"))
-        self.line_title.setObjectName("lineTitle")
-        self.line_title.setWordWrap(True)
-        self.line_title.setStyleSheet("font-size: 14px; font-weight: bold;")
-        layout.addWidget(self.line_title)
-        self.criterion_label = self._text_label("criterionLabel")
-        layout.addWidget(self.criterion_label)
-        self.suggestion_label = self._text_label("suggestionLabel")
-        layout.addWidget(self.suggestion_label)
-        self.evidence_label = self._text_label("evidenceLabel")
-        self.evidence_label.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.evidence_label)
-        layout.addWidget(self._build_editor())
-        layout.addStretch(1)
-        scroll.setWidget(body)
-        return scroll
-
-    @staticmethod
-    def _text_label(name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
-
-    def _build_editor(self) -> QWidget:
-        self.editor = QGroupBox(tr("sheet.editor"))
-        self.editor.setObjectName("lineEditor")
-        layout = QGridLayout(self.editor)
-        self.verdict_row = QHBoxLayout()
-        self.verdict_group = QButtonGroup(self)
-        self.verdict_group.setExclusive(True)
-        self.verdict_buttons: dict[Any, QRadioButton] = {}
-        layout.addWidget(QLabel(tr("sheet.verdict")), 0, 0)
-        layout.addLayout(self.verdict_row, 0, 1)
-        layout.addWidget(QLabel(tr("sheet.score")), 1, 0)
-        score_row = QHBoxLayout()
-        self.score_spin = QDoubleSpinBox()
-        self.score_spin.setObjectName("scoreSpin")
-        self.score_spin.setDecimals(1)
-        self.score_range = QLabel()
-        self.score_range.setStyleSheet("color: #7f7f7f;")
-        score_row.addWidget(self.score_spin)
-        score_row.addWidget(self.score_range, 1)
-        layout.addLayout(score_row, 1, 1)
-        layout.addWidget(QLabel(tr("sheet.reason")), 2, 0, Qt.AlignmentFlag.AlignTop)
-        self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setObjectName("reasonEdit")
-        self.reason_edit.setPlaceholderText(tr("sheet.reason_placeholder"))
-        self.reason_edit.setFixedHeight(64)
-        layout.addWidget(self.reason_edit, 2, 1)
-        self.save_hint = QLabel()
-        self.save_hint.setObjectName("saveHint")
-        self.save_hint.setWordWrap(True)
-        self.save_hint.setStyleSheet("color: #9c5700;")
-        layout.addWidget(self.save_hint, 3, 0, 1, 2)
-        self.save_button = QPushButton(tr("sheet.save"))
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setToolTip(tr("sheet.save_tip"))
         self.save_button.clicked.connect(self.save)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons, 4, 0, 1, 2)
-        layout.setColumnStretch(1, 1)
         self.verdict_group.idToggled.connect(lambda _id, checked: checked and self._verdict_toggled())
         self.score_spin.valueChanged.connect(self._update_save_state)
         self.reason_edit.textChanged.connect(self._update_save_state)
-        return self.editor
 
     # --- hooks ---------------------------------------------------------------------------------
 
@@ -316,37 +63,18 @@ class SheetPage(Page):
         """Show the sheet of the audit just opened (or nothing)."""
         self._line_id = None
         self._veto_id = None
-        self._rebuild_verdicts()
+        view = self._view()
+        self.build_verdicts(view.sheet if view is not None else None)
         self._reload()
 
-    def audit_changed(self, what: str) -> None:
-        """Decisions, signatures and check runs change the sheet; other changes do not."""
-        if what in ("decision", "signed", "run", "info"):
+    def audit_changed(self, changes: Any) -> None:
+        """Decisions, signatures and check runs change the sheet (and the acting inspector its hints)."""
+        if changes.touches("decision", "signed", "run", "info"):
             self._reload()
 
     def _view(self) -> Any:
         bench = self.ctx.workbench
         return bench.view if bench is not None else None
-
-    def _rebuild_verdicts(self) -> None:
-        for button in self.verdict_buttons.values():
-            self.verdict_group.removeButton(button)
-        while self.verdict_row.count():
-            item = self.verdict_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # at once: deleteLater waits for the event loop
-                item.widget().deleteLater()
-        self.verdict_buttons = {}
-        view = self._view()
-        if view is None:
-            return
-        for number, verdict in enumerate(view.sheet.verdicts):
-            button = QRadioButton(view.sheet.label(verdict))
-            button.setObjectName(f"verdict_{verdict.value}")
-            self.verdict_group.addButton(button, number)
-            self.verdict_row.addWidget(button)
-            self.verdict_buttons[verdict] = button
-        self.verdict_row.addStretch(1)
 
     def _reload(self) -> None:
         view = self._view()
@@ -374,18 +102,11 @@ class SheetPage(Page):
         if self._line_id is None and self.model.rowCount():
             self._line_id = self.model.line_result(0).line.id
         if self._line_id is not None and self.model.row_of(self._line_id) >= 0:
-            self._select_row(self.table, self.model.row_of(self._line_id))
+            select_row(self.table, self.model.row_of(self._line_id))
         self._show_line(self._line_id)
         if self._veto_id is not None and self.veto_model.row_of(self._veto_id) >= 0:
-            self._select_row(self.veto_table, self.veto_model.row_of(self._veto_id))
+            select_row(self.veto_table, self.veto_model.row_of(self._veto_id))
         self._show_veto(self._veto_id)
-
-    @staticmethod
-    def _select_row(table: QTableView, row: int) -> None:
-        index = table.model().index(row, 0)
-        table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        table.scrollTo(index)
 
     # --- summary -------------------------------------------------------------------------------
 
@@ -439,19 +160,20 @@ class SheetPage(Page):
         self.accept_button.setToolTip(tr("sheet.accept_all_tip") if taking else tr("sheet.accept_nothing"))
 
     def _sign_refusal(self, view: Any) -> str | None:
-        if view.revision.signed:
+        """Why the revision cannot be signed now, in the page's words (the rule is the core's), or None."""
+        refusal = self.ctx.workbench.sign_refusal()
+        if refusal is None:
+            return None
+        if refusal.reason == "signed":
             return tr("sheet.already_signed", number=view.revision.number)
-        if view.run is None and self.ctx.workbench.needs_run:
+        if refusal.reason == "no_run":
             return tr("sheet.no_run")
-        waiting = [*view.result.unconfirmed, *view.result.open_lines]
-        if waiting:
-            names = "、".join(_short(view.sheet, line) for line in waiting[:5]) + ("……" if len(waiting) > 5 else "")
+        if refusal.reason == "undecided":
+            waiting = refusal.lines
+            names = "、".join(short_name(view.sheet, line) for line in waiting[:5]) + ("……" if len(waiting) > 5 else "")
             key = "sheet.sign_waiting" if self.ctx.workbench.needs_run else "sheet.sign_waiting_plain"
             return tr(key, count=len(waiting), lines=names)
-        label = view.sheet.layout.assessment
-        if label and not view.assessment.strip():
-            return tr("sheet.assessment_missing", label=label)
-        return None
+        return tr("sheet.assessment_missing", label=refusal.label)
 
     def no_count_text(self) -> str:
         """``“否” 5 项（21.7%，达 20% 为不合格）`` on a yes/no sheet; empty otherwise."""
@@ -492,7 +214,7 @@ class SheetPage(Page):
         if row < 0:
             return False
         self._line_id = str(line_id)
-        self._select_row(self.table, row)
+        select_row(self.table, row)
         self._show_line(self._line_id)
         return True
 
@@ -515,53 +237,14 @@ class SheetPage(Page):
         sheet, line = view.sheet, row.line
         path = "·".join(g.name for g in sheet.path(line))
         if line.max is not None:
-            self.line_title.setText(tr("sheet.line_title", group=path, id=line.id, name=_short(sheet, line),
+            self.line_title.setText(tr("sheet.line_title", group=path, id=line.id, name=short_name(sheet, line),
                                        max=number_text(line.max)))
         else:
-            self.line_title.setText(tr("sheet.line_title_plain", group=path, id=line.id, name=_short(sheet, line)))
+            self.line_title.setText(tr("sheet.line_title_plain", group=path, id=line.id, name=short_name(sheet, line)))
         self.criterion_label.setText(tr("sheet.criterion_full", criterion=line.criterion))
-        self.suggestion_label.setText(self._suggestion_text(sheet, row))
-        self.evidence_label.setText(self._evidence_html(row))
+        self.suggestion_label.setText(suggestion_text(sheet, row))
+        self.evidence_label.setText(evidence_html(row))
         self._fill_editor(row)
-
-    @staticmethod
-    def _suggestion_text(sheet: Any, row: Any) -> str:
-        suggestion = row.suggestion
-        if suggestion is None:
-            return tr("sheet.no_suggestion")
-        if suggestion.verdict is None:
-            return tr("sheet.suggestion_documents", explanation=suggestion.explanation)
-        return tr("sheet.suggestion_data", verdict=verdict_score_text(sheet, suggestion.verdict, suggestion.score),
-                  explanation=suggestion.explanation)
-
-    @staticmethod
-    def _evidence_html(row: Any) -> str:
-        from qbaudit.report.model import level_text, measured_text, required_text, rule_title, status_text
-
-        suggestion = row.suggestion
-        parts = []
-        findings = suggestion.findings if suggestion is not None else ()
-        if findings:
-            head = "".join(f"<th align='left'>{html.escape(tr(f'sheet.ev_{k}'))}</th>"
-                           for k in ("rule", "level", "status", "measured", "required"))
-            body = []
-            for finding in findings:
-                colour = {"fail": "#c00000", "warn": "#9c5700"}.get(finding.status.value, "#2e7d32")
-                cells = (rule_title(finding.rule), level_text(finding.level), status_text(finding.status),
-                         measured_text(finding), required_text(finding))
-                tds = "".join(f"<td style='color:{colour}'>{html.escape(str(c))}</td>" if i == 2
-                              else f"<td>{html.escape(str(c))}</td>" for i, c in enumerate(cells))
-                body.append(f"<tr>{tds}</tr>")
-                if finding.message:
-                    body.append(f"<tr><td></td><td colspan='4' style='color:#595959'>{html.escape(finding.message)}"
-                                "</td></tr>")
-            parts.append(f"<p><b>{html.escape(tr('sheet.evidence'))}</b></p>"
-                         f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{''.join(body)}</table>")
-        items = suggestion.checklist if suggestion is not None and suggestion.verdict is None else ()
-        if items:
-            lis = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-            parts.append(f"<p><b>{html.escape(tr('sheet.checklist'))}</b></p><ul>{lis}</ul>")
-        return "".join(parts)
 
     # --- the editor ----------------------------------------------------------------------------
 
@@ -715,13 +398,9 @@ class SheetPage(Page):
         verdict, score, reason = self._pending()
         if verdict is None or self._unchanged(row, verdict, score, reason):
             return False
-        try:
-            bench.decide(row.line.id, verdict.value, score, reason)
-        except _errors() as exc:
-            self.ctx.error(str(exc))
+        if self.ctx.step(bench.decide, row.line.id, verdict.value, score, reason) is None:
             return False
         self.ctx.status.emit(tr("sheet.saved", line=row.line.name))
-        self.ctx.changed.emit("decision")
         return True
 
     def accept_all(self) -> int:
@@ -729,15 +408,11 @@ class SheetPage(Page):
         bench = self.ctx.workbench
         if bench is None:
             return 0
-        try:
-            taken = bench.accept_suggestions()
-        except _errors() as exc:
-            self.ctx.error(str(exc))
+        changes = self.ctx.step(bench.accept_suggestions)
+        if changes is None:
             return 0
-        self.ctx.status.emit(tr("sheet.accepted", count=taken))
-        if taken:
-            self.ctx.changed.emit("decision")
-        return taken
+        self.ctx.status.emit(tr("sheet.accepted", count=changes.result))
+        return changes.result
 
     # --- vetoes --------------------------------------------------------------------------------
 
@@ -794,7 +469,7 @@ class SheetPage(Page):
         if row < 0:
             return False
         self._veto_id = veto_id
-        self._select_row(self.veto_table, row)
+        select_row(self.veto_table, row)
         self._show_veto(veto_id)
         self.veto_occurred.setChecked(occurred)
         self.veto_description.setText(description)
@@ -805,28 +480,16 @@ class SheetPage(Page):
         bench = self.ctx.workbench
         if bench is None or self._veto_id is None:
             return False
-        try:
-            bench.decide_veto(self._veto_id, self.veto_occurred.isChecked(), self.veto_description.text().strip())
-        except _errors() as exc:
-            self.ctx.error(str(exc))
-            return False
-        self.ctx.changed.emit("decision")
-        return True
+        return self.ctx.step(bench.decide_veto, self._veto_id, self.veto_occurred.isChecked(),
+                             self.veto_description.text().strip()) is not None
 
     def clear_vetoes(self) -> int:
         """Record every veto item not yet judged as not occurred; returns how many."""
-        bench, view = self.ctx.workbench, self._view()
-        if bench is None or view is None:
+        bench = self.ctx.workbench
+        if bench is None:
             return 0
-        waiting = [veto.id for veto, decision in view.result.vetoes if decision is None]
-        try:
-            for veto_id in waiting:
-                bench.decide_veto(veto_id, False, "")
-        except _errors() as exc:
-            self.ctx.error(str(exc))
-        if waiting:
-            self.ctx.changed.emit("decision")
-        return len(waiting)
+        changes = self.ctx.step(bench.decide_open_vetoes)
+        return changes.result if changes is not None else 0
 
     # --- signing -------------------------------------------------------------------------------
 
@@ -855,13 +518,11 @@ class SheetPage(Page):
                                           QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        try:
-            info = bench.sign()
-        except _errors() as exc:
-            self.ctx.error(str(exc))
+        changes = self.ctx.step(bench.sign)
+        if changes is None:
             return False
+        info = changes.result
         self.ctx.status.emit(tr("sheet.signed_status", number=info.number, grade=info.signed_grade or ""))
-        self.ctx.changed.emit("signed")
         return True
 
     # --- 总体评价 -------------------------------------------------------------------------------
@@ -890,26 +551,14 @@ class SheetPage(Page):
         bench = self.ctx.workbench
         if bench is None:
             return False
-        try:
-            bench.set_assessment(self.assessment_edit.toPlainText())
-        except _errors() as exc:
-            self.ctx.error(str(exc))
+        if self.ctx.step(bench.set_assessment, self.assessment_edit.toPlainText()) is None:
             return False
         self.ctx.status.emit(tr("sheet.assessment_saved"))
-        self.ctx.changed.emit("decision")
         return True
 
     def revision_text(self) -> str:
         """The revision state as shown (草稿/已签署 …)."""
         return self.revision_label.text()
-
-
-def _short(sheet: Any, line: Any) -> str:
-    """A line as a title names it: its own name, else the start of its criterion."""
-    if sheet.layout.line_heading is not None and line.named:
-        return line.name
-    text = line.criterion.rstrip("。")
-    return text if len(text) <= 24 else text[:23] + "…"
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from qbaudit.i18n import tr
-from qbaudit.views.models import RecordsTableModel
+from qbaudit.views.models.records import RecordsTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
