@@ -29,6 +29,7 @@ from qbaudit.analysis.importers.outcome import ImportResult
 from qbaudit.analysis.inputs import KINDS, NEEDS_BANK, REQUIRED, ImportOptions, import_input, kind_label
 from qbaudit.analysis.profile import Profile, load_profile
 from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Source:
     options: ImportOptions = field(default_factory=ImportOptions)
 
 
-class WorkbenchError(Exception):
+class WorkbenchError(QbauditError):
     """A step that cannot be done now; ``str()`` is a Chinese sentence saying what to do."""
 
 

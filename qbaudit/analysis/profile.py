@@ -26,12 +26,13 @@ from qbaudit.analysis.datafile import parse_toml, schema_problem
 from qbaudit.analysis.rules import Rule, rule_catalogue
 from qbaudit.analysis.vocabulary import vocabulary
 from qbaudit.bundled import resource
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 DEFAULT_PROFILE = "national-2024"
 
 
-class ProfileError(Exception):
+class ProfileError(QbauditError):
     """A profile that cannot be used; ``str()`` is a Chinese message naming the file and field."""
 
 

@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         try:
             bench = Workbench(self.ctx.store, audit_id)
         except Exception as exc:  # noqa: BLE001 - shown as a Chinese message (StoreError, a profile gone …)
-            from qbaudit.views.workers import expected_errors
+            from qbaudit.plumbing import expected_errors
 
             if not isinstance(exc, expected_errors()):
                 _log.exception("opening audit %s", audit_id)

@@ -421,7 +421,7 @@ class NewAuditDialog(QDialog):
                 occupation=self.occupation.text(), levels=[lv for lv, box in self.level_boxes.items() if box.isChecked()],
                 inspectors=self._people(), sheet=sheet, keep_item_text=self.keep_text.isChecked(), facts=self.facts())
         except Exception as exc:  # noqa: BLE001 - the store's Chinese refusal, shown in place
-            from qbaudit.views.workers import expected_errors
+            from qbaudit.plumbing import expected_errors
 
             if not isinstance(exc, expected_errors()):
                 raise

@@ -90,9 +90,10 @@ def test_tick_outside_any_work_does_nothing():
 
 
 def test_budget_spent_is_a_message_on_the_command_line(budget, capsys):
-    from qbaudit.cli import EXIT_INPUT, main
+    from qbaudit.cli import main
+    from qbaudit.plumbing import EXIT_INPUT
 
     budget(import_seconds=-1)
     status = main(["check", "--bank", str(BANK)])
     assert status == EXIT_INPUT
-    assert "时间预算" in capsys.readouterr().err
+    assert "时间预算" in capsys.readouterr().out

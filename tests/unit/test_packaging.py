@@ -36,7 +36,7 @@ assert suggest(load_sheet(), run.report.findings)
 from qbaudit.store import AuditStore
 with AuditStore('sqlite://') as store:
     assert store.list_audits() == []
-import tempfile, pathlib, qbaudit.report, qbaudit.report.charts, qbaudit.cli_report
+import tempfile, pathlib, qbaudit.report, qbaudit.report.charts, qbaudit.cli.report
 from qbaudit.report import report_from_run, write_report, write_problem_list, write_findings_export
 data = report_from_run(run)
 with tempfile.TemporaryDirectory() as folder:

@@ -16,9 +16,10 @@ from qbaudit.analysis.importers.reading import ROW, RawFile, fingerprint
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
 from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.vocabulary import parse_level
+from qbaudit.errors import QbauditError
 
 
-class FormatError(ValueError):
+class FormatError(QbauditError, ValueError):
     """A document or exchange file that cannot be read at all; the message is for the user (UI language)."""
 
 

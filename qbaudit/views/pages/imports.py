@@ -23,7 +23,7 @@ from qbaudit.analysis.inputs import KINDS, REQUIRED, kind_label
 from qbaudit.i18n import tr
 from qbaudit.views.pages.base import Page
 from qbaudit.views.tables import record_table
-from qbaudit.views.workers import expected_errors
+from qbaudit.plumbing import expected_errors
 
 _Index = QModelIndex | QPersistentModelIndex
 NOT_IMPORTED, IMPORTED, STALE = "none", "imported", "stale"

@@ -17,9 +17,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from qbaudit import plumbing
+from qbaudit.cli.common import failed as _failed
+from qbaudit.cli.common import open_store
 from qbaudit.i18n import tr
-
-EXIT_OK, EXIT_INPUT = 0, 3
+from qbaudit.plumbing import EXIT_OK
 _WEIGHT = {"report": 6}  # the Word report draws charts: several times the other documents' time
 
 
@@ -99,13 +101,6 @@ def _write(data: Any, args: argparse.Namespace, notice: bool, staged: Any, state
     return written
 
 
-def _failed(console: Any, message: str) -> int:
-    from qbaudit.visible import styled
-
-    console.print(styled(message, style="red"), soft_wrap=True)
-    return EXIT_INPUT
-
-
 def _unwritable(exc: OSError) -> str:
     return tr("cli_report.write_failed", file=str(exc.filename or ""), reason=exc.strerror or str(exc))
 
@@ -130,13 +125,12 @@ def write_quick_documents(console: Any, run: Any, args: argparse.Namespace, stag
 def _cmd_report(args: argparse.Namespace) -> int:
     from qbaudit.analysis.progress import ScaledState, checkpoint
     from qbaudit.atomic import StagedFiles
-    from qbaudit.cli_audit import _console, _expected_errors, _store
     from qbaudit.console_progress import ConsoleProgress
     from qbaudit.report import document_refusal, report_from_view
 
-    console = _console()
-    try:
-        with _store(args) as store:
+    console = plumbing.console()
+    if True:
+        with open_store(args) as store:
             view = store.load(args.audit_id, args.revision)
             data = report_from_view(view)
             for kind, path in (("notice", args.notice), ("findings", args.findings)):
@@ -162,6 +156,4 @@ def _cmd_report(args: argparse.Namespace) -> int:
             print_outcomes(console, written)
             if written:
                 console.print(tr("cli_report.recorded", count=len(written), id=view.id, revision=view.revision.number))
-    except _expected_errors() as exc:
-        return _failed(console, str(exc))
     return EXIT_OK

@@ -26,10 +26,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
+from qbaudit.cli.common import failed as _failed
+from qbaudit.cli.common import open_store as _store
+from qbaudit.cli.common import with_console as _guarded
+from qbaudit.cli.inputs import GivenOnce, add_bank_arguments
 from qbaudit.i18n import tr
-
-EXIT_OK, EXIT_INPUT = 0, 3
+from qbaudit.plumbing import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
@@ -190,48 +192,7 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
-    return 2
-
-
-def _console():  # noqa: ANN202
-    from qbaudit.cli import _console as console
-
-    return console()
-
-
-def _failed(console: Any, message: str) -> int:
-    from qbaudit.visible import styled
-
-    console.print(styled(message, style="red"), soft_wrap=True)
-    return EXIT_INPUT
-
-
-def _store(args: argparse.Namespace):  # noqa: ANN202 - AuditStore, imported lazily
-    from qbaudit.settings import load_settings
-    from qbaudit.store import AuditStore
-
-    return AuditStore.open(args.database, load_settings().database_url)
-
-
-def _expected_errors() -> tuple[type[Exception], ...]:
-    from qbaudit.analysis.importers.headernames import HeaderNameError
-    from qbaudit.analysis.profile import ProfileError
-    from qbaudit.analysis.sheets import SheetError
-    from qbaudit.settings import SettingsError
-    from qbaudit.store import StoreError
-
-    return StoreError, SheetError, ProfileError, SettingsError, HeaderNameError
-
-
-def _guarded(run: Any) -> Any:
-    """Run a command; the expected failures become a red Chinese message and exit status 3."""
-    def wrapper(args: argparse.Namespace) -> int:
-        console = _console()
-        try:
-            return run(args, console)
-        except _expected_errors() as exc:
-            return _failed(console, str(exc))
-    return wrapper
+    return EXIT_USAGE
 
 
 @_guarded
@@ -371,8 +332,8 @@ def _cmd_dismiss(args: argparse.Namespace, console: Any) -> int:
 def _score_from_files(args: argparse.Namespace, console: Any, store: Any) -> int:
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.run import run_audit
-    from qbaudit.cli_inputs import bank_options, bank_paths
-    from qbaudit.cli_output import print_run
+    from qbaudit.cli.inputs import bank_options, bank_paths
+    from qbaudit.cli.output import print_run
 
     if not args.bank:
         return _failed(console, tr("cli_inputs.bank_needed"))
