@@ -526,12 +526,13 @@ def _check(result, verdict: Verdict) -> None:  # type: ignore[no-untyped-def]
 
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.progress import BudgetExceeded
-    from qbaudit.analysis.run import AuditRun, check_imports
+    from qbaudit.analysis.run import AuditRun
+    from qbaudit.operations import run_checks as check_inputs
 
     run = AuditRun(profile=load_profile(None), as_of=dt.date(2026, 11, 1))
     run.imports["bank"] = result
     try:
-        check_imports(run)
+        run = check_inputs(run.imports, run.profile, run.as_of)
     except BudgetExceeded:
         return
     except Exception as exc:  # noqa: BLE001

@@ -1,4 +1,4 @@
-"""The input options ``qbaudit check`` and ``qbaudit audit score`` share.
+"""The input options ``qbaudit check`` and ``qbaudit audit score`` share (every input kind, both commands).
 
     --bank 题库.xlsx 电工_理论题库_三级.csv 题库文件夹/ 甲.csv::三级     (files and folders; ``::等级`` per file)
     --level 三级                       (the level of files that name none in their columns, sheets or name)
@@ -13,6 +13,7 @@ takes one file (``--standard``, ``--plan`` …) given twice is refused: the seco
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,84 @@ def bank_options(args: argparse.Namespace, columns: list[str | None] | None = No
         file_levels={str(path): level for path, level in args.bank or [] if level is not None},
         default_level=getattr(args, "level", None),
     )
+
+
+def parse_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` as an argument type."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("cli.bad_date", value=text)) from None
+
+
+def parse_level(text: str) -> int:
+    """A level as the user writes it (三级, 3, 高级工 …) as an argument type."""
+    from qbaudit.analysis.vocabulary import parse_level as level_of
+
+    level = level_of(text)
+    if level is None:
+        raise argparse.ArgumentTypeError(tr("cli.bad_level", value=text))
+    return level
+
+
+def add_input_arguments(parser: argparse.ArgumentParser, *, bank_required: bool) -> None:
+    """Every input the checks read, for ``check`` and ``audit score`` alike: the bank (with its column mapping),
+    the blueprint, the standard, the answer data, the papers and their plan, dismissed pairs, the rule profile,
+    the date judged at and the level of files that name none."""
+    add_bank_arguments(parser, required=bank_required)
+    file = tr("cli.metavar_file")
+    parser.add_argument("--blueprint", type=Path, nargs="+", action="extend", metavar=file,
+                        help=tr("cli_inputs.help_blueprint"))
+    parser.add_argument("--standard", type=Path, action=GivenOnce, metavar=file, help=tr("cli.help_standard"))
+    parser.add_argument("--responses", type=Path, action=GivenOnce, metavar=file, help=tr("cli_formats.help_responses"))
+    headerless = parser.add_mutually_exclusive_group()
+    headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
+    headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"),
+                            help=tr("cli_formats.help_template"))
+    parser.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"),
+                        help=tr("cli_formats.help_save_template"))
+    parser.add_argument("--papers", type=Path, nargs="+", action="extend", metavar=file, help=tr("cli.help_papers"))
+    parser.add_argument("--plan", type=Path, action=GivenOnce, metavar=file, help=tr("cli.help_plan"))
+    parser.add_argument("--dismissed", type=Path, action=GivenOnce, metavar=file, help=tr("cli.help_dismissed"))
+    parser.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
+    parser.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
+    parser.add_argument("--level", type=parse_level, action=GivenOnce, metavar=tr("cli.metavar_level"),
+                        help=tr("cli_inputs.help_level"))
+
+
+def bank_mapping(args: argparse.Namespace, console: Any) -> tuple[list[str | None] | None, dict[str, str | None]]:
+    """The columns of a headerless bank (--columns or a template's) and the headers mapped by name (--map or a
+    template's); saved under a name with --save-template."""
+    from qbaudit.analysis.importers.headernames import parse_header_names
+    from qbaudit.analysis.importers.templates import TemplateError, find_template, parse_columns, save_template
+
+    names = parse_header_names(args.map) if args.map else {}
+    if args.template:
+        template = find_template(args.template)
+        return (list(template.columns) or None), {**template.headers, **names}
+    columns = parse_columns(args.columns) if args.columns else None
+    if args.save_template:
+        if columns is None and not names:
+            raise TemplateError(tr("headernames.template_empty"))
+        sample = next((p for p in bank_paths(args) if p.is_file()), None)
+        template = save_template(args.save_template, columns, sample, headers=names)
+        console.print(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
+    return columns, names
+
+
+def input_sources(args: argparse.Namespace, console: Any) -> dict[str, Any]:
+    """The inputs named by :func:`add_input_arguments` as kind → :class:`~qbaudit.operations.Source`. Raises a
+    :class:`~qbaudit.errors.QbauditError` for a template or a ``--map`` that cannot be used."""
+    from qbaudit.operations import file_sources
+
+    columns, names = bank_mapping(args, console)
+    return file_sources(bank_paths(args) or None, args.blueprint or None, standard=args.standard,
+                        responses=args.responses, default_level=args.level,
+                        bank_options=bank_options(args, columns, names), papers=args.papers, plan=args.plan)
+
+
+def dismissed_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The pairs listed in ``--dismissed`` (none when it is not given)."""
+    from qbaudit.analysis.importers.dismissed import read_dismissed
+
+    return read_dismissed(args.dismissed) if args.dismissed else []

@@ -18,7 +18,6 @@ in the log file, never on screen).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import re
@@ -30,7 +29,7 @@ from typing import Any, NoReturn
 from qbaudit import __version__, plumbing
 from qbaudit.analysis.progress import Cancelled
 from qbaudit.cli.audit import add_audit_commands
-from qbaudit.cli.inputs import GivenOnce, add_bank_arguments
+from qbaudit.cli.inputs import add_input_arguments
 from qbaudit.cli.report import (
     add_check_report_options,
     add_report_command,
@@ -85,22 +84,6 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=visible(message)) + "\n")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("cli.bad_date", value=text)) from None
-
-
-def _level(text: str) -> int:
-    from qbaudit.analysis.vocabulary import parse_level
-
-    level = parse_level(text)
-    if level is None:
-        raise argparse.ArgumentTypeError(tr("cli.bad_level", value=text))
-    return level
-
-
 def build_parser() -> ChineseArgumentParser:
     """The argument parser of ``qbaudit``."""
     parser = ChineseArgumentParser(prog="qbaudit", description=tr("cli.description"))
@@ -109,26 +92,7 @@ def build_parser() -> ChineseArgumentParser:
     commands = parser.add_subparsers(dest="command", title=tr("cli.commands"), metavar=tr("cli.command_metavar"),
                                      parser_class=ChineseArgumentParser)
     check = commands.add_parser("check", help=tr("cli.help_check"), description=tr("cli.description_check"))
-    add_bank_arguments(check, required=True)
-    check.add_argument("--blueprint", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
-                       help=tr("cli_inputs.help_blueprint"))
-    check.add_argument("--standard", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_standard"))
-    check.add_argument("--responses", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli_formats.help_responses"))
-    headerless = check.add_mutually_exclusive_group()
-    headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
-    headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_template"))
-    check.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_save_template"))
-    check.add_argument("--papers", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_papers"))
-    check.add_argument("--plan", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
-    check.add_argument("--dismissed", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_dismissed"))
-    check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
-    check.add_argument("--level", type=_level, action=GivenOnce, metavar=tr("cli.metavar_level"),
-                       help=tr("cli_inputs.help_level"))
+    add_input_arguments(check, bank_required=True)
     check.add_argument("--occupation", metavar=tr("cli.metavar_occupation"), help=tr("cli.help_occupation"))
     check.add_argument("--json", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_json"))
     check.add_argument("--details", action="store_true", help=tr("cli.help_details"))
@@ -139,7 +103,7 @@ def build_parser() -> ChineseArgumentParser:
     templates = commands.add_parser("templates", help=tr("cli_formats.help_templates"),
                                     description=tr("cli_formats.help_templates"))
     templates.set_defaults(func=_cmd_templates)
-    add_audit_commands(commands, ChineseArgumentParser, _date, _level)
+    add_audit_commands(commands, ChineseArgumentParser)
     add_report_command(commands)
     gui = commands.add_parser("gui", help=tr("cli.help_gui"), description=tr("cli.help_gui"))
     gui.add_argument("--sample", action="store_true", help=tr("cli.help_gui_sample"))
@@ -184,47 +148,22 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bank_mapping(args: argparse.Namespace, console) -> tuple[list[str | None] | None, dict[str, str | None]]:
-    """The columns of a headerless bank (--columns or a template's) and the headers mapped by name (--map or a
-    template's); saved under a name with --save-template."""
-    from qbaudit.analysis.importers.headernames import parse_header_names
-    from qbaudit.analysis.importers.templates import TemplateError, find_template, parse_columns, save_template
-    from qbaudit.cli.inputs import bank_paths
-
-    names = parse_header_names(args.map) if args.map else {}
-    if args.template:
-        template = find_template(args.template)
-        return (list(template.columns) or None), {**template.headers, **names}
-    columns = parse_columns(args.columns) if args.columns else None
-    if args.save_template:
-        if columns is None and not names:
-            raise TemplateError(tr("headernames.template_empty"))
-        sample = next((p for p in bank_paths(args) if p.is_file()), None)
-        template = save_template(args.save_template, columns, sample, headers=names)
-        console.print(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
-    return columns, names
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    from qbaudit.analysis.importers.dismissed import read_dismissed
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.progress import ScaledState, checkpoint
-    from qbaudit.analysis.run import run_audit
-    from qbaudit.cli.inputs import bank_options, bank_paths
+    from qbaudit.cli.inputs import dismissed_pairs, input_sources
+    from qbaudit.operations import check_files
     from qbaudit.visible import styled
 
     console = plumbing.console()
     profile = load_profile(args.profile)  # an unusable profile, template or list: a QbauditError, shown by main()
-    columns, names = _bank_mapping(args, console)
-    options = bank_options(args, columns, names)
-    dismissed = read_dismissed(args.dismissed) if args.dismissed else []
+    sources = input_sources(args, console)
+    dismissed = dismissed_pairs(args)
     from qbaudit.console_progress import ConsoleProgress
 
     with ConsoleProgress() as progress:  # the steps on standard error: a bar, or a line each in a pipe
-        run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
-                        responses=args.responses, as_of=args.as_of, default_level=args.level,
-                        occupation=args.occupation, bank_options=options, papers=args.papers, plan=args.plan,
-                        dismissed=dismissed, state=progress.task(tr("console_progress.check")))
+        run = check_files(sources, profile, as_of=args.as_of, occupation=args.occupation, dismissed=dismissed,
+                          state=progress.task(tr("console_progress.check")))
     from qbaudit.cli.output import print_run
 
     print_run(console, run, details=args.details)

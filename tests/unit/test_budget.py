@@ -52,13 +52,14 @@ def test_check_budget_stops_the_checks(budget):
     import datetime as dt
 
     from qbaudit.analysis.profile import load_profile
-    from qbaudit.analysis.run import AuditRun, check_imports
+    from qbaudit.analysis.run import AuditRun
+    from qbaudit.operations import run_checks as check_inputs
 
     run = AuditRun(profile=load_profile(None), as_of=dt.date(2026, 11, 1))
     run.imports["bank"] = import_input("bank", [BANK])
     budget(check_seconds=-1)
     with pytest.raises(BudgetExceeded) as stopped:
-        check_imports(run)
+        run = check_inputs(run.imports, run.profile, run.as_of)
     assert "检查" in str(stopped.value)
 
 
