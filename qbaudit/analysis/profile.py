@@ -307,7 +307,7 @@ def _basis_problems(data: dict[str, Any]) -> list[str]:
             if stated is not None and not stated.allows(value):
                 problems.append(tr("thresholds.looser_than_text", field=field_name, value=_shown(value),
                                    stated=_shown(stated.value), quote=stated.quote,
-                                   waiver=tr("thresholds.looser_waivable") if catalogue[rule_id].waiver
+                                   waiver=tr("thresholds.looser_waivable") if catalogue[str(rule_id)].waiver
                                    else tr("thresholds.looser_not_waivable")))
             elif entry["basis"] == REGULATION and stated is None:
                 problems.append(tr("thresholds.no_stated_number", field=field_name))

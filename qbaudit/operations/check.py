@@ -32,13 +32,17 @@ def run_checks(imports: Mapping[str, ImportResult], profile: Profile, as_of: dt.
     blueprint the checks get an empty one (the rules that need it say 无法判断); ``dismissed`` lists the similar
     item pairs the inspector dismissed (R11)."""
     run = AuditRun(profile=profile, as_of=as_of, imports=dict(imports))
+    bank = imports["bank"].data
+    if bank is None:
+        raise ValueError("the checks need a bank that was read")
     data = AuditInput(
-        bank=imports["bank"].data,
-        blueprint=imports["blueprint"].data if "blueprint" in imports else Blueprint(scopes=[], points=[]),
+        bank=bank,
+        blueprint=imports["blueprint"].data or Blueprint(scopes=[], points=[]) if "blueprint" in imports
+        else Blueprint(scopes=[], points=[]),
         standard=imports["standard"].data if "standard" in imports else None,
         as_of=as_of,
         responses=imports["responses"].data if "responses" in imports else None,
-        papers=imports["papers"].data if "papers" in imports else [],
+        papers=imports["papers"].data or [] if "papers" in imports else [],
         plan=imports["plan"].data if "plan" in imports else None,
         dismissed_pairs=frozenset(pair_key(a, b) for a, b in dismissed),
     )

@@ -490,7 +490,8 @@ class AuditStore:
 
     def _view(self, session: Session, audit: Audit, revision: Revision) -> AuditView:
         sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
-        findings, suggestions, run_info = (), {}, None
+        findings: tuple[Finding, ...] = ()
+        suggestions, run_info = {}, None
         if revision.run is not None:
             findings = tuple(_finding(record) for record in revision.run.findings)
             suggestions = {record.line_id: _suggestion(record, findings) for record in revision.run.suggestions}
@@ -941,7 +942,7 @@ def _suggestion(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Sugg
 def _content_hash(audit: Audit, revision: Revision) -> str:
     """SHA-256 of what a signature covers: who and what was audited, the inputs, suggestions, decisions, result."""
     run = revision.run
-    content = {
+    content: dict[str, Any] = {
         "audit": audit.id, "institution": [audit.institution.name, audit.institution.registration_number],
         "occupation": audit.occupation, "levels": [lv.level for lv in audit.levels], "sheet": audit.sheet_sha256,
         "revision": revision.number,

@@ -7,6 +7,7 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from functools import partial
+from typing import Any
 
 from qbaudit.analysis.checks.context import CheckContext, excerpt, percent, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
@@ -43,7 +44,7 @@ def check_key_points(ctx: CheckContext) -> list[Finding]:
     findings = []
     for level in ctx.levels:
         points = ctx.points(level)
-        limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
+        limits: dict[str, Any] = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
         unjudged = _no_points(ctx, "R4", level, points, **limits) or _no_importance(ctx, "R4", level, points, **limits)
         if unjudged is not None:
             findings.append(unjudged)
@@ -206,12 +207,12 @@ def _add_code_problem(rows: list[dict], kind: str, code: str, name: str | None, 
 def check_codes(ctx: CheckContext) -> list[Finding]:
     """R8: scope and point codes present, well formed, unique and hierarchical; every item code resolves."""
     profile = ctx.profile
-    findings = []
+    findings: list[Finding] = []
     all_keys = {level: set(ctx.point_index(level)) for level in ctx.levels}
-    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.problems")}
+    limits: dict[str, Any] = {"threshold": 0, "comparator": "=", "unit": tr("unit.problems")}
     for level in ctx.levels:
         if not ctx.has_blueprint:
-            findings.append(ctx.no_blueprint("R8", level, **limits))
+            findings.extend(filter(None, [ctx.no_blueprint("R8", level, **limits)]))
             continue
         code_rows: list[dict] = []
         add = partial(_add_code_problem, code_rows)
@@ -245,12 +246,12 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
             if key_count[point.key] > 1:
                 add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_duplicate", count=key_count[point.key]),
                     point.source)
-            scope = point.scope
-            if scope is not None and scope.code:
-                scope_key = re.sub(r"[-._/\\·•]", "", scope.code)
+            own = point.scope
+            if own is not None and own.code:
+                scope_key = re.sub(r"[-._/\\·•]", "", own.code)
                 if not point.key.startswith(scope_key):
                     add(tr("evidence.point"), point.code, point.name,
-                        tr("R8.point_outside_scope", scope=scope.code, scope_name=scope.name or ""), point.source)
+                        tr("R8.point_outside_scope", scope=own.code, scope_name=own.name or ""), point.source)
         items = ctx.items(level)
         coded = items[items[C.POINT_KEY].notna()]
         unresolved = coded[~coded[C.POINT_KEY].isin(all_keys[level])]
@@ -263,7 +264,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                               "problem": note})
         problems = len(code_rows) + len(item_rows)
         # Problems other than a code pattern breach what the text says (设计合理，标注正确) itself.
-        breached: list[str | None] = sorted(set(malformed))
+        breached: list[str | None] = [*sorted(set(malformed))]
         if problems > len(malformed):
             breached.append(None)
         evidence = []
@@ -315,8 +316,8 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _children(scopes: list[Scope]) -> dict[str | None, list[Scope]]:
-    children: dict[str | None, list[Scope]] = defaultdict(list)
+def _children(scopes: list[Scope]) -> dict[tuple[str, ...] | None, list[Scope]]:
+    children: dict[tuple[str, ...] | None, list[Scope]] = defaultdict(list)
     index = {s.path_names: s for s in scopes}
     for scope in scopes:
         parent = index.get(scope.path_names[:-1]) if scope.tier > 1 else None
@@ -372,7 +373,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
     tolerance, total_target = settings["tolerance"], settings["total"]
     standard = ctx.data.standard
     findings = []
-    limits = {"threshold": tolerance, "comparator": "≤", "unit": tr("unit.percentage_points")}
+    limits: dict[str, Any] = {"threshold": tolerance, "comparator": "≤", "unit": tr("unit.percentage_points")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
         absent = ctx.no_blueprint("R9", level, **limits)
@@ -423,8 +424,8 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
             compared = True
             matched = _match_standard(scopes, entries)
             matched_tiers = {s.tier for s in matched.values() if s is not None}
-            for entry, scope in matched.items():
-                if scope is None:
+            for entry, found in matched.items():
+                if found is None:
                     guess = difflib.get_close_matches(scope_name_key(entry.scope_name),
                                                       [scope_name_key(s.name or "") for s in scopes], n=1)
                     problems.append(tr("R9.missing_in_blueprint", scope=entry.scope_name, weight=_fmt(entry.weight),
@@ -434,6 +435,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
                         "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
                     }
                     continue
+                scope = found
                 weight = weights[scope.path_names]
                 row = rows.setdefault(scope.path_names, {
                     "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
@@ -514,7 +516,7 @@ def check_points_per_weight(ctx: CheckContext) -> list[Finding]:
     """R20 (advisory): each weighted scope without weighted children has ≥ factor × weight points."""
     factor = ctx.profile.rule("R20")["min_points_per_weight_percent"]
     findings = []
-    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.scopes")}
+    limits: dict[str, Any] = {"threshold": 0, "comparator": "=", "unit": tr("unit.scopes")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
         points = ctx.points(level)

@@ -238,8 +238,8 @@ class SimilarityAnalysis:
         pairs = found.pairs
         for a, b, value in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist(), strict=True):
             left, right = firsts(a), firsts(b)
-            common = [level for level in left if level in right] or [None]
-            for level in common:
+            common: list[int | None] = [level for level in left if level in right] or [None]
+            for level in common:  # type: ignore[assignment]  # None: the pair shares no level
                 first.append(left[level] if level is not None else next(iter(left.values())))
                 second.append(right[level] if level is not None else next(iter(right.values())))
                 score.append(value)
@@ -454,7 +454,7 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
         if aside_by_level.get(level):
             message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
         # Items the same once folded are 「重复」 by the text; near-duplicates only by the tool's similarity number.
-        breached = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
+        breached: list[str | None] = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
         if any(p.kind == NEAR_DUPLICATE for p in duplicates):
             breached.append("near_duplicate_threshold")
         findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),

@@ -131,8 +131,8 @@ class _Numbering:
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in numbering.findall(f"{_W}num"):
             link = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(link.get(f"{_W}val")) if link is not None else None
-            for ilvl, entry in (levels or {}).items():
+            linked = abstract.get(link.get(f"{_W}val")) if link is not None else None
+            for ilvl, entry in (linked or {}).items():
                 formats[(num.get(f"{_W}numId", ""), ilvl)] = entry
         return cls(formats)
 
@@ -314,7 +314,7 @@ class _Reader:
         mark = _LEADING_MARK.match(text)
         typed = _TYPED_NUMBER.match(text[mark.end() :] if mark else text)
         shown_typed = int(typed.group(1) or typed.group(2) or typed.group(3)) if typed else None
-        if shown_typed is not None and self.starts_item(shown_typed):
+        if typed is not None and shown_typed is not None and self.starts_item(shown_typed):
             self.start(number, shown_typed, typed.group(4), mark.group(1) if mark else None)
         elif fmt in _DECIMAL_FORMATS and numbered is not None and numbered[1] == 0:
             self.start(number, shown, text)
@@ -502,7 +502,8 @@ class _Reader:
         if self.item is None:
             self.unread(number, Severity.REJECTED, tr("docx.orphan_option", text=text[:20]))
             return True
-        found = several or {unicodedata.normalize("NFKC", single.group(1) or single.group(2)): single.group(3).strip()}
+        found = several or ({unicodedata.normalize("NFKC", single.group(1) or single.group(2)): single.group(3).strip()}
+                             if single else {})
         self.item.options.update(found)
         self.item.last = option_column(list(found)[-1])
         self.take(number)
@@ -636,7 +637,7 @@ class _Reader:
             self.status[paragraph] = ITEM
         fields["stem"] = stem.strip()
         fields.update({option_column(letter): text for letter, text in item.options.items()})
-        fields["item_type"] = self.item_type(item, fields)
+        fields["item_type"] = self.item_type(item, fields) or ""
         if not fields["item_type"]:
             del fields["item_type"]
         if not fields.get("item_id") and item.number is not None:
@@ -676,10 +677,10 @@ class _Reader:
                 if _LETTERS.match(fold(match.group(1))):
                     return stem[: match.start()] + _BLANK + stem[match.end() :], fold(match.group(1))
             return stem, None
-        match = _judgement_bracket(stem)
-        if match is None:
+        judged = _judgement_bracket(stem)
+        if judged is None:
             return stem, None
-        return stem[: match.start()] + _BLANK + stem[match.end() :], match.group(1).strip()
+        return stem[: judged.start()] + _BLANK + stem[judged.end() :], judged.group(1).strip()
 
 
 @cache

@@ -102,7 +102,7 @@ def match_header(text: str, spec: KindSpec) -> HeaderHit | None:
     header = normalise_header(text)
     if not header:
         return None
-    candidates = [(header, None)]
+    candidates: list[tuple[str, int | None]] = [(header, None)]
     base, tier = _split_tier(header)
     if tier is not None:
         candidates.append((base, tier))
@@ -211,7 +211,7 @@ def _resolve(row: dict[str, str | None], spec: KindSpec, wide_levels: bool) -> H
     ignored = [c for c in headers if c not in targets and c not in duplicates and c not in level_columns]
     return HeaderMatch(
         row_index=-1,
-        row_number=int(row[ROW]) if row.get(ROW) is not None else -1,
+        row_number=int(row[ROW] or -1),
         targets=targets,
         headers=headers,
         level_columns=level_columns,

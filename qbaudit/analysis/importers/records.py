@@ -80,6 +80,6 @@ def records_table(path: str | Path, content: bytes, parsed: Parsed, kind: str = 
     raw = RawFile(path=Path(path), sha256=fingerprint(content), size=len(content), sheets=[], encoding=parsed.encoding)
     labels = {name: entry.label for name, entry in spec.fields.items()}
     return Table(raw=raw, spec=spec, frame=frame, labels={}, issues=list(parsed.issues), mapping=[],
-                 sheets_used=sorted({p for p in parts if p}), rows_rejected=parsed.rows_rejected,
+                 sheets_used=[*sorted({p for p in parts if p})], rows_rejected=parsed.rows_rejected,
                  unit=parsed.unit, field_labels=labels, accounting=parsed.accounting)
 

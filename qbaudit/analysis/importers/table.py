@@ -151,6 +151,7 @@ def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None], hea
     targets = {f"c{index}": name for index, name in enumerate(columns) if name and index < len(sheet.data_columns)}
     headers = {column: _field_label(spec, target) for column, target in targets.items()}
     numbers = sheet.frame.get_column(ROW).to_list()
+    index: int | None
     if header_row is not None:
         index = numbers.index(header_row) if header_row in numbers else sum(1 for n in numbers if n < header_row) - 1
     else:
@@ -323,6 +324,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             issues.append(RowIssue(raw.name, sheet.name, None, None, tr("wizard.sheet_skipped", rows=content_rows),
                                    Severity.INFO))
             continue
+        match: HeaderMatch | None
         if columns is not None:
             match = fixed_header(sheet, spec, columns, forced_header_row(options, sheet_key(sheet)))
             if match.row_number > 0:

@@ -362,7 +362,7 @@ def _depth_of(group_id: str, groups: dict[str, dict[str, Any]]) -> int:
     depth, current = 0, group_id
     while current is not None:
         depth += 1
-        current = groups[current].get("parent")
+        current = groups[current].get("parent")  # type: ignore[assignment]  # None ends the walk at the top
     return depth
 
 
