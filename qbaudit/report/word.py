@@ -503,6 +503,35 @@ def sheet_columns(data: ReportData) -> list[Column]:
     return columns
 
 
+def _line_cells(data: ReportData, row: Any, points: bool, checked: bool) -> tuple[list[str], list[str | None]]:
+    """One line of the sheet's table: its cells, and the group of each grouping column (merged when equal)."""
+    sheet, layout = data.sheet, data.sheet.layout
+    path = sheet.path(row.line)
+    groups: list[str | None] = [g.id for g in path] + [None] * (len(layout.levels) - len(path))
+    cells = [_group_label(g) for g in path] + [""] * (len(layout.levels) - len(path))
+    if layout.line_heading is not None:
+        cells.append(row.line.name)
+    cells.append(sheet.criterion_text(row.line))
+    if points:
+        cells.append(number_text(row.line.max))
+    if checked:
+        cells.append(_suggested(data, row))
+    reason = row.decision.reason if row.decision is not None and (overridden(row) or not checked) else ""
+    cells += [_decided(data, row), reason]
+    return cells, groups
+
+
+def _total_cells(data: ReportData, points: bool, checked: bool, text_columns: int) -> tuple[str, list[str]]:
+    """The sheet table's total row: its label, and its cells (the points, or the count of 否 and its limit)."""
+    total_label = tr("report.total_row" if points else "report.total_row_noes")
+    total_cells = [total_label] + [""] * (text_columns - 1)
+    if points:
+        total_cells += [number_text(data.sheet.total)] + ([""] if checked else []) + [number_text(data.result.total), ""]
+    else:
+        total_cells += ([""] if checked else []) + [_no_count_text(data), ""]
+    return total_label, total_cells
+
+
 def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, number: str) -> None:
     doc.heading(tr("report.h_sheet", n=number))
     sheet, result, layout = data.sheet, data.result, data.sheet.layout
@@ -539,26 +568,9 @@ def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, num
         _veto_table(doc, data, columns)
     first_line = len(rows)
     for row in result.lines:
-        path = sheet.path(row.line)
-        groups: list[str | None] = [g.id for g in path] + [None] * (len(layout.levels) - len(path))
-        cells = [_group_label(g) for g in path] + [""] * (len(layout.levels) - len(path))
-        if layout.line_heading is not None:
-            cells.append(row.line.name)
-        cells.append(sheet.criterion_text(row.line))
-        if points:
-            cells.append(number_text(row.line.max))
-        if checked:
-            cells.append(_suggested(data, row))
-        reason = row.decision.reason if row.decision is not None and (overridden(row) or not checked) else ""
-        cells += [_decided(data, row), reason]
-        add(cells, groups)
+        add(*_line_cells(data, row, points, checked))
     last_line = len(rows)
-    total_label = tr("report.total_row" if points else "report.total_row_noes")
-    total_cells = [total_label] + [""] * (text_columns - 1)
-    if points:
-        total_cells += [number_text(sheet.total)] + ([""] if checked else []) + [number_text(result.total), ""]
-    else:
-        total_cells += ([""] if checked else []) + [_no_count_text(data), ""]
+    total_label, total_cells = _total_cells(data, points, checked, text_columns)
     total_row = add(total_cells)
     if sheet.vetoes and not layout.vetoes_first:
         add_vetoes()

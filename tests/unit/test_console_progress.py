@@ -165,8 +165,10 @@ def test_check_into_a_pipe_prints_its_stage_lines_before_the_summary(tmp_path):
     summary = [line.strip() for line in lines].index("各等级检查结果")
     stages = [line for line in lines[:summary] if line.startswith("[")]
     assert stages[0].startswith("[  0%] 正在导入题库…")
-    for rule in range(1, 22):
-        assert sum(f"正在检查 R{rule}（第 {rule}/21 项）" in line for line in stages) == 1
+    from qbaudit.analysis.checks import CHECKS
+
+    for rule in range(1, len(CHECKS) + 1):
+        assert sum(f"正在检查 R{rule}（第 {rule}/{len(CHECKS)} 项）" in line for line in stages) == 1
     assert any("正在查找相似试题（" in line for line in stages)  # R11's own steps, with their counts
     assert "审核完成，用时" in "\n".join(lines[:summary])
     percents = [int(line[1:4]) for line in stages]

@@ -219,49 +219,12 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
         malformed: list[str] = []  # a code pattern not met, once per problem (the tool's own: see codes.basis)
 
         scopes = ctx.scopes(level)
-        by_code: dict[str, list[Scope]] = defaultdict(list)
-        for scope in scopes:
-            if not scope.own_code:
-                add(tr("evidence.scope"), "", scope.name, tr("R8.scope_code_missing"), scope.source)
-                continue
-            if not profile.scope_code_pattern.match(scope.own_code):
-                add(tr("evidence.scope"), scope.code, scope.name, tr("R8.scope_code_malformed", code=scope.own_code),
-                    scope.source)
-                malformed.append("codes.scope_code_pattern")
-            if scope.code:
-                by_code[scope.code].append(scope)
-        for code, group in by_code.items():
-            if len({name_key(s.name or "") for s in group}) > 1:
-                for scope in group:
-                    add(tr("evidence.scope"), code, scope.name, tr("R8.scope_code_duplicate"), scope.source)
+        _scope_code_problems(scopes, profile, add, malformed)
         points = ctx.points(level)
-        key_count = Counter(p.key for p in points if p.key)
-        for point in points:
-            if not point.code:
-                add(tr("evidence.point"), "", point.name, tr("R8.point_code_missing"), point.source)
-                continue
-            if not profile.point_code_pattern.match(point.code):
-                add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_malformed"), point.source)
-                malformed.append("codes.point_code_pattern")
-            if key_count[point.key] > 1:
-                add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_duplicate", count=key_count[point.key]),
-                    point.source)
-            own = point.scope
-            if own is not None and own.code:
-                scope_key = re.sub(r"[-._/\\·•]", "", own.code)
-                if not point.key.startswith(scope_key):
-                    add(tr("evidence.point"), point.code, point.name,
-                        tr("R8.point_outside_scope", scope=own.code, scope_name=own.name or ""), point.source)
+        _point_code_problems(points, profile, add, malformed)
         items = ctx.items(level)
         coded = items[items[C.POINT_KEY].notna()]
-        unresolved = coded[~coded[C.POINT_KEY].isin(all_keys[level])]
-        item_rows = []
-        for item in unresolved.itertuples(index=False):
-            elsewhere = [ctx.level_label(other) for other in ctx.levels if other != level and getattr(item, C.POINT_KEY) in all_keys[other]]
-            note = tr("R8.code_in_other_level", levels="、".join(elsewhere)) if elsewhere else tr("R8.code_not_in_blueprint")
-            item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": excerpt(getattr(item, C.POINT_CODE_RAW)),
-                              "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
-                              "problem": note})
+        item_rows = _unresolved_items(ctx, level, coded, all_keys)
         problems = len(code_rows) + len(item_rows)
         # Problems other than a code pattern breach what the text says (设计合理，标注正确) itself.
         breached: list[str | None] = [*sorted(set(malformed))]
@@ -310,6 +273,59 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                         breached=breached, **limits)
         )
     return findings
+
+
+def _scope_code_problems(scopes: list[Scope], profile: Any, add: Any, malformed: list[str]) -> None:
+    """R8 on the scopes: a code present, well formed, and naming one scope only."""
+    by_code: dict[str, list[Scope]] = defaultdict(list)
+    for scope in scopes:
+        if not scope.own_code:
+            add(tr("evidence.scope"), "", scope.name, tr("R8.scope_code_missing"), scope.source)
+            continue
+        if not profile.scope_code_pattern.match(scope.own_code):
+            add(tr("evidence.scope"), scope.code, scope.name, tr("R8.scope_code_malformed", code=scope.own_code),
+                scope.source)
+            malformed.append("codes.scope_code_pattern")
+        if scope.code:
+            by_code[scope.code].append(scope)
+    for code, group in by_code.items():
+        if len({name_key(s.name or "") for s in group}) > 1:
+            for scope in group:
+                add(tr("evidence.scope"), code, scope.name, tr("R8.scope_code_duplicate"), scope.source)
+
+
+def _point_code_problems(points: list[Any], profile: Any, add: Any, malformed: list[str]) -> None:
+    """R8 on the points: a code present, well formed, unique, and under its scope's code."""
+    key_count = Counter(p.key for p in points if p.key)
+    for point in points:
+        if not point.code:
+            add(tr("evidence.point"), "", point.name, tr("R8.point_code_missing"), point.source)
+            continue
+        if not profile.point_code_pattern.match(point.code):
+            add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_malformed"), point.source)
+            malformed.append("codes.point_code_pattern")
+        if key_count[point.key] > 1:
+            add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_duplicate", count=key_count[point.key]),
+                point.source)
+        own = point.scope
+        if own is not None and own.code:
+            scope_key = re.sub(r"[-._/\\·•]", "", own.code)
+            if not point.key.startswith(scope_key):
+                add(tr("evidence.point"), point.code, point.name,
+                    tr("R8.point_outside_scope", scope=own.code, scope_name=own.name or ""), point.source)
+
+
+def _unresolved_items(ctx: CheckContext, level: int, coded: Any, all_keys: dict[int, set]) -> list[dict[str, Any]]:
+    """R8 on the items: the coded items of ``level`` whose point code the blueprint of their level lacks."""
+    unresolved = coded[~coded[C.POINT_KEY].isin(all_keys[level])]
+    item_rows = []
+    for item in unresolved.itertuples(index=False):
+        elsewhere = [ctx.level_label(other) for other in ctx.levels if other != level and getattr(item, C.POINT_KEY) in all_keys[other]]
+        note = tr("R8.code_in_other_level", levels="、".join(elsewhere)) if elsewhere else tr("R8.code_not_in_blueprint")
+        item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": excerpt(getattr(item, C.POINT_CODE_RAW)),
+                          "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
+                          "problem": note})
+    return item_rows
 
 
 def _fmt(value: float | None) -> str:
@@ -390,23 +406,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
             findings.append(ctx.cannot_judge("R9", level, tr("checks.na.no_weights", level=label),
                                              tr("checks.supply.weights"), **limits))
             continue
-        problems: list[str] = []
-        children = _children(scopes)
-        top = children.get(None, [])
-        weighted_top = [s for s in top if weights[s.path_names] is not None]
-        top_sum = sum(weights[s.path_names] or 0.0 for s in weighted_top)
-        if not weighted_top:
-            problems.append(tr("R9.no_weights"))
-        elif abs(top_sum - total_target) > tolerance + 1e-9:
-            problems.append(tr("R9.top_sum", total=_fmt(top_sum), target=_fmt(total_target)))
-        for scope in scopes:
-            # A weight of the blueprint's own against its children's (a derived one is their sum).
-            kids = [weights[k.path_names] for k in children.get(scope.path_names, [])]
-            if scope.weight is not None and kids and all(k is not None for k in kids):
-                kid_sum = sum(k for k in kids if k is not None)
-                if abs(kid_sum - scope.weight) > tolerance + 1e-9:
-                    problems.append(tr("R9.child_sum", scope=scope.name or scope.code, total=_fmt(kid_sum),
-                                       weight=_fmt(scope.weight)))
+        problems, top_sum = _sum_problems(scopes, weights, tolerance, total_target)
         shares = _item_share_by_scope(ctx, level)
         rows: dict[tuple[str, ...], dict] = {}
         source = {True: tr("checks.R9.source_derived"), False: tr("checks.R9.source_written")}
@@ -422,45 +422,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         compared = False
         if entries:
             compared = True
-            matched = _match_standard(scopes, entries)
-            matched_tiers = {s.tier for s in matched.values() if s is not None}
-            for entry, found in matched.items():
-                if found is None:
-                    guess = difflib.get_close_matches(scope_name_key(entry.scope_name),
-                                                      [scope_name_key(s.name or "") for s in scopes], n=1)
-                    problems.append(tr("R9.missing_in_blueprint", scope=entry.scope_name, weight=_fmt(entry.weight),
-                                       guess=tr("R9.did_you_mean", name=guess[0]) if guess else ""))
-                    rows[("__std__", entry.scope_name)] = {
-                        "code": entry.scope_code or "—", "name": entry.scope_name, "tier": None, "blueprint": None,
-                        "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
-                    }
-                    continue
-                scope = found
-                weight = weights[scope.path_names]
-                row = rows.setdefault(scope.path_names, {
-                    "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
-                    "source": "", "standard": None, "difference": None,
-                    "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
-                })
-                row["standard"] = entry.weight
-                if weight is None:
-                    problems.append(tr("R9.blueprint_no_weight", scope=scope.name or scope.code, weight=_fmt(entry.weight)))
-                    row["status"] = tr("R9.status_no_weight")
-                    continue
-                difference = weight - entry.weight
-                row["difference"] = round(difference, 2)
-                if abs(difference) > tolerance + 1e-9:
-                    problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(weight),
-                                       standard=_fmt(entry.weight)))
-                    row["status"] = tr("R9.status_mismatch")
-                else:
-                    row["status"] = tr("R9.status_ok")
-            matched_paths = {s.path_names for s in matched.values() if s is not None}
-            for scope in scopes:
-                weight = weights[scope.path_names]
-                if scope.tier in matched_tiers and weight is not None and scope.path_names not in matched_paths:
-                    problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(weight)))
-                    rows[scope.path_names]["status"] = tr("R9.status_extra")
+            problems += _standard_problems(scopes, entries, weights, shares, rows, tolerance)
         evidence = Evidence.of(
             tr("evidence.weights"),
             [("code", tr("evidence.code")), ("name", tr("evidence.scope")), ("tier", tr("evidence.tier")),
@@ -487,6 +449,76 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         findings.append(ctx.finding("R9", level, status, message, measured=measured, evidence=[evidence],
                                     breached=("tolerance", "total"), **limits))
     return findings
+
+
+def _sum_problems(scopes: list[Scope], weights: dict, tolerance: float, total_target: float) -> tuple[list[str], float]:
+    """R9's sums: the top tier's weights to ``total``, each scope's children to the scope's own weight; returns
+    the problems and the top tier's sum."""
+    problems: list[str] = []
+    children = _children(scopes)
+    top = children.get(None, [])
+    weighted_top = [s for s in top if weights[s.path_names] is not None]
+    top_sum = sum(weights[s.path_names] or 0.0 for s in weighted_top)
+    if not weighted_top:
+        problems.append(tr("R9.no_weights"))
+    elif abs(top_sum - total_target) > tolerance + 1e-9:
+        problems.append(tr("R9.top_sum", total=_fmt(top_sum), target=_fmt(total_target)))
+    for scope in scopes:
+        # A weight of the blueprint's own against its children's (a derived one is their sum).
+        kids = [weights[k.path_names] for k in children.get(scope.path_names, [])]
+        if scope.weight is not None and kids and all(k is not None for k in kids):
+            kid_sum = sum(k for k in kids if k is not None)
+            if abs(kid_sum - scope.weight) > tolerance + 1e-9:
+                problems.append(tr("R9.child_sum", scope=scope.name or scope.code, total=_fmt(kid_sum),
+                                   weight=_fmt(scope.weight)))
+    return problems, top_sum
+
+
+def _standard_problems(scopes: list[Scope], entries: list[StandardWeight], weights: dict, shares: dict,
+                       rows: dict, tolerance: float) -> list[str]:
+    """R9 against the standard: each of its scopes found in the blueprint with the same weight, and no scope of a
+    compared tier the standard lacks; fills ``rows`` (the evidence) as it goes."""
+    problems: list[str] = []
+    matched = _match_standard(scopes, entries)
+    matched_tiers = {s.tier for s in matched.values() if s is not None}
+    for entry, found in matched.items():
+        if found is None:
+            guess = difflib.get_close_matches(scope_name_key(entry.scope_name),
+                                              [scope_name_key(s.name or "") for s in scopes], n=1)
+            problems.append(tr("R9.missing_in_blueprint", scope=entry.scope_name, weight=_fmt(entry.weight),
+                               guess=tr("R9.did_you_mean", name=guess[0]) if guess else ""))
+            rows[("__std__", entry.scope_name)] = {
+                "code": entry.scope_code or "—", "name": entry.scope_name, "tier": None, "blueprint": None,
+                "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
+            }
+            continue
+        scope = found
+        weight = weights[scope.path_names]
+        row = rows.setdefault(scope.path_names, {
+            "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
+            "source": "", "standard": None, "difference": None,
+            "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
+        })
+        row["standard"] = entry.weight
+        if weight is None:
+            problems.append(tr("R9.blueprint_no_weight", scope=scope.name or scope.code, weight=_fmt(entry.weight)))
+            row["status"] = tr("R9.status_no_weight")
+            continue
+        difference = weight - entry.weight
+        row["difference"] = round(difference, 2)
+        if abs(difference) > tolerance + 1e-9:
+            problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(weight),
+                               standard=_fmt(entry.weight)))
+            row["status"] = tr("R9.status_mismatch")
+        else:
+            row["status"] = tr("R9.status_ok")
+    matched_paths = {s.path_names for s in matched.values() if s is not None}
+    for scope in scopes:
+        weight = weights[scope.path_names]
+        if scope.tier in matched_tiers and weight is not None and scope.path_names not in matched_paths:
+            problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(weight)))
+            rows[scope.path_names]["status"] = tr("R9.status_extra")
+    return problems
 
 
 def _match_standard(scopes: list[Scope], entries: list[StandardWeight]) -> dict[StandardWeight, Scope | None]:

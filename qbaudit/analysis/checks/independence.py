@@ -296,18 +296,11 @@ class SimilarityAnalysis:
                                    pair_key(str(ids[i]), str(ids[j])) in dismissed, int(labels[i])))
         return result
 
-    @cached_property
-    def hints(self) -> list[tuple[int, int, str]]:
-        """``(revealed, revealing, key text)``: the correct answer of one item inside another's stem."""
-        frame = pl.from_pandas(self.items[[C.ITEM_TYPE, C.ANSWER, *C.OPTIONS]]).with_columns(
-            self.texts.get_column("stem").alias("__stem")
-        )
+    def _answer_texts(self, item_types: list[Any], answers: list[Any], stems: list[str],
+                      options: list[tuple]) -> dict[str, list[int]]:
+        """The texts that give an item's answer away (a true statement, the options its key names, long enough to
+        mean something), each with the items whose answer it is."""
         keys: dict[str, list[int]] = defaultdict(list)
-        cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
-        item_types = as_list(frame.get_column(C.ITEM_TYPE))
-        answers = as_list(frame.get_column(C.ANSWER))
-        stems = as_list(frame.get_column("__stem"))
-        options = [row for start in range(0, cleaned.height, 4096) for row in cleaned.slice(start, 4096).rows()]
         for position, (kind, answer) in enumerate(zip(item_types, answers, strict=True)):
             if not answer:
                 continue
@@ -323,6 +316,19 @@ class SimilarityAnalysis:
                 # Short answers ("以上都对", "350℃") reveal nothing by appearing elsewhere.
                 if text and len(text) >= self.hint_min_chars:
                     keys[text].append(position)
+        return keys
+
+    @cached_property
+    def hints(self) -> list[tuple[int, int, str]]:
+        """``(revealed, revealing, key text)``: the correct answer of one item inside another's stem."""
+        frame = pl.from_pandas(self.items[[C.ITEM_TYPE, C.ANSWER, *C.OPTIONS]]).with_columns(
+            self.texts.get_column("stem").alias("__stem")
+        )
+        cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
+        stems = as_list(frame.get_column("__stem"))
+        options = [row for start in range(0, cleaned.height, 4096) for row in cleaned.slice(start, 4096).rows()]
+        keys = self._answer_texts(as_list(frame.get_column(C.ITEM_TYPE)), as_list(frame.get_column(C.ANSWER)), stems,
+                                  options)
         if not keys:
             return []
         # Items that read the same give one hint, not one per copy: each key keeps the first item of each stem.
@@ -436,23 +442,8 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             evidence.append(_hint_evidence(ctx, hints))
         if dismissed:
             evidence.append(Evidence.of(tr("R11.evidence_dismissed"), _pair_columns(), _pair_rows(ctx, dismissed)))
-        clusters_count = len({p.cluster for p in duplicates})
-        if duplicates:
-            status, message = Status.FAIL, tr(
-                "R11.fail", level=ctx.level_label(level), pairs=len(duplicates), clusters=clusters_count,
-                exact=sum(p.kind == DUPLICATE for p in duplicates), lookalikes=len(lookalikes), hints=len(hints))
-        elif lookalikes or hints:
-            status, message = Status.WARN, tr("R11.warn", level=ctx.level_label(level), lookalikes=len(lookalikes),
-                                              hints=len(hints))
-        else:
-            status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
-        if dismissed:
-            message += tr("R11.dismissed_note", count=len(dismissed))
-        largest = max(Counter(p.cluster for p in duplicates if p.kind == DUPLICATE).values(), default=0) + 1
-        if largest > 2:  # a group of three or more identical items: listed as a star, not every pair
-            message += tr("R11.grouped_note", size=largest)
-        if aside_by_level.get(level):
-            message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
+        status, message = _independence_verdict(ctx, level, duplicates, lookalikes, hints, dismissed,
+                                                aside_by_level.get(level, 0))
         # Items the same once folded are 「重复」 by the text; near-duplicates only by the tool's similarity number.
         breached: list[str | None] = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
         if any(p.kind == NEAR_DUPLICATE for p in duplicates):
@@ -468,6 +459,29 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             evidence=[Evidence.of(tr("R11.evidence_across"), _pair_columns(), _pair_rows(ctx, active_across))],
         ))
     return findings
+
+
+def _independence_verdict(ctx: CheckContext, level: int, duplicates: list[ItemPair], lookalikes: list[ItemPair],
+                          hints: list[tuple[int, int, str]], dismissed: list[ItemPair], aside: int) -> tuple[Status, str]:
+    """R11's status and message at one level."""
+    clusters_count = len({p.cluster for p in duplicates})
+    if duplicates:
+        status, message = Status.FAIL, tr(
+            "R11.fail", level=ctx.level_label(level), pairs=len(duplicates), clusters=clusters_count,
+            exact=sum(p.kind == DUPLICATE for p in duplicates), lookalikes=len(lookalikes), hints=len(hints))
+    elif lookalikes or hints:
+        status, message = Status.WARN, tr("R11.warn", level=ctx.level_label(level), lookalikes=len(lookalikes),
+                                          hints=len(hints))
+    else:
+        status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
+    if dismissed:
+        message += tr("R11.dismissed_note", count=len(dismissed))
+    largest = max(Counter(p.cluster for p in duplicates if p.kind == DUPLICATE).values(), default=0) + 1
+    if largest > 2:  # a group of three or more identical items: listed as a star, not every pair
+        message += tr("R11.grouped_note", size=largest)
+    if aside:
+        message += tr("checks.R21.set_aside_note", count=aside)
+    return status, message
 
 
 def _has_text(texts: pl.Series, mask: np.ndarray) -> bool:

@@ -533,22 +533,7 @@ class _Reader:
     def table(self, number: int, element: Any) -> int:
         import polars as pl
 
-        rows: list[list[str | None]] = []
-        starts: list[int] = []
-        spans: list[list[tuple[int, bool]]] = []  # per row: (paragraph, has text)
-        for tr_element in element.iter(f"{_W}tr"):
-            starts.append(number + 1)
-            cells = []
-            span = []
-            for cell in tr_element.iter(f"{_W}tc"):
-                paragraphs = cell.findall(f".//{_W}p")
-                texts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in paragraphs]
-                for text in texts:
-                    number += 1
-                    span.append((number, bool(text.strip())))
-                cells.append("\n".join(texts).strip() or None)
-            rows.append(cells)
-            spans.append(span)
+        rows, starts, spans, number = _table_cells(element, number)
         width = max((len(r) for r in rows), default=0)
         for span in spans:
             for paragraph, _ in span:
@@ -577,6 +562,12 @@ class _Reader:
             for paragraph, filled in spans[index]:
                 if filled:
                     self.status[paragraph] = HEADING
+        self.table_items(match, grid, spans, starts)
+        return number
+
+    def table_items(self, match: Any, grid: list[list[str | None]], spans: list[list[tuple[int, bool]]],
+                    starts: list[int]) -> None:
+        """Take the rows under a table's header as items (a row holding only unmapped cells is reported)."""
         for index, cells in enumerate(grid[match.row_index + 1 :], start=match.row_index + 1):
             fields = {target: cells[int(column[1:])] for column, target in match.targets.items()}
             taken = any(fields.values())
@@ -592,7 +583,6 @@ class _Reader:
             self.section.taken += 1
             self.items_seen += 1
             self.parsed.records.append(Record(starts[index], {**self.context, **fields}))
-        return number
 
     # --- closing an item -----------------------------------------------------------------------
 
@@ -769,3 +759,25 @@ def broken_part(name: str, content: bytes) -> str | None:
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
         return None
     return None
+
+
+def _table_cells(element: Any, number: int) -> tuple[list[list[str | None]], list[int], list[list[tuple[int, bool]]], int]:
+    """The cells of a Word table row by row, the paragraph each row starts at, per row (paragraph, has text) of
+    each of its paragraphs, and the number of the table's last paragraph."""
+    rows: list[list[str | None]] = []
+    starts: list[int] = []
+    spans: list[list[tuple[int, bool]]] = []  # per row: (paragraph, has text)
+    for tr_element in element.iter(f"{_W}tr"):
+        starts.append(number + 1)
+        cells = []
+        span = []
+        for cell in tr_element.iter(f"{_W}tc"):
+            paragraphs = cell.findall(f".//{_W}p")
+            texts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in paragraphs]
+            for text in texts:
+                number += 1
+                span.append((number, bool(text.strip())))
+            cells.append("\n".join(texts).strip() or None)
+        rows.append(cells)
+        spans.append(span)
+    return rows, starts, spans, number

@@ -476,6 +476,14 @@ def _first_level_of(group_id: str, groups: dict[str, dict[str, Any]]) -> int | N
 
 
 def _points_problems(data: dict[str, Any]) -> list[str]:
+    problems = _points_fields_missing(data)
+    if problems:
+        return problems
+    return _points_sums_problems(data) + _points_bands_problems(data)
+
+
+def _points_fields_missing(data: dict[str, Any]) -> list[str]:
+    """The fields a points sheet must have."""
     problems: list[str] = []
     for key in ("total",):
         if key not in data:
@@ -490,8 +498,12 @@ def _points_problems(data: dict[str, Any]) -> list[str]:
     for index, line in enumerate(data["lines"]):
         if "max" not in line:
             problems.append(tr("sheet.needed_for_points", field=f"lines[{index}].max"))
-    if problems:
-        return problems
+    return problems
+
+
+def _points_sums_problems(data: dict[str, Any]) -> list[str]:
+    """The lines' points against the sheet's total and each group's points, and against the part step."""
+    problems: list[str] = []
     lines_total = sum(line["max"] for line in data["lines"])
     if abs(lines_total - data["total"]) > 1e-9:
         problems.append(tr("sheet.total_mismatch", field="total", total=_number(data["total"]),
@@ -509,6 +521,12 @@ def _points_problems(data: dict[str, Any]) -> list[str]:
         if line["max"] <= step:
             problems.append(tr("sheet.max_below_step", field=f"lines[{index}].max", value=_number(line["max"]),
                                step=_number(step)))
+    return problems
+
+
+def _points_bands_problems(data: dict[str, Any]) -> list[str]:
+    """The grade bands: falling minimums down to 0, the first within the total."""
+    problems: list[str] = []
     bands = data["grading"]["bands"]
     for index in range(1, len(bands)):
         if bands[index]["min"] >= bands[index - 1]["min"]:
