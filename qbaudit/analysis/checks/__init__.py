@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qbaudit.analysis.checks.blueprint import (
-    check_codes,
     check_importance_spread,
     check_key_points,
     check_point_names,
     check_points_per_weight,
     check_weights,
 )
+from qbaudit.analysis.checks.codes import check_codes
 from qbaudit.analysis.checks.context import AuditInput, CheckContext
 from qbaudit.analysis.checks.independence import check_answer_conflicts, check_independence
 from qbaudit.analysis.checks.items import check_objective_items, check_parameters, check_subjective
