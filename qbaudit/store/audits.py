@@ -48,7 +48,7 @@ from qbaudit.store.database import (
     resolve_url,
     writer,
 )
-from qbaudit.store.decisions import SheetDecisions, _typed
+from qbaudit.store.decisions import ASSESSMENT, LINE, VETO, SheetDecisions, _sign_refusal_text, _typed
 from qbaudit.store.models import (
     Audit,
     AuditInspector,
@@ -68,7 +68,8 @@ from qbaudit.store.models import (
     VetoRecord,
     now,
 )
-from qbaudit.store.records import (  # re-exported: the store's public types
+from qbaudit.store.records import (  # the store's public types (re-exported) and the row conversions
+    ITEM_TEXT_PREFIX,
     AuditSummary,
     AuditView,
     Change,
@@ -81,15 +82,21 @@ from qbaudit.store.records import (  # re-exported: the store's public types
     RunInfo,
     SourceInfo,
     SupervisionFacts,
-    content_hash,
-    decimal_of,
-    facts_of,
-    finding_of,
-    finding_record,
-    revision_info,
-    score_of,
-    suggestion_of,
+    _content_hash,
+    _decimal,
+    _facts,
+    _finding,
+    _finding_record,
+    _revision_info,
+    _score,
+    _suggestion,
 )
+
+__all__ = [  # importable from here as before the split into records.py and decisions.py
+    "ASSESSMENT", "ITEM_TEXT_PREFIX", "LINE", "VETO", "AuditStore", "AuditSummary", "AuditView", "Change",
+    "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput", "NoticeDecision", "RevisionInfo", "RunInfo",
+    "SheetDecisions", "SourceInfo", "SupervisionFacts", "_sign_refusal_text", "_typed",
+]
 
 if TYPE_CHECKING:  # the run's module pulls in the checks and their libraries; the store needs only its shape
     from qbaudit.analysis.run import AuditRun
@@ -271,7 +278,7 @@ class AuditStore(SheetDecisions):
         with self._session() as session:
             audit = self._audit(session, audit_id)
             numbers = {r.id: r.number for r in audit.revisions}
-            return tuple(revision_info(r, numbers) for r in audit.revisions)
+            return tuple(_revision_info(r, numbers) for r in audit.revisions)
 
     def load(self, audit_id: int, revision: int | None = None) -> AuditView:
         """Audit ``audit_id`` at ``revision`` (default: the latest), scored."""
@@ -304,13 +311,13 @@ class AuditStore(SheetDecisions):
         findings: tuple[Finding, ...] = ()
         suggestions, run_info = {}, None
         if revision.run is not None:
-            findings = tuple(finding_of(record) for record in revision.run.findings)
-            suggestions = {record.line_id: suggestion_of(record, findings) for record in revision.run.suggestions}
+            findings = tuple(_finding(record) for record in revision.run.findings)
+            suggestions = {record.line_id: _suggestion(record, findings) for record in revision.run.suggestions}
             run = revision.run
             run_info = RunInfo(run.profile_id, run.profile_name, run.as_of, run.qbaudit_version, run.created_at,
                                tuple(InputInfo(i.kind, i.name, i.sha256, i.size, i.rows_taken, i.rows_rejected)
                                      for i in run.inputs), run.profile_document)
-        decisions = {d.line_id: Decision(d.line_id, Verdict(d.verdict), score_of(d.score), d.reason)
+        decisions = {d.line_id: Decision(d.line_id, Verdict(d.verdict), _score(d.score), d.reason)
                      for d in revision.decisions}
         vetoes = {v.veto_id: VetoDecision(v.veto_id, v.occurred, v.description) for v in revision.vetoes}
         result = score_sheet(sheet, suggestions, decisions, vetoes)
@@ -323,17 +330,17 @@ class AuditStore(SheetDecisions):
             levels=tuple(lv.level for lv in audit.levels),
             inspectors=tuple((ai.inspector.name, ai.role, ai.inspector.card_code) for ai in audit.inspectors),
             keep_item_text=audit.keep_item_text, created_at=audit.created_at, sheet=sheet,
-            revision=revision_info(revision, numbers), revisions=tuple(revision_info(r, numbers) for r in audit.revisions),
+            revision=_revision_info(revision, numbers), revisions=tuple(_revision_info(r, numbers) for r in audit.revisions),
             run=run_info, findings=findings, suggestions=suggestions,
             decided_by={d.line_id: (d.decided_by.name, d.decided_at) for d in revision.decisions},
             result=result,
-            changes=tuple(Change(c.target, c.target_id, c.old_verdict, score_of(c.old_score), c.new_verdict,
-                                 score_of(c.new_score), c.reason, c.changed_by.name, c.changed_at)
+            changes=tuple(Change(c.target, c.target_id, c.old_verdict, _score(c.old_score), c.new_verdict,
+                                 _score(c.new_score), c.reason, c.changed_by.name, c.changed_at)
                           for c in revision.changes),
             exports=tuple(ExportInfo(numbers[e.revision_id], e.kind, e.file_name, e.sha256, e.size, e.created_at)
                           for e in exports),
-            content_sha256=content_hash(audit, revision),
-            facts=facts_of(audit), assessment=revision.assessment or "",
+            content_sha256=_content_hash(audit, revision),
+            facts=_facts(audit), assessment=revision.assessment or "",
             notice=self._notice_decision(session, audit.id),
         )
 
@@ -391,11 +398,11 @@ class AuditStore(SheetDecisions):
             record.inputs = [InputRecord(kind=f.kind, name=f.name, sha256=f.sha256, size=f.size, rows_taken=f.rows_taken,
                                          rows_rejected=f.rows_rejected, encoding=f.encoding, sheets=list(f.sheets))
                              for f in run.inputs]
-            record.findings = [finding_record(position, f, audit.keep_item_text) for position, f in enumerate(findings)]
+            record.findings = [_finding_record(position, f, audit.keep_item_text) for position, f in enumerate(findings)]
             positions = {id(f): position for position, f in enumerate(findings)}
             record.suggestions = [
                 SuggestionRecord(line_id=line_id, basis=s.basis.value, verdict=s.verdict.value if s.verdict else None,
-                                 score=decimal_of(s.score), explanation=s.explanation,
+                                 score=_decimal(s.score), explanation=s.explanation,
                                  finding_positions=[positions[id(f)] for f in s.findings], checklist=list(s.checklist))
                 for line_id, s in suggest(sheet, findings).items()
             ]

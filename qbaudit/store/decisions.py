@@ -38,11 +38,11 @@ from qbaudit.store.records import (
     AuditView,
     NoticeDecision,
     RevisionInfo,
-    content_hash,
-    decimal_of,
-    revision_info,
-    score_of,
-    suggestion_of,
+    _content_hash,
+    _decimal,
+    _revision_info,
+    _score,
+    _suggestion,
 )
 from qbaudit.visible import has_control, visible
 
@@ -92,12 +92,12 @@ class SheetDecisions:
         if revision.run is None:
             return None
         record = next((s for s in revision.run.suggestions if s.line_id == line_id), None)
-        return suggestion_of(record, ()) if record is not None else None
+        return _suggestion(record, ()) if record is not None else None
 
     def _write_decision(self, revision: Revision, decision: Decision, by: Inspector) -> None:
         current = next((d for d in revision.decisions if d.line_id == decision.line_id), None)
-        new_score = decimal_of(decision.score)
-        if current is not None and current.verdict == decision.verdict.value and score_of(current.score) == decision.score \
+        new_score = _decimal(decision.score)
+        if current is not None and current.verdict == decision.verdict.value and _score(current.score) == decision.score \
                 and current.reason == decision.reason:
             return
         revision.changes.append(ChangeRecord(
@@ -214,7 +214,7 @@ class SheetDecisions:
         taken = 0
         for record in revision.run.suggestions:
             if record.basis == Basis.DATA.value and record.line_id not in decided and record.verdict is not None:
-                self._write_decision(revision, Decision(record.line_id, Verdict(record.verdict), score_of(record.score),
+                self._write_decision(revision, Decision(record.line_id, Verdict(record.verdict), _score(record.score),
                                                         tr("store.accepted_suggestion")), by)
                 taken += 1
         return taken
@@ -238,10 +238,10 @@ class SheetDecisions:
             revision.signed_at = now().replace(microsecond=0)
             revision.signed_by_id = inspector.id
             revision.signed_by = inspector
-            revision.signed_total = decimal_of(view.result.total)
+            revision.signed_total = _decimal(view.result.total)
             revision.signed_grade = view.result.grade
-            revision.signed_sha256 = content_hash(audit, revision)
-            return revision_info(revision, {r.id: r.number for r in audit.revisions})
+            revision.signed_sha256 = _content_hash(audit, revision)
+            return _revision_info(revision, {r.id: r.number for r in audit.revisions})
 
 
 def _sign_refusal_text(audit_id: int, refusal: SignRefusal) -> str:

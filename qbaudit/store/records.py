@@ -199,38 +199,38 @@ class AuditSummary:
     created_at: dt.datetime
 
 
-def score_of(value: Decimal | float | None) -> float | None:
+def _score(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def decimal_of(value: float | None) -> Decimal | None:
+def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def facts_of(audit: Audit) -> SupervisionFacts:
+def _facts(audit: Audit) -> SupervisionFacts:
     return SupervisionFacts(audit.supervision_kind, audit.batch_number, audit.place, audit.head_count,
                             audit.supervision_date, audit.supervision_time)
 
 
-def revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
+def _revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
     return RevisionInfo(number=revision.number, created_at=revision.created_at,
                         based_on=numbers.get(revision.based_on_id) if revision.based_on_id else None,
                         signed_at=revision.signed_at, signed_by=revision.signed_by.name if revision.signed_by else None,
-                        signed_total=score_of(revision.signed_total), signed_grade=revision.signed_grade,
+                        signed_total=_score(revision.signed_total), signed_grade=revision.signed_grade,
                         signed_sha256=revision.signed_sha256)
 
 
-def without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
+def _without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
     keep = [c for c in evidence["columns"] if not c["key"].startswith(ITEM_TEXT_PREFIX)]
     keys = {c["key"] for c in keep}
     return {**evidence, "columns": keep, "rows": [{k: v for k, v in row.items() if k in keys} for row in evidence["rows"]]}
 
 
-def finding_record(position: int, finding: Finding, keep_item_text: bool) -> FindingRecord:
+def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> FindingRecord:
     from qbaudit.analysis.run import finding_to_dict
 
     data = finding_to_dict(finding)
-    evidence = data["evidence"] if keep_item_text else [without_item_text(e) for e in data["evidence"]]
+    evidence = data["evidence"] if keep_item_text else [_without_item_text(e) for e in data["evidence"]]
     return FindingRecord(position=position, rule=finding.rule, level=finding.level, status=finding.status.value,
                          message=finding.message, measured=data["measured"], threshold=data["threshold"],
                          comparator=finding.comparator, unit=finding.unit, sheet_line=finding.sheet_line,
@@ -239,7 +239,7 @@ def finding_record(position: int, finding: Finding, keep_item_text: bool) -> Fin
                                                    "waiver_values": data["waiver_values"]})
 
 
-def finding_of(record: FindingRecord) -> Finding:
+def _finding(record: FindingRecord) -> Finding:
     from qbaudit.analysis.run import threshold_use_from_dict
 
     evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"])
@@ -254,15 +254,15 @@ def finding_of(record: FindingRecord) -> Finding:
                    waiver_values=tuple(basis.get("waiver_values", {}).items()))
 
 
-def suggestion_of(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Suggestion:
+def _suggestion(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Suggestion:
     return Suggestion(line_id=record.line_id, basis=Basis(record.basis),
-                      verdict=Verdict(record.verdict) if record.verdict else None, score=score_of(record.score),
+                      verdict=Verdict(record.verdict) if record.verdict else None, score=_score(record.score),
                       explanation=record.explanation,
                       findings=tuple(findings[p] for p in record.finding_positions if p < len(findings)),
                       checklist=tuple(record.checklist))
 
 
-def content_hash(audit: Audit, revision: Revision) -> str:
+def _content_hash(audit: Audit, revision: Revision) -> str:
     """SHA-256 of what a signature covers: who and what was audited, the inputs, suggestions, decisions, result."""
     run = revision.run
     content: dict[str, Any] = {
@@ -272,18 +272,18 @@ def content_hash(audit: Audit, revision: Revision) -> str:
         "run": None if run is None else {
             "profile": run.profile_id, "as_of": run.as_of.isoformat(),
             "inputs": sorted([i.kind, i.name, i.sha256, i.rows_taken, i.rows_rejected] for i in run.inputs),
-            "suggestions": sorted([s.line_id, s.basis, s.verdict, score_of(s.score)] for s in run.suggestions),
+            "suggestions": sorted([s.line_id, s.basis, s.verdict, _score(s.score)] for s in run.suggestions),
         },
-        "decisions": sorted([d.line_id, d.verdict, score_of(d.score), d.reason, d.decided_by_id] for d in revision.decisions),
+        "decisions": sorted([d.line_id, d.verdict, _score(d.score), d.reason, d.decided_by_id] for d in revision.decisions),
         "vetoes": sorted([v.veto_id, v.occurred, v.description, v.decided_by_id] for v in revision.vetoes),
         "signed": [revision.signed_at.isoformat() if revision.signed_at else None, revision.signed_by_id,
-                   score_of(revision.signed_total), revision.signed_grade],
+                   _score(revision.signed_total), revision.signed_grade],
     }
     # The thresholds and their bases (since 0005): only when kept, so runs recorded before hash alike.
     if run is not None and run.profile_document is not None:
         content["run"]["profile_document"] = run.profile_document
     # Added with the supervision's facts and the 总体评价: only when set, so records signed before hash alike.
-    facts = {key: value for key, value in vars(facts_of(audit)).items() if value is not None}
+    facts = {key: value for key, value in vars(_facts(audit)).items() if value is not None}
     if facts:
         content["facts"] = facts
     if revision.assessment:
