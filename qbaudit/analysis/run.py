@@ -103,7 +103,8 @@ def evidence_to_dict(evidence: Evidence) -> dict[str, Any]:
     """An evidence table as JSON-ready data."""
     return {
         "title": evidence.title,
-        "columns": [{"key": key, "label": label} for key, label in evidence.columns],
+        "columns": [{"key": key, "label": label, "kind": kind.value}
+                    for (key, label), kind in zip(evidence.columns, evidence.kinds, strict=True)],
         "rows": [{k: _jsonable(v) for k, v in row.items()} for row in evidence.rows],
     }
 

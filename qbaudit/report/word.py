@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Status
 from qbaudit.analysis.profile import setting_label, setting_value_text
 from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule_catalogue
@@ -23,7 +23,6 @@ from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
 from qbaudit.report.kinds import header_extras, header_field, header_wide, supervision_label, wording
 from qbaudit.report.model import (
-    ITEM_TEXT_PREFIX,
     ReportData,
     ReportKind,
     ReportOutcome,
@@ -465,9 +464,9 @@ _CELL_PADDING_MM = 3.5
 def _evidence_widths(evidence: Evidence, rows: Sequence[dict[str, Any]]) -> list[float]:
     """Natural column widths in mm: the longest text of each column, within bounds (excerpts wrap)."""
     widths = []
-    for key, label in evidence.columns:
-        longest = max([_display_len(label)] + [_display_len(cell_text(key, r.get(key))) for r in rows[:80]])
-        cap = 16 if key.startswith(ITEM_TEXT_PREFIX) else 18
+    for (key, label), kind in zip(evidence.columns, evidence.kinds, strict=True):
+        longest = max([_display_len(label)] + [_display_len(cell_text(kind, r.get(key))) for r in rows[:80]])
+        cap = 16 if kind is ColumnKind.EXCERPT else 18
         widths.append(min(max(longest, 3), cap) * _MM_PER_CHAR + _CELL_PADDING_MM)
     return widths
 
@@ -486,7 +485,8 @@ def _evidence(doc: OfficialDocument, finding: Finding, evidence: Evidence, count
                if all(isinstance(r.get(key), int | float) or r.get(key) is None for r in shown)}
     columns = [Column(label, width, RIGHT if key in numeric else LEFT)
                for (key, label), width in zip(evidence.columns, widths, strict=True)]
-    cells = [[cell_text(key, row.get(key)) for key, _ in evidence.columns] for row in shown]
+    cells = [[cell_text(kind, row.get(key)) for (key, _), kind in zip(evidence.columns, evidence.kinds, strict=True)]
+             for row in shown]
     doc.table(columns, cells, small=True, fill=False)
     if len(rows) > len(shown):
         doc.note(tr("report.evidence_more", shown=len(shown), total=len(rows)))

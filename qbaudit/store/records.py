@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.model import EXCERPT_KEY_PREFIX, ColumnKind, Evidence, Finding, Status, column_kind
 from qbaudit.analysis.sheets import Basis, Sheet, SheetResult, Suggestion, Verdict
 from qbaudit.store.models import Audit, FindingRecord, Revision, SuggestionRecord
 
-ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (题干摘录 …)
+ITEM_TEXT_PREFIX = EXCERPT_KEY_PREFIX  # kept for callers; the kind is ColumnKind.EXCERPT (qbaudit.analysis.model)
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def _revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
 
 
 def _without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
-    keep = [c for c in evidence["columns"] if not c["key"].startswith(ITEM_TEXT_PREFIX)]
+    keep = [c for c in evidence["columns"] if column_kind(c["key"], c.get("kind")) is not ColumnKind.EXCERPT]
     keys = {c["key"] for c in keep}
     return {**evidence, "columns": keep, "rows": [{k: v for k, v in row.items() if k in keys} for row in evidence["rows"]]}
 
@@ -242,7 +242,8 @@ def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> Fi
 def _finding(record: FindingRecord) -> Finding:
     from qbaudit.analysis.run import threshold_use_from_dict
 
-    evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"])
+    evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"],
+                                 kinds={c["key"]: c.get("kind") or _legacy_kind(c) for c in e["columns"]})
                      for e in record.evidence)
     basis = record.basis or {}  # None: recorded before the bases were kept (0005)
     return Finding(rule=record.rule, level=record.level, status=Status(record.status), message=record.message,
@@ -290,3 +291,12 @@ def _content_hash(audit: Audit, revision: Revision) -> str:
         content["assessment"] = revision.assessment
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
+
+def _legacy_kind(column: dict[str, Any]) -> ColumnKind | None:
+    """The kind of a column recorded before evidence stored its kinds: R2's and R8's ``code`` columns held point
+    codes, known then only by their label (in any language); the rest by :data:`~qbaudit.analysis.model.COLUMN_KINDS`."""
+    from qbaudit.i18n import LANGUAGES, catalogue
+
+    if column["key"] == "code" and column["label"] in {catalogue(lang).get("evidence.point_code") for lang in LANGUAGES}:
+        return ColumnKind.POINT
+    return None

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from qbaudit.analysis.checks.context import CheckContext, percent
-from qbaudit.analysis.model import Evidence, Finding, Point, Scope, StandardWeight, Status
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Point, Scope, StandardWeight, Status
 from qbaudit.analysis.vocabulary import name_key, scope_name_key
 from qbaudit.i18n import tr
 
@@ -153,7 +153,7 @@ def _points_table(ctx: CheckContext, title: str, points: list[Point], extra: str
         if problems is not None:
             row["problem"] = problems[index]
         rows.append(row)
-    return Evidence.of(title, columns, rows)
+    return Evidence.of(title, columns, rows, kinds={"code": ColumnKind.POINT})
 
 
 def check_point_names(ctx: CheckContext) -> list[Finding]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from qbaudit.analysis.checks.context import CheckContext, excerpt, sheet_name
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Evidence, Finding, Scope, Status
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Scope, Status
 from qbaudit.analysis.vocabulary import name_key
 from qbaudit.i18n import tr
 
@@ -60,7 +60,7 @@ def check_codes(ctx: CheckContext) -> list[Finding]:
                 tr("evidence.unresolved_items"),
                 [("item_id", tr("evidence.item_id")), ("code", tr("evidence.point_code")), ("problem", tr("evidence.problem")),
                  ("sheet", tr("evidence.sheet")), ("row", tr("evidence.row"))],
-                item_rows,
+                item_rows, kinds={"code": ColumnKind.POINT},
             ))
         ok = problems == 0
         label = ctx.level_label(level)
