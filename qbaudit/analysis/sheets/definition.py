@@ -79,6 +79,7 @@ class Line:
     indicator: int
     documents: tuple[str, ...]
     named: bool = True  # False: the sheet gives no name, ``name`` is the indicator's (the tool's inference)
+    rules: tuple[str, ...] = ()  # the rules whose findings suggest this line's verdict (``rules`` in the sheet file)
 
 
 @dataclass(frozen=True)
@@ -448,9 +449,9 @@ def _problems(data: dict[str, Any], catalogue: IndicatorCatalogue) -> list[str]:
                                name=indicator.name, first=catalogue.first_level[first].name))
     if problems:
         return problems
-    from qbaudit.analysis.sheets.validation import points_problems, yes_no_problems
+    from qbaudit.analysis.sheets.validation import points_problems, rule_problems, yes_no_problems
 
-    return problems + (points_problems(data) if method is Method.POINTS else yes_no_problems(data))
+    return rule_problems(data) + (points_problems(data) if method is Method.POINTS else yes_no_problems(data))
 
 
 def _cycles(group_id: str, groups: dict[str, dict[str, Any]]) -> bool:
@@ -484,9 +485,11 @@ def _build(data: dict[str, Any], catalogue: IndicatorCatalogue, origin: str, tex
     lines = tuple(
         Line(id=line["id"], group=line["group"], name=pick(line, "name") or catalogue.second_level[line["indicator"]].name,
              criterion=line["criterion"], max=line.get("max"), indicator=line["indicator"],
-             documents=tuple(line.get("documents", ())), named="name" in line)
+             documents=tuple(line.get("documents", ())), named="name" in line, rules=tuple(line.get("rules", ())))
         for line in data["lines"]
     )
+    if not any("rules" in line for line in data["lines"]):
+        lines = _rules_by_name(lines)
     limit = grading.get("no_share_limit")
     return Sheet(
         id=data["id"],
@@ -515,6 +518,17 @@ def _build(data: dict[str, Any], catalogue: IndicatorCatalogue, origin: str, tex
         documents=_document_spec(data),
         card_rules=data.get("card_rules"),
     )
+
+
+def _rules_by_name(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """A sheet written before lines named their rules (an audit recorded then keeps its sheet's text): each line
+    informed by the rules whose ``sheet_line`` in ``resources/rules.toml`` is its name, as it was then."""
+    from dataclasses import replace
+
+    from qbaudit.analysis.rules import rule_catalogue
+
+    catalogue = rule_catalogue().values()
+    return tuple(replace(line, rules=tuple(r.id for r in catalogue if line.name in r.sheet_lines)) for line in lines)
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；;])")

@@ -99,3 +99,12 @@ def yes_no_problems(data: dict[str, Any]) -> list[str]:
         if "max" in line:
             problems.append(tr("sheet.not_for_yes_no", field=f"lines[{index}].max"))
     return problems
+
+
+def rule_problems(data: dict[str, Any]) -> list[str]:
+    """Rules a line names (``rules``) that the rule catalogue does not have."""
+    from qbaudit.analysis.rules import rule_catalogue
+
+    known = rule_catalogue()
+    return [tr("sheet.unknown_rule", field=f"lines[{index}].rules", value=rule_id, last=len(known))
+            for index, line in enumerate(data["lines"]) for rule_id in line.get("rules", ()) if rule_id not in known]
