@@ -100,10 +100,6 @@ class ReportData:
         """Findings whose rule is not met, in the order of the checks."""
         return [f for f in self.findings if f.status is Status.FAIL]
 
-    def line_rows(self) -> tuple[LineResult, ...]:
-        """The sheet's lines with suggestion and decision."""
-        return self.result.lines
-
     def lost_lines(self) -> list[LineResult]:
         """Lines scored below their maximum (or judged 否), decided or suggested."""
         lost = []
