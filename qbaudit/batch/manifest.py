@@ -217,14 +217,14 @@ def _row_from_cells(number: int, where: str, cells: dict[str, str | None], base:
     for kind in INPUT_KINDS:
         paths, given_levels, bad = parse_paths(cells[kind], base)
         if bad is not None:
-            return problem("batch.bad_file_level", value=bad, kind=tr(f"inputs.kind_{kind}"))
+            return problem("batch.bad_file_level", value=bad, kind=tr(f"batch.kind_{kind}"))
         if kind != "bank" and given_levels:
-            return problem("batch.level_only_bank", kind=tr(f"inputs.kind_{kind}"))
+            return problem("batch.level_only_bank", kind=tr(f"batch.kind_{kind}"))
         missing = [p for p in paths if not p.exists()]
         if missing:
-            return problem("batch.missing_path", kind=tr(f"inputs.kind_{kind}"), path=str(missing[0]))
+            return problem("batch.missing_path", kind=tr(f"batch.kind_{kind}"), path=str(missing[0]))
         if kind in ONE_FILE_KINDS and len(paths) > 1:
-            return problem("batch.one_file", kind=tr(f"inputs.kind_{kind}"), count=len(paths))
+            return problem("batch.one_file", kind=tr(f"batch.kind_{kind}"), count=len(paths))
         if paths:
             inputs[kind] = tuple(paths)
             file_levels.update(given_levels)
@@ -321,7 +321,7 @@ def _row_from_folder(number: int, where: str, unit: Path, institution: str, regi
         if len(inputs.get(kind, [])) > 1:
             names = "、".join(p.name for p in inputs[kind])
             return RowProblem(where, institution, occupation,
-                              tr("batch.folder_one_file", kind=tr(f"inputs.kind_{kind}"), files=names))
+                              tr("batch.folder_one_file", kind=tr(f"batch.kind_{kind}"), files=names))
     return BatchRow(number, where, institution, registration, occupation, (),
                     {kind: tuple(paths) for kind, paths in inputs.items()})
 

@@ -22,7 +22,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -140,14 +139,15 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
 
     started = time.perf_counter()
     key = row_key(row, plan)
-    if key == recorded_key:  # nothing changed: only the bank, for the cross-institution signature
-        from qbaudit.analysis.inputs import import_input
+    if key == recorded_key:  # nothing changed: only the bank again, for the cross-institution signature
+        outcome = RowOutcome(row.number, "unchanged", key, occupation=row.occupation)
+        signature = None
+        if crossdup_module() is not None:
+            from qbaudit.analysis.inputs import import_input
 
-        bank = import_input("bank", list(row.inputs["bank"]), options=_import_options(row), occupation=row.occupation,
-                            state=state)
-        outcome = RowOutcome(row.number, "unchanged", key, occupation=row.occupation,
-                             seconds=time.perf_counter() - started)
-        signature = _signature(row, plan, bank.data, outcome) if bank.ok else None
+            bank = import_input("bank", list(row.inputs["bank"]), options=_import_options(row),
+                                occupation=row.occupation, state=state)
+            signature = _signature(row, plan, bank.data, outcome) if bank.ok else None
         outcome.seconds = time.perf_counter() - started
         return outcome, signature
     one = {kind: (row.inputs[kind][0] if kind in row.inputs else None) for kind in ("standard", "plan", "responses")}
@@ -178,12 +178,22 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
     return outcome, signature
 
 
-def _signature(row: BatchRow, plan: BatchPlan, bank: Any, outcome: RowOutcome) -> Any:
-    """The bank's signature for the cross-institution duplicates, made here where the bank was read."""
-    from qbaudit.batch.crossdup import bank_signature
+def crossdup_module() -> Any:
+    """The cross-institution duplicates (:mod:`qbaudit.batch.crossdup`), or None where this build has none yet."""
+    try:
+        from qbaudit.batch import crossdup
+    except ImportError:
+        return None
+    return crossdup
 
-    return bank_signature(bank, institution_key=row.institution_key, institution=row.institution,
-                          occupation=outcome.occupation or row.occupation or "", profile=plan.profile)
+
+def _signature(row: BatchRow, plan: BatchPlan, bank: Any, outcome: RowOutcome) -> Any:
+    """The bank's signature for the cross-institution duplicates, made here where the bank was read (None when
+    the cross-institution comparison is not part of this build)."""
+    crossdup = crossdup_module()
+    if crossdup is None:
+        return None
+    return crossdup.bank_signature(bank, institution=row.institution_key, profile=plan.profile)
 
 
 def slim_run(run: AuditRun) -> AuditRun:
@@ -199,8 +209,7 @@ def slim_run(run: AuditRun) -> AuditRun:
 
 
 def write_row_documents(row: BatchRow, plan: BatchPlan, run: AuditRun, occupation: str | None) -> tuple[Path, ...]:
-    """The row's quick report (.docx) and problem list (.xlsx) in its folder, each written whole or not at all
-    (to a temporary name first, then moved into place)."""
+    """The row's quick report (.docx) and problem list (.xlsx) in its folder, each written whole or not at all."""
     from qbaudit.report import report_from_run, write_document
 
     names = batch_settings()["documents"]
@@ -209,14 +218,8 @@ def write_row_documents(row: BatchRow, plan: BatchPlan, run: AuditRun, occupatio
     data = report_from_run(run, sheet=plan.sheet, institution=row.institution, registration_number=row.registration)
     written = []
     for kind, name in (("report", names["report"]), ("problems", names["problems"])):
-        target = folder / name
-        partial = folder / f".{target.stem}.part{target.suffix}"
-        try:
-            write_document(kind, data, partial)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
-        written.append(target)
+        write_document(kind, data, folder / name)  # whole or not at all (qbaudit.atomic)
+        written.append(folder / name)
     return tuple(written)
 
 
@@ -235,12 +238,15 @@ def find_row_audit(store: Any, plan: BatchPlan, row: BatchRow, occupation: str |
     fingerprint its run was recorded with (None: opened, no run recorded yet)."""
     from qbaudit.store.batches import batch_audits
 
+    wanted = occupation or row.occupation
+    found = []
     for audit in batch_audits(store, plan.name):
         same_place = (audit.registration == row.registration if row.registration
                       else audit.registration is None and audit.institution == row.institution)
-        if same_place and audit.occupation == (occupation or row.occupation):
-            return audit.id, audit.key
-    return None
+        if same_place and (wanted is None or audit.occupation == wanted):
+            found.append((audit.id, audit.key))
+    # a row that names no occupation is its institution's one row (the bank named the occupation)
+    return found[0] if len(found) == 1 or (found and wanted is not None) else None
 
 
 def record_row(store: Any, plan: BatchPlan, row: BatchRow, outcome: RowOutcome) -> tuple[int, list[Any]]:

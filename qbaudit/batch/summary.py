@@ -118,6 +118,7 @@ class CrossFigures:
     items: int = 0
     seconds: float = 0.0
     where: str = ""  # "cluster" or "process"
+    available: bool = True  # False: this build compares no institutions' banks (said in the documents)
 
 
 @dataclass
@@ -137,6 +138,7 @@ class BatchSummary:
     rows_read: int = 0
     seconds: float = 0.0
     workers: str = ""
+    row_seconds: list[float] = field(default_factory=list)
 
     @property
     def rules(self) -> list[str]:
