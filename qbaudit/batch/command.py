@@ -114,8 +114,8 @@ def _plan(args: argparse.Namespace, manifest: Any, profile: Any, sheet: Any) -> 
     from qbaudit.batch.row import BatchPlan
 
     source = Path(args.source)
-    name = (args.name or source.stem or source.name).strip()
     date = args.date or dt.date.today()
+    name = (args.name or tr("batch.default_name", year=date.year, source=source.stem or source.name)).strip()
     out = args.out or source.resolve().parent / tr("batch.out_folder", name=name)
     return BatchPlan(name=name, date=date, profile=profile, sheet=sheet, as_of=args.as_of or date, out=out,
                      inspectors=tuple(args.inspector), documents=not args.no_documents)

@@ -44,6 +44,11 @@ def _headline(result: RowResult, level: int) -> list[Any]:
             "、".join(result.failed_rules), tr("batch.status_" + result.status)]
 
 
+def short_level(level: int) -> str:
+    """``四级`` of ``四级/中级工`` (for narrow columns)."""
+    return level_name(level).split("/")[0]
+
+
 def summary_sheets(summary: BatchSummary) -> list[WorkSheet]:
     """The worksheets of the summary workbook."""
     rules = summary.rules
@@ -136,6 +141,8 @@ def _bar_chart(labels: Sequence[str], values: Sequence[int], ylabel: str, font: 
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, max(values) * 1.15 or 1)
         ax.tick_params(axis="x", labelrotation=30 if len(labels) > 6 else 0)
+        if len(labels) < 4:  # a few bars stay bars, not a wall
+            ax.set_xlim(-1.5, len(labels) + 0.5)
         return painter.png(figure)
 
 
@@ -196,7 +203,7 @@ def _rules(document: Any, summary: BatchSummary, font: str | None, column: Any) 
 def _ranking(document: Any, summary: BatchSummary, column: Any) -> None:
     document.heading(tr("batch.report_h_ranking"))
     document.caption(tr("batch.table_ranking"))
-    rows = [[str(index), r.institution, r.occupation, "、".join(level_name(lv) for lv in r.levels), r.score_text,
+    rows = [[str(index), r.institution, r.occupation, "、".join(short_level(lv) for lv in r.levels), r.score_text,
              r.grade_text, str(r.open_lines)] for index, r in enumerate(summary.ranked(), start=1)]
     document.table([column(tr("batch.col_rank"), 10), column(tr("batch.col_institution"), 42),
                     column(tr("batch.col_occupation"), 22), column(tr("batch.col_level"), 18),

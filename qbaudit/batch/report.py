@@ -13,6 +13,7 @@ def print_outcome(console: Any, summary: Any, written: list[Path]) -> None:
     """Print the review's outcome on ``console`` (the project's safe console)."""
     from rich.table import Table
 
+    from qbaudit.batch.documents import short_level
     from qbaudit.visible import styled
 
     audited = sum(1 for r in summary.results if r.status == "audited")
@@ -24,7 +25,7 @@ def print_outcome(console: Any, summary: Any, written: list[Path]) -> None:
         for key in ("institution", "occupation", "level", "grade", "score", "row_status", "audit"):
             table.add_column(tr(f"batch.col_{key}"))
         for r in summary.results:
-            table.add_row(r.institution, r.occupation, "、".join(str(lv) for lv in r.levels), r.grade_text,
+            table.add_row(r.institution, r.occupation, "、".join(short_level(lv) for lv in r.levels), r.grade_text,
                           r.score_text, tr("batch.status_" + r.status), str(r.audit_id))
         console.print(table)
     for problem in summary.problems:

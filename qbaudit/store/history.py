@@ -197,3 +197,20 @@ def history_warnings(store: Any, *, institution: str, registration_number: str |
     warnings = [w for w in (failure_warning(history, sheet, date),) if w is not None]
     warnings += supervisor_warnings(history, supervisors, sheet, date)
     return warnings
+
+
+def history_lines(history: Sequence[PastAudit], today: dt.date | None = None) -> list[str]:
+    """An institution's history as lines to read: its audits by calendar year (how many, how many 不合格), and
+    what its history would say of an audit opened ``today`` (default: today). Empty for no history."""
+    if not history:
+        return []
+    years: dict[int, list[PastAudit]] = {}
+    for audit in history:
+        years.setdefault(audit.date.year, []).append(audit)
+    lines = [tr("history.year_line", year=year, audits=len(audits), failed=sum(1 for a in audits if a.fails))
+             for year, audits in sorted(years.items())]
+    today = today or dt.date.today()
+    warning = failure_warning(history, None, today)
+    if warning is not None:
+        lines.append(tr("history.warning_line", text=str(warning)))
+    return lines
