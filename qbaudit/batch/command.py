@@ -123,7 +123,6 @@ def _plan(args: argparse.Namespace, manifest: Any, profile: Any, sheet: Any) -> 
 
 def _run(args: argparse.Namespace, console: Any, manifest: Any, plan: Any) -> int:
     from qbaudit.batch.report import print_outcome
-    from qbaudit.batch.runner import cross_institution, dask_client, run_rows
     from qbaudit.console_progress import ConsoleProgress
     from qbaudit.settings import load_settings
     from qbaudit.store import AuditStore, StoreError
@@ -137,26 +136,39 @@ def _run(args: argparse.Namespace, console: Any, manifest: Any, plan: Any) -> in
     with store, ConsoleProgress() as progress:
         console.print(tr("batch.starting", name=plan.name, rows=len(manifest.rows), reported=len(manifest.problems),
                          sheet=plan.sheet.name, profile=plan.profile.name))
-        with dask_client(args.workers, args.scheduler) as client:
-            task = progress.task(tr("batch.progress_title", name=plan.name), total=len(manifest.rows))
-            run = run_rows(manifest, plan, store, client=client, task=task)
-            if run.cancelled:
-                task.done(tr("batch.stopped_short"))
-            else:
-                task.done()
-                cross_task = progress.task(tr("batch.progress_cross"))
-                groups, seconds = cross_institution(run, plan, client, cross_task)
-                cross_task.done()
-        if run.cancelled:
+        try:
+            summary, run = run_batch(manifest, plan, store, progress, workers=args.workers, scheduler=args.scheduler)
+        except OSError as exc:  # the centre's scheduler cannot be reached (or a local cluster cannot start)
+            console.print(styled(tr("batch.no_cluster", reason=str(exc) or type(exc).__name__), "red"))
+            return EXIT_INPUT
+        if summary is None:
             audited, unchanged, reported = run.counts()
             console.print(styled(tr("batch.stopped", audited=audited, unchanged=unchanged, reported=reported,
                                     left=len(manifest.rows) - len(run.done) - (reported - len(manifest.problems))),
                                  "yellow"))
             return EXIT_STOPPED
-        summary = _summary(store, plan, manifest, run, groups, seconds)
-        written = _documents(console, summary, plan, progress)
+        written = write_documents(console, summary, plan, progress)
     print_outcome(console, summary, written)
     return EXIT_INPUT if summary.problems else EXIT_OK
+
+
+def run_batch(manifest: Any, plan: Any, store: Any, progress: Any, *, workers: int | None = None,
+              scheduler: str | None = None) -> tuple[Any, Any]:
+    """Audit and record every row, compare the institutions' banks, and read the results back: returns the
+    :class:`~qbaudit.batch.summary.BatchSummary` (None when stopped by Ctrl+C) and the rows' run."""
+    from qbaudit.batch.runner import cross_institution, dask_client, run_rows
+
+    with dask_client(workers, scheduler) as client:
+        task = progress.task(tr("batch.progress_title", name=plan.name), total=len(manifest.rows))
+        run = run_rows(manifest, plan, store, client=client, task=task)
+        if run.cancelled:
+            task.done(tr("batch.stopped_short"))
+            return None, run
+        task.done()
+        cross_task = progress.task(tr("batch.progress_cross"))
+        groups, seconds = cross_institution(run, plan, client, cross_task)
+        cross_task.done()
+    return _summary(store, plan, manifest, run, groups, seconds), run
 
 
 def _summary(store: Any, plan: Any, manifest: Any, run: Any, groups: list[Any] | None, seconds: float) -> Any:
@@ -172,7 +184,7 @@ def _summary(store: Any, plan: Any, manifest: Any, run: Any, groups: list[Any] |
                         seconds=run.seconds, workers=run.workers, row_seconds=run.row_seconds)
 
 
-def _documents(console: Any, summary: Any, plan: Any, progress: Any) -> list[Path]:
+def write_documents(console: Any, summary: Any, plan: Any, progress: Any) -> list[Path]:
     """The summary workbook and report, written whole and moved into place together."""
     from qbaudit.atomic import StagedFiles
     from qbaudit.batch.documents import write_summary_report, write_summary_workbook

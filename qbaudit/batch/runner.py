@@ -25,6 +25,9 @@ from qbaudit.i18n import tr
 _log = logging.getLogger(__name__)
 ENV_SCHEDULER = "QBAUDIT_DASK_SCHEDULER"  # a centre's scheduler (tcp://host:8786) when --scheduler is not given
 MEMORY_PER_WORKER = 2 * 1024**3  # the tool's own figure: one row's bank, its checks and its documents
+# One worker process per core, each single-threaded: the libraries' own thread pools would fight over the cores.
+WORKER_ENV = {"POLARS_MAX_THREADS": "1", "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1"}
 
 
 @dataclass
@@ -86,7 +89,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Port .* is already in use")
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1", silence_logs=logging.ERROR)
+                               host="127.0.0.1", silence_logs=logging.ERROR, env=WORKER_ENV)
     with cluster, Client(cluster) as client:
         yield client
 
