@@ -41,7 +41,7 @@ def _cross_rows(summary: BatchSummary) -> list[list[Any]]:
 def _headline(result: RowResult, level: int) -> list[Any]:
     return [result.institution, result.row.registration or "", result.occupation, level_name(level), result.items,
             result.grade_text, result.score_text, result.open_lines,
-            "、".join(result.failed_rules), tr("batch.status_" + result.status)]
+            "、".join(result.failed_rules), tr(f"batch.status_{result.status}")]
 
 
 def short_level(level: int) -> str:

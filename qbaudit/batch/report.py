@@ -26,7 +26,7 @@ def print_outcome(console: Any, summary: Any, written: list[Path]) -> None:
             table.add_column(tr(f"batch.col_{key}"))
         for r in summary.results:
             table.add_row(r.institution, r.occupation, "、".join(short_level(lv) for lv in r.levels), r.grade_text,
-                          r.score_text, tr("batch.status_" + r.status), str(r.audit_id))
+                          r.score_text, tr(f"batch.status_{r.status}"), str(r.audit_id))
         console.print(table)
     for problem in summary.problems:
         console.print(styled(tr("batch.problem_line", where=problem.where, reason=problem.reason), "red"),

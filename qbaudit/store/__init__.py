@@ -6,8 +6,8 @@ No Qt here. Open a store with :meth:`AuditStore.open`; its schema is migrated on
 from qbaudit.store.audits import (
     AuditStore,
     AuditSummary,
-    BatchMark,
     AuditView,
+    BatchMark,
     Change,
     DismissalInfo,
     ExportInfo,

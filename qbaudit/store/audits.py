@@ -495,16 +495,6 @@ class AuditStore:
                     signed_at=signed[-1].signed_at if signed else None))
             return summaries
 
-    def batch_names(self) -> list[tuple[str, dt.date | None, int]]:
-        """The reviews (``qbaudit batch``) in the record: name, date and how many audits, newest first."""
-        from sqlalchemy import func
-
-        with self._session() as session:
-            rows = session.execute(select(Audit.batch_name, func.max(Audit.batch_date), func.count(Audit.id))
-                                   .where(Audit.batch_name.is_not(None)).group_by(Audit.batch_name)).all()
-        return sorted(((name, date, count) for name, date, count in rows),
-                      key=lambda row: (row[1] or dt.date.min, row[0]), reverse=True)
-
     def revisions(self, audit_id: int) -> tuple[RevisionInfo, ...]:
         """The revisions of audit ``audit_id``, oldest first (nothing scored: cheaper than :meth:`load`)."""
         with self._session() as session:

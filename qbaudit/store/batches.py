@@ -35,3 +35,16 @@ def batch_date(store: Any, name: str) -> Any:
     """The date the review named ``name`` was first recorded with (None: no audit of it yet)."""
     with store._session() as session:
         return session.scalars(select(Audit.batch_date).where(Audit.batch_name == name).order_by(Audit.id)).first()
+
+
+def batch_names(store: Any) -> list[tuple[str, Any, int]]:
+    """The reviews (``qbaudit batch``) in the record: name, date and how many audits, newest first."""
+    import datetime as dt
+
+    from sqlalchemy import func
+
+    with store._session() as session:
+        rows = session.execute(select(Audit.batch_name, func.max(Audit.batch_date), func.count(Audit.id))
+                               .where(Audit.batch_name.is_not(None)).group_by(Audit.batch_name)).all()
+    return sorted(((name, date, count) for name, date, count in rows),
+                  key=lambda row: (row[1] or dt.date.min, row[0]), reverse=True)

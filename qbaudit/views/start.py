@@ -169,7 +169,9 @@ class StartPage(QWidget):
         chosen = self.batch_filter.currentData()
         self.batch_filter.clear()
         self.batch_filter.addItem(tr("history.filter_all"), None)
-        for name, date, count in self.ctx.store.batch_names():
+        from qbaudit.store.batches import batch_names
+
+        for name, date, count in batch_names(self.ctx.store):
             self.batch_filter.addItem(tr("history.filter_batch_item", name=name, date=date or "", count=count), name)
         self.batch_filter.setCurrentIndex(max(0, self.batch_filter.findData(chosen)) if chosen else 0)
 

@@ -14,6 +14,7 @@ from bench.province import write_province
 from qbaudit import cli
 from qbaudit.batch.manifest import read_folder, read_manifest, write_template
 from qbaudit.store import AuditStore
+from qbaudit.store.batches import batch_names
 from tests.helpers import write_csv, write_xlsx
 
 NAME = "2026年题库质量专项督导"
@@ -62,7 +63,7 @@ def test_every_row_is_audited_or_reported_with_its_reason(in_process, capsys):
         assert sorted(a.institution for a in audits) == sorted(made.audited)
         assert all(a.supervision_kind == "special" and a.batch_date == dt.date(2026, 12, 10) for a in audits)
         assert {a.occupation for a in audits} == {"焊工"}
-        assert store.batch_names() == [(NAME, dt.date(2026, 12, 10), 5)]
+        assert batch_names(store) == [(NAME, dt.date(2026, 12, 10), 5)]
         assert len(store.list_audits(institution="S370100123")) == 4  # three earlier audits and the batch's
     head, overview = _overview(made.folder / "结果" / "汇总表.xlsx")
     assert {institution for institution, _level in overview} == set(made.audited)
@@ -104,7 +105,7 @@ def test_a_second_run_skips_the_unchanged_rows_and_audits_a_changed_one(in_proce
     changed = made.bank_files[made.audited[-1]]
     original = changed.read_bytes()
     try:
-        changed.write_bytes(original.replace("焊".encode("utf-8"), "烽".encode("utf-8"), 1))
+        changed.write_bytes(original.replace("焊".encode(), "烽".encode(), 1))
         assert _batch(made, db, "--workers", "0") == 3
         assert "共 6 行：审核 1 行，输入未变跳过 4 行，无法审核 1 行" in capsys.readouterr().out
     finally:
