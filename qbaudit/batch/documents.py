@@ -41,7 +41,13 @@ def _cross_rows(summary: BatchSummary) -> list[list[Any]]:
 def _headline(result: RowResult, level: int) -> list[Any]:
     return [result.institution, result.row.registration or "", result.occupation, level_name(level), result.items,
             result.grade_text, result.score_text, result.open_lines,
-            "、".join(result.failed_rules), tr(f"batch.status_{result.status}")]
+            "、".join(rule for rule in result.failed_rules if _fails(result, rule, level)),
+            tr(f"batch.status_{result.status}")]
+
+
+def _fails(result: RowResult, rule: str, level: int) -> bool:
+    finding = result.finding(rule, level)
+    return finding is not None and finding.failed
 
 
 def short_level(level: int) -> str:

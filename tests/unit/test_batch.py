@@ -68,8 +68,14 @@ def test_every_row_is_audited_or_reported_with_its_reason(in_process, capsys):
     head, overview = _overview(made.folder / "结果" / "汇总表.xlsx")
     assert {institution for institution, _level in overview} == set(made.audited)
     assert len(overview) == 5 * 3  # each institution's three levels
-    items = head.index("题量")
+    items = head.index("题库题量")
     assert {row[items] for row in overview.values()} == {160}
+    failed = head.index("不符合的规则")
+    # 160 items, all at 四级 (the sample's first rows): R2 and R3 fail there; 三级 and 二级 have nothing to judge
+    assert {(level, row[failed]) for (_name, level), row in overview.items()} == {
+        ("四级/中级工", "R2、R3"), ("三级/高级工", None), ("二级/技师", None)}
+    r3 = head.index("R3 实测")
+    assert {row[r3] for (_name, level), row in overview.items() if level == "四级/中级工"} == {"160 道"}
     workbook = openpyxl.load_workbook(made.folder / "结果" / "汇总表.xlsx", read_only=True)
     assert {"R1", "R2", "R11", "未能审核", "跨机构重复", "机构历史", "说明"} <= set(workbook.sheetnames)
     problems = list(workbook["未能审核"].iter_rows(values_only=True))
