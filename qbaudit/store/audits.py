@@ -470,20 +470,15 @@ class AuditStore:
         if institution is not None:
             query = query.join(Institution).where((Institution.name == institution.strip())
                                                   | (Institution.registration_number == institution.strip()))
+        from qbaudit.store.history import signed_result
+
         sheets: dict[str, Sheet] = {}  # each stored sheet parsed once (by fingerprint)
         with self._session() as session:
             summaries = []
             for audit in session.scalars(query):
                 current = audit.revisions[-1]
                 signed = [r for r in audit.revisions if r.signed]
-                grade = signed[-1].signed_grade if signed else None
-                fails = False
-                if grade is not None:
-                    from qbaudit.analysis.sheets import grade_fails
-
-                    if audit.sheet_sha256 not in sheets:
-                        sheets[audit.sheet_sha256] = sheet_from_text(audit.sheet_text, audit.sheet_id)
-                    fails = grade_fails(sheets[audit.sheet_sha256], grade)
+                grade, fails = signed_result(audit, sheets)
                 summaries.append(AuditSummary(
                     id=audit.id, institution=audit.institution.name, occupation=audit.occupation,
                     levels=tuple(lv.level for lv in audit.levels), sheet_name=audit.sheet_name,

@@ -92,10 +92,22 @@ class HistoryWarning:
         return f"{self.text}{self.rule}"
 
 
-def institution_history(store: Any, institution: str, registration_number: str | None = None) -> list[PastAudit]:
-    """The audits of ``institution`` (by registration number when given, else by name), oldest first."""
+def signed_result(audit: Audit, sheets: dict[str, Any]) -> tuple[str | None, bool]:
+    """The grade of ``audit``'s latest signed revision (None: none signed) and whether it fails on the audit's own
+    sheet; ``sheets`` keeps each stored sheet parsed once (by fingerprint) across calls."""
     from qbaudit.analysis.sheets import grade_fails, sheet_from_text
 
+    signed = [r for r in audit.revisions if r.signed]
+    grade = signed[-1].signed_grade if signed else None
+    if grade is None:
+        return None, False
+    if audit.sheet_sha256 not in sheets:
+        sheets[audit.sheet_sha256] = sheet_from_text(audit.sheet_text, audit.sheet_id)
+    return grade, grade_fails(sheets[audit.sheet_sha256], grade)
+
+
+def institution_history(store: Any, institution: str, registration_number: str | None = None) -> list[PastAudit]:
+    """The audits of ``institution`` (by registration number when given, else by name), oldest first."""
     name = institution.strip()
     number = (registration_number or "").strip() or None
     query = select(Audit).join(Institution)
@@ -105,12 +117,7 @@ def institution_history(store: Any, institution: str, registration_number: str |
     with store._session() as session:
         for audit in session.scalars(query.order_by(Audit.id)):
             signed = [r for r in audit.revisions if r.signed]
-            grade = signed[-1].signed_grade if signed else None
-            fails = False
-            if grade is not None:
-                if audit.sheet_sha256 not in sheets:
-                    sheets[audit.sheet_sha256] = sheet_from_text(audit.sheet_text, audit.sheet_id)
-                fails = grade_fails(sheets[audit.sheet_sha256], grade)
+            grade, fails = signed_result(audit, sheets)
             supervisors = tuple(Supervisor(member.inspector.name, member.inspector.card_code,
                                            member.inspector.card_kind, member.role) for member in audit.inspectors)
             past.append(PastAudit(audit.id, audit.supervision_date or audit.created_at.astimezone().date(),

@@ -222,3 +222,41 @@ def test_a_folder_per_institution_gives_the_same_rows(tmp_path):
     [problem] = manifest.problems
     assert problem.institution == "丙学校" and "没有题库文件" in problem.reason
     assert any("汇总.txt" in note for note in manifest.notes) and any("说明.pdf" in note for note in manifest.notes)
+
+
+class _StopAfter:
+    """A counted progress task whose Ctrl+C comes after ``rows`` rows (what the console's first press does)."""
+
+    def __init__(self, rows):
+        self.rows, self.done = rows, 0
+
+    def advance(self, count=1, text=""):
+        self.done += count
+
+    def set_progress(self, fraction, text=""):
+        pass
+
+    def is_cancelled(self):
+        return self.done >= self.rows
+
+
+def test_ctrl_c_stops_between_rows_and_the_next_run_resumes(province, tmp_path):
+    from qbaudit.analysis.profile import load_profile
+    from qbaudit.analysis.sheets import load_sheet
+    from qbaudit.batch.manifest import Inspector
+    from qbaudit.batch.row import BatchPlan
+    from qbaudit.batch.runner import run_rows
+
+    made, _db = province
+    manifest = read_manifest(made.manifest)
+    date = dt.date(2026, 12, 10)
+    plan = BatchPlan("中断的批次", date, load_profile(None), load_sheet(None), date, tmp_path / "out",
+                     (Inspector("王建华", "组长"),), documents=False)
+    with AuditStore(f"sqlite:///{tmp_path / 'stopped.sqlite3'}") as store:
+        stopped = run_rows(manifest, plan, store, client=None, task=_StopAfter(2))
+        assert stopped.cancelled and [d.row.number for d in stopped.done] == [1, 2]
+        assert len(store.list_audits(batch="中断的批次")) == 2  # what was done is recorded, nothing half-done
+        resumed = run_rows(manifest, plan, store, client=None, task=_StopAfter(99))
+        assert not resumed.cancelled and resumed.counts() == (3, 2, 1)  # audited, unchanged, reported
+        assert {d.row.number for d in resumed.done if d.status == "unchanged"} == {1, 2}
+        assert len(store.list_audits(batch="中断的批次")) == 5
