@@ -89,7 +89,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Port .* is already in use")
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1", silence_logs=logging.ERROR, env=WORKER_ENV)
+                               host="127.0.0.1", silence_logs=logging.CRITICAL, env=WORKER_ENV)
     with cluster, Client(cluster) as client:
         yield client
 

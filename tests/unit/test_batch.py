@@ -33,7 +33,7 @@ def _overview(path):
     heading = rows.index(next(r for r in rows if r[0] == "机构名称"))
     head = rows[heading]
     keep = [i for i, h in enumerate(head) if h not in ("本次",)]
-    return head, {(r[0], r[3]): tuple(r[i] for i in keep) for r in rows[heading + 1:]}
+    return [head[i] for i in keep], {(r[0], r[3]): tuple(r[i] for i in keep) for r in rows[heading + 1:]}
 
 
 @pytest.fixture(scope="module")
