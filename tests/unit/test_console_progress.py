@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from qbaudit.analysis.progress import Cancelled, ScaledState, checkpoint
+from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.console_progress import ConsoleProgress, duration, time_left, timing
 from tests.conftest import ROOT, SAMPLES, paper_files, sample_path
 
@@ -165,8 +167,11 @@ def test_check_into_a_pipe_prints_its_stage_lines_before_the_summary(tmp_path):
     summary = [line.strip() for line in lines].index("各等级检查结果")
     stages = [line for line in lines[:summary] if line.startswith("[")]
     assert stages[0].startswith("[  0%] 正在导入题库…")
-    for rule in range(1, 22):
-        assert sum(f"正在检查 R{rule}（第 {rule}/21 项）" in line for line in stages) == 1
+    steps = [match.groups() for line in stages for match in re.finditer(r"正在检查 (R\d+)（第 (\d+)/(\d+) 项）", line)]
+    rules = sorted(rule_catalogue(), key=lambda code: int(code[1:]))
+    assert sorted(code for code, _, _ in steps) == sorted(rules)  # every rule once, none twice
+    assert [int(index) for _, index, _ in steps] == list(range(1, len(rules) + 1))
+    assert {int(total) for _, _, total in steps} == {len(rules)}
     assert any("正在查找相似试题（" in line for line in stages)  # R11's own steps, with their counts
     assert "审核完成，用时" in "\n".join(lines[:summary])
     percents = [int(line[1:4]) for line in stages]
