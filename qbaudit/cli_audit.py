@@ -283,13 +283,15 @@ def _cmd_list(args: argparse.Namespace, console: Any) -> int:
     for key in ("col_id", "col_institution", "col_occupation", "col_levels", "col_sheet", "col_revision", "col_state",
                 "col_grade", "col_created"):
         table.add_column(tr(f"cli_audit.{key}"))
-    table.add_column(tr("history.col_batch"))
+    batches = any(a.batch_name for a in audits)  # the review's column only where some audit belongs to one
+    if batches:
+        table.add_column(tr("history.col_batch"))
     for a in audits:
         failing = a.fails and tr("history.failing") not in (a.grade or "")  # a failing grade not named 不合格
         grade = tr("history.grade_fails", grade=a.grade) if failing else a.grade or ""
         table.add_row(str(a.id), a.institution, a.occupation, "、".join(level_name(lv) for lv in a.levels), a.sheet_name,
                       str(a.revision), tr("cli_audit.signed" if a.signed else "cli_audit.draft"), grade,
-                      _local(a.created_at), a.batch_name or "")
+                      _local(a.created_at), *([a.batch_name or ""] if batches else []))
     console.print(table)
     for line in history_lines(history or []):  # an institution's audits by year, and what its history says
         console.print(line, soft_wrap=True)

@@ -77,7 +77,14 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         yield None
         return
     scheduler = scheduler or (os.environ.get(ENV_SCHEDULER) if workers is None else None) or None
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # an installation without Dask: the rows run here, one after another (and it is said)
+        if scheduler is not None:
+            raise OSError(tr("batch.no_dask")) from None
+        _log.warning("dask.distributed is not installed; the batch runs in this process")
+        yield None
+        return
 
     if scheduler is not None:
         with Client(scheduler, timeout="30s") as client:
