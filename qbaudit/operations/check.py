@@ -130,11 +130,13 @@ def _paths(given: str | Path | Sequence[str | Path]) -> list[str | Path]:
     return [given] if isinstance(given, str | Path) else list(given)
 
 
-def record_check(store: Any, audit_id: int, run: AuditRun, by: str, state: TaskState | None = None) -> Changes:
+def record_check(store: Any, audit_id: int, run: AuditRun, by: str, state: TaskState | None = None, *,
+                 batch_key: str | None = None) -> Changes:
     """Record a run in the audit (one transaction: its fingerprints, findings and the sheet's suggestions; the
-    inspector's decisions stay; a new revision opens when the latest was signed). ``result`` is the run."""
+    inspector's decisions stay; a new revision opens when the latest was signed). ``result`` is the run;
+    ``batch_key`` is a review row's fingerprint (``qbaudit batch``)."""
     checkpoint(state or NullState(), 1.0, tr("workbench.recording"))  # the last moment to stop: nothing recorded
-    store.record_run(audit_id, run, by=by)
+    store.record_run(audit_id, run, by=by, batch_key=batch_key)
     return Changes(run=True, result=run)
 
 

@@ -59,8 +59,9 @@ def read_inputs(sources: Mapping[str, Source], *, occupation: str | None = None,
 def take_input(store: Any, audit_id: int, kind: str, source: Source, result: ImportResult) -> Changes:
     """Take a read input as the audit's ``kind`` input: the record remembers where it came from (paths,
     options, SHA-256 of each file) so that the audit can be read again later. Raises :class:`InputError`
-    for a result that failed."""
-    if not result.ok:
+    for a result that failed. (A result whose data stayed where it was read, a batch row's, is taken by its
+    fingerprints.)"""
+    if result.error is not None or (result.data is None and not result.inputs):
         raise InputError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
     store.set_source(audit_id, kind, [str(p) for p in source.paths], source.options.to_dict(),
                      [f.sha256 for f in result.inputs])

@@ -139,6 +139,14 @@ class SupervisionFacts:
 
 
 @dataclass(frozen=True)
+class BatchMark:
+    """The province's review (``qbaudit batch``) an audit belongs to: its name and date."""
+
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class NoticeDecision:
     """The notice's grounds beyond the grade and the consequences decided (Shandong 第二十二条)."""
 
@@ -197,6 +205,14 @@ class AuditSummary:
     signed: bool
     grade: str | None  # of the latest signed revision
     created_at: dt.datetime
+    registration_number: str | None = None
+    supervision_kind: str | None = None  # daily / special (None: the sheet's)
+    date: dt.date | None = None  # 督导日期: the supervision's date, else the day the audit was opened
+    batch_name: str | None = None  # the province's review it belongs to (qbaudit batch)
+    batch_date: dt.date | None = None
+    fails: bool = False  # the latest signed grade is a failing grade of the audit's sheet
+    sheet_id: str = ""
+    signed_at: dt.datetime | None = None  # of the latest signed revision
 
 
 def _score(value: Decimal | float | None) -> float | None:
