@@ -1,8 +1,8 @@
 """One door for every kind of input: import a bank, blueprint, standard, papers, plan or answer data by
 kind, with the options a user chose in the import wizard (sheets, header row, column mapping).
 
-The window's import wizard, its reopening of an audit and :func:`qbaudit.analysis.run.run_audit`
-all come through :func:`import_input`.
+Every door comes through :func:`import_input`, by way of :func:`qbaudit.operations.read_input` (the window's
+import wizard and its reopening of an audit, ``check``, ``audit score`` and each row of a batch).
 """
 
 from __future__ import annotations

@@ -156,13 +156,3 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "thresholds": [threshold_use_to_dict(t) for t in finding.thresholds],
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
     }
-
-
-def run_audit(*args: Any, **kwargs: Any) -> AuditRun:
-    """Import the inputs named and run the checks: :func:`qbaudit.operations.check.run_audit` (same arguments).
-
-    Kept here for the callers written against this module (the batch's rows, the benches); the one
-    implementation is the operation."""
-    from qbaudit.operations.check import run_audit as operation
-
-    return operation(*args, **kwargs)
