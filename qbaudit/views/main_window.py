@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
 
             if not isinstance(exc, expected_errors()):
                 _log.exception("opening audit %s", audit_id)
-            self.ctx.error(str(exc) if isinstance(exc, expected_errors()) else tr("window.open_failed", id=audit_id))
+            self.ctx.error(exc.user_message() if isinstance(exc, expected_errors()) else tr("window.open_failed", id=audit_id))
             return
         self._remember_recent(audit_id)
         self._show_bench(bench)

@@ -382,7 +382,7 @@ class ImportsPage(Page):
         try:
             job = bench.check_job()
         except expected_errors() as exc:
-            failed(str(exc), "")
+            failed(exc.user_message(), "")
             return
         self.ctx.run_job(tr("imports.checking"), job, done=done, failed=failed,
                          cancelled=lambda: self.check_button.setEnabled(True))

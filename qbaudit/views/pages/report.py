@@ -367,7 +367,7 @@ class ReportPage(Page):
         try:
             job = bench.export_job(kind, target)
         except expected_errors() as exc:
-            self.ctx.error(str(exc))
+            self.ctx.error(exc.user_message())
             return False
         self._busy = True
         self.last_error = None
