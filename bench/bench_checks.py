@@ -28,7 +28,7 @@ FRESH = r"""
 import sys, time
 from pathlib import Path
 from qbaudit.analysis.profile import load_profile
-from qbaudit.analysis.run import run_audit
+from qbaudit.operations import run_audit
 folder = Path(sys.argv[1])
 papers = sorted(folder.glob("papers.xlsx")) + sorted(folder.glob("*.docx"))
 profile = load_profile()
@@ -68,9 +68,9 @@ def main() -> int:
     from qbaudit.analysis.checks.context import AuditInput
     from qbaudit.analysis.columns import ItemColumns as C
     from qbaudit.analysis.profile import load_profile
-    from qbaudit.analysis.run import run_audit
     from qbaudit.analysis.similarity import similar_pairs
     from qbaudit.analysis.textnorm import normalised_texts
+    from qbaudit.operations import run_audit
 
     similar_pairs(["焊接电流过大容易产生咬边", "焊接电流过大容易产生咬边缺陷"], 88)  # load the kernels
     profile = load_profile()

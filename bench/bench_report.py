@@ -26,7 +26,7 @@ STEPS = """
 import json, sys, time
 started = time.perf_counter()
 from qbaudit.analysis.profile import load_profile
-from qbaudit.analysis.run import run_audit
+from qbaudit.operations import run_audit
 from qbaudit.report import report_from_run, write_findings_export, write_problem_list, write_report
 sample, out = sys.argv[1], sys.argv[2]
 times = {"imports": time.perf_counter() - started}

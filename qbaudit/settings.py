@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 SCHEMA_VERSION = 1
 ENV_CONFIG_DIR = "QBAUDIT_CONFIG_DIR"
 
 
-class SettingsError(Exception):
+class SettingsError(QbauditError):
     """A settings file that cannot be used; ``str()`` names the file and the key, in Chinese."""
 
 

@@ -1,8 +1,10 @@
 """One audit open for work: its record in the store, its inputs in memory, its last check run.
 
 The window drives an audit through a :class:`Workbench` and nothing else; every step is a plain call
-that a test (or a script) can make without Qt, and returns :class:`Changes` — what it changed, so that each
-view refreshes what it shows of that (Anki's ``OpChanges``).
+that a test (or a script) can make without Qt, and returns :class:`~qbaudit.operations.Changes` — what it
+changed, so that each view refreshes what it shows of that (Anki's ``OpChanges``). The work itself is done by
+the operations every door calls (:mod:`qbaudit.operations`); the workbench adds only what the window keeps
+in memory between steps (the inputs read this session, the last run, the profile and date of the next check).
 
 The workbench belongs to one thread (the window's). A long step is split in two so that it can run on
 another thread without touching it: ``bench.<step>_job(...)`` takes what the work needs now and returns a
@@ -21,70 +23,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qbaudit import operations
 from qbaudit.analysis.importers.outcome import ImportResult
-from qbaudit.analysis.inputs import KINDS, NEEDS_BANK, REQUIRED, ImportOptions, import_input, kind_label
+from qbaudit.analysis.inputs import KINDS, NEEDS_BANK, REQUIRED, ImportOptions, kind_label
 from qbaudit.analysis.profile import Profile, load_profile
 from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
+from qbaudit.operations import Changes, Source
+from qbaudit.operations import sheet as sheet_ops
 
+__all__ = ["Changes", "Checked", "Dismissed", "Exported", "Reopened", "Source", "Workbench", "WorkbenchError"]
 _log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class Source:
-    """Where an input comes from and how it is read."""
 
-    paths: tuple[Path, ...]
-    options: ImportOptions = field(default_factory=ImportOptions)
-
-
-class WorkbenchError(Exception):
+class WorkbenchError(QbauditError):
     """A step that cannot be done now; ``str()`` is a Chinese sentence saying what to do."""
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What a workbench step changed (Anki's ``OpChanges``); each view refreshes what it shows of it.
-
-    Attributes:
-        inputs: inputs taken, dropped or read again (the bank browser, the inputs' table).
-        run: a check run recorded (findings, the sheet's suggestions, the charts).
-        decision: a line, a veto item or the 总体评价 of the sheet (a new revision may have opened).
-        signed: a revision was signed.
-        export: a document was written and recorded.
-        info: the acting inspector, the rule profile or date of the next check, or the notice's grounds.
-        dismissal: a similar pair was dismissed (it counts from the next check).
-        result: what the step gives back besides (the run, how many lines were taken, the signed revision,
-            the export's outcome, the inputs that could not be read again).
-    """
-
-    inputs: bool = False
-    run: bool = False
-    decision: bool = False
-    signed: bool = False
-    export: bool = False
-    info: bool = False
-    dismissal: bool = False
-    result: Any = field(default=None, compare=False)
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """The names of what changed (``("decision", "signed")``)."""
-        return tuple(f.name for f in fields(self) if f.name != "result" and getattr(self, f.name))
-
-    def touches(self, *kinds: str) -> bool:
-        """True when any of ``kinds`` changed."""
-        return any(getattr(self, kind) for kind in kinds)
-
-    def __bool__(self) -> bool:
-        return bool(self.kinds)
-
-    def __or__(self, other: Changes) -> Changes:
-        both = {kind: True for kind in (*self.kinds, *other.kinds)}
-        return Changes(**both, result=other.result if other.result is not None else self.result)
 
 
 @dataclass(frozen=True)
@@ -229,10 +187,10 @@ class Workbench:
         occupation = self.view.occupation
         paths = list(paths)
 
+        source = Source(tuple(Path(p) for p in paths), options or ImportOptions())
+
         def job(state: TaskState | None = None) -> ImportResult:
-            if kind in NEEDS_BANK and bank is None:
-                return ImportResult.failure(tr("workbench.bank_first", kind=kind_label(kind)))
-            return import_input(kind, paths, options=options, bank=bank, occupation=occupation, state=state)
+            return operations.read_input(kind, source, bank=bank, occupation=occupation, state=state)
 
         return job
 
@@ -244,12 +202,9 @@ class Workbench:
     def accept(self, kind: str, paths: Sequence[str | Path], options: ImportOptions | None,
                result: ImportResult) -> Changes:
         """Take an import result as the audit's ``kind`` input and remember where it came from."""
-        if not result.ok:
-            raise WorkbenchError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
-        options = options or ImportOptions()
-        self.store.set_source(self.audit_id, kind, [str(p) for p in paths], options.to_dict(),
-                              [f.sha256 for f in result.inputs])
-        self.sources[kind] = Source(tuple(Path(p) for p in paths), options)
+        source = Source(tuple(Path(p) for p in paths), options or ImportOptions())
+        operations.take_input(self.store, self.audit_id, kind, source, result)
+        self.sources[kind] = source
         self.imports[kind] = result
         self._inputs_changed()
         if kind == "bank":  # papers are matched against the bank: read them again against the new one
@@ -259,7 +214,7 @@ class Workbench:
 
     def forget(self, kind: str) -> Changes:
         """Drop an input (the checks run without it)."""
-        self.store.remove_source(self.audit_id, kind)
+        operations.forget_input(self.store, self.audit_id, kind)
         self.sources.pop(kind, None)
         self.imports.pop(kind, None)
         self._inputs_changed()
@@ -285,10 +240,7 @@ class Workbench:
                     problems[kind] = tr("workbench.file_gone", kind=kind_label(kind), file=str(absent[0]))
                     continue
                 bank = (imports["bank"].data if "bank" in imports else bank_now) if kind in NEEDS_BANK else None
-                if kind in NEEDS_BANK and bank is None:
-                    problems[kind] = tr("workbench.bank_first", kind=kind_label(kind))
-                    continue
-                result = import_input(kind, source.paths, options=source.options, bank=bank, occupation=occupation)
+                result = operations.read_input(kind, source, bank=bank, occupation=occupation)
                 if not result.ok:
                     problems[kind] = result.error or ""
                     continue
@@ -313,8 +265,6 @@ class Workbench:
         """The checks on the inputs taken now, as a job: it reads again the inputs matched against the bank where
         the bank changed, runs the checks and records the run in the audit (its suggestions refresh; the
         inspector's decisions stay). Raises :class:`WorkbenchError` at once when a required input is missing."""
-        from qbaudit.analysis.run import AuditRun, check_imports
-
         if self.missing:
             raise WorkbenchError(tr("workbench.missing", kinds="、".join(kind_label(k) for k in self.missing)))
         profile, as_of, imports, generation = self.profile, self.as_of, dict(self.imports), self._generation
@@ -325,17 +275,13 @@ class Workbench:
             state = state or NullState()
             dependents = {}
             for kind, source in pending.items():
-                result = import_input(kind, source.paths, options=source.options, bank=imports["bank"].data,
-                                      occupation=occupation, state=state)
+                result = operations.read_input(kind, source, bank=imports["bank"].data, occupation=occupation,
+                                               state=state)
                 if not result.ok:
                     raise WorkbenchError(result.error or tr("workbench.not_imported", kind=kind_label(kind)))
                 dependents[kind] = result
-            run = AuditRun(profile=profile, as_of=as_of, imports={**imports, **dependents})
-            dismissed = [(d.first_item, d.second_item) for d in store.dismissals(audit_id)]
-            check_imports(run, dismissed, state)
-            checkpoint(state, 1.0, tr("workbench.recording"))
-            store.record_run(audit_id, run, by=who)
-            return Checked(run, dependents, generation)
+            changes = operations.check_audit(store, audit_id, {**imports, **dependents}, profile, as_of, who, state)
+            return Checked(changes.result, dependents, generation)
 
         return job
 
@@ -348,60 +294,54 @@ class Workbench:
 
     def decide(self, line: str, verdict: str, score: float | None, reason: str, by: str | None = None) -> Changes:
         """Decide one line of the sheet (a reason is required where it differs from the suggestion)."""
-        self.store.decide(self.audit_id, line, verdict, score, reason, by=by or self.inspector)
+        changes = sheet_ops.decide(self.store, self.audit_id, line, verdict, score, reason, by or self.inspector)
         self.refresh()
-        return Changes(decision=True)
+        return changes
 
     def decide_veto(self, veto: str, occurred: bool, description: str, by: str | None = None) -> Changes:
         """Decide one veto item."""
-        self.store.decide_veto(self.audit_id, veto, occurred, description, by=by or self.inspector)
+        changes = sheet_ops.decide_veto(self.store, self.audit_id, veto, occurred, description, by or self.inspector)
         self.refresh()
-        return Changes(decision=True)
+        return changes
 
     def decide_open_vetoes(self, by: str | None = None) -> Changes:
         """Record every veto item not judged yet as not occurred; ``result`` is how many."""
-        waiting = [veto.id for veto, decision in self.view.result.vetoes if decision is None]
-        for veto_id in waiting:
-            self.store.decide_veto(self.audit_id, veto_id, False, "", by=by or self.inspector)
-        if waiting:
+        changes = sheet_ops.clear_open_vetoes(self.store, self.audit_id, by or self.inspector)
+        if changes:
             self.refresh()
-        return Changes(decision=bool(waiting), result=len(waiting))
+        return changes
 
     def accept_suggestions(self, by: str | None = None) -> Changes:
         """Take every data suggestion not yet decided; ``result`` is how many lines were taken."""
-        taken = self.store.accept_suggestions(self.audit_id, by=by or self.inspector)
-        if taken:
+        changes = sheet_ops.accept_suggestions(self.store, self.audit_id, by or self.inspector)
+        if changes:
             self.refresh()
-        return Changes(decision=bool(taken), result=taken)
+        return changes
 
     def set_assessment(self, text: str, by: str | None = None) -> Changes:
         """Write the 总体评价 of the latest revision (a new revision after signing)."""
-        self.store.set_assessment(self.audit_id, text, by=by or self.inspector)
+        changes = sheet_ops.set_assessment(self.store, self.audit_id, text, by or self.inspector)
         self.refresh()
-        return Changes(decision=True)
+        return changes
 
     def decide_notice(self, *, grounds: Sequence[tuple[str, str]], suspend: bool | None, suspension_months: int | None,
                       supervision_file: bool | None, publish: bool | None, by: str | None = None) -> Changes:
         """Record the notice's grounds (第二十二条 behaviours) and the consequences decided."""
-        self.store.decide_notice(self.audit_id, grounds=list(grounds), suspend=suspend,
-                                 suspension_months=suspension_months, supervision_file=supervision_file,
-                                 publish=publish, by=by or self.inspector)
+        changes = sheet_ops.decide_notice(self.store, self.audit_id, grounds=grounds, suspend=suspend,
+                                          suspension_months=suspension_months, supervision_file=supervision_file,
+                                          publish=publish, by=by or self.inspector)
         self.refresh()
-        return Changes(info=True)
+        return changes
 
     def sign_refusal(self) -> Any:
         """Why the latest revision cannot be signed now (a :class:`~qbaudit.analysis.sheets.SignRefusal`), or None."""
-        from qbaudit.analysis.sheets import sign_refusal
-
-        view = self.view
-        return sign_refusal(view.result, signed=view.revision.signed, checked=view.run is not None,
-                            assessment=view.assessment)
+        return sheet_ops.sign_refusal(self.view)
 
     def sign(self, by: str | None = None) -> Changes:
         """Sign the latest revision; ``result`` is its :class:`~qbaudit.store.RevisionInfo`."""
-        info = self.store.sign(self.audit_id, by=by or self.inspector)
+        changes = sheet_ops.sign(self.store, self.audit_id, by or self.inspector)
         self.refresh()
-        return Changes(signed=True, result=info)
+        return changes
 
     def dismiss_job(self, first: str, second: str, reason: str,
                     by: str | None = None) -> Callable[[TaskState | None], Dismissed]:
@@ -409,7 +349,7 @@ class Workbench:
         store, audit_id, who = self.store, self.audit_id, by or self.inspector
 
         def job(_state: TaskState | None = None) -> Dismissed:
-            store.dismiss_pair(audit_id, first, second, reason, by=who)
+            sheet_ops.dismiss_pair(store, audit_id, first, second, reason, who)
             return Dismissed(first, second)
 
         return job
@@ -431,30 +371,16 @@ class Workbench:
         """Writing one document (report, problems, notice, findings) of the latest revision and recording it in
         the audit, as a job. Raises :class:`WorkbenchError` at once when the document does not apply (a notice
         for an audit that is not 不合格, no check run); the job raises it when the file cannot be written."""
-        from qbaudit.report import DOCUMENTS, document_refusal, write_document
-
-        if kind not in DOCUMENTS:
-            raise ValueError(f"unknown export kind {kind!r}")
-        if self.view.run is None and self.needs_run:
-            raise WorkbenchError(tr("workbench.no_run"))
-        data = self.report_data()
-        refusal = document_refusal(kind, data)
+        refusal = operations.export_refusal(self.view, kind, require_run=True)
         if refusal:
             raise WorkbenchError(refusal)
         path = Path(path)
         store, audit_id, who, revision = self.store, self.audit_id, by or self.inspector, self.view.revision.number
 
         def job(state: TaskState | None = None) -> Exported:
-            state = state or NullState()
-            checkpoint(state, 0.1, tr(f"workbench.writing_{kind}"))
-            try:
-                outcome = write_document(kind, data, path, authority=authority)
-            except OSError as exc:
-                raise WorkbenchError(tr("cli_report.write_failed", file=str(exc.filename or path),
-                                        reason=exc.strerror or str(exc))) from exc
-            checkpoint(state, 0.95, tr("workbench.recording"))
-            store.record_export(audit_id, path, kind, by=who, revision=revision)
-            return Exported(outcome)
+            changes = operations.export_documents(store, audit_id, [(kind, path)], revision=revision, by=who,
+                                                  authority=authority, require_run=True, state=state)
+            return Exported(changes.result[0][1])
 
         return job
 

@@ -52,7 +52,7 @@ EXPECTED_GRADE = {"defective": "不合格", "compliant": "优良"}
 def run_sample(sample: str) -> Any:
     """The checks of a sample bank at its manifest's date."""
     from qbaudit.analysis.profile import load_profile
-    from qbaudit.analysis.run import run_audit
+    from qbaudit.operations import run_audit
 
     folder = HERE / sample
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -22,6 +22,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +78,64 @@ def _worker(tasks: mp.Queue, results: mp.Queue, count: int, seed: int, check_eve
                          peak[0]))
 
 
-def main() -> int:
-    """Run the cases and print the totals."""
+@dataclass
+class _Tally:
+    """What the cases answered so far, and the defects found."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    rows: Counter[str] = field(default_factory=Counter)
+    defects: list[str] = field(default_factory=list)
+    hangs: list[int] = field(default_factory=list)
+    internal: int = 0
+    dropped: int = 0
+    peak: tuple[int, int] = (0, -1)
+    slowest: tuple[float, int] = (0.0, -1)
+    done: int = 0
+
+    def answer(self, args: argparse.Namespace, message: tuple, running: dict) -> None:
+        """Count one case's answer (a worker's ``done`` message)."""
+        (_, number, outcome, errors, lost, detail, rows_in, taken, reported, checked, seconds, rss) = message
+        seed_name, mutation = running.pop(number, (0.0, "?", "?", 0))[1:3]
+        if outcome == "harness":
+            self.defects.append(f"case {number}: {detail}")
+        self.done += 1
+        self.outcomes[outcome] += 1
+        if checked:
+            self.rows.update({"cases": 1, "in": rows_in, "taken": taken, "reported": reported})
+        self.peak = max(self.peak, (rss, number))
+        self.slowest = max(self.slowest, (seconds, number))
+        if errors or lost:
+            self.internal += bool(errors)
+            self.dropped += bool(lost)
+            self.defects.append(f"case {number}: {seed_name} {mutation[:80]} → {errors or ''} {lost or ''} {detail}")
+            _save(args, number)
+
+    def lost(self, args: argparse.Namespace, number: int, seed_name: str, mutation: str, outcome: str,
+             what: str) -> None:
+        """A case that never answered: its worker died, or it hung."""
+        self.defects.append(f"case {number}: {seed_name} {mutation[:80]} → {what}")
+        self.done += 1
+        self.outcomes[outcome] += 1
+        _save(args, number)
+
+    def print(self, args: argparse.Namespace, end: int, elapsed: float) -> None:
+        """The totals and every defect."""
+        rows = self.rows
+        print(f"\nqbaudit fuzzing: {args.cases} cases (numbers {args.start}–{end - 1}, seed {args.seed}), "
+              f"{args.workers} workers, {elapsed:.0f} s")
+        print(f"  answers:          {dict(self.outcomes)}")
+        print(f"  internal errors:  {self.internal}")
+        print(f"  hangs (>{args.timeout:g} s): {len(self.hangs)}")
+        print(f"  silent drops:     {self.dropped}")
+        print(f"  row-level cases:  {rows['cases']}: rows in {rows['in']} = taken {rows['taken']} + reported "
+              f"{rows['reported']}" + ("" if rows["in"] == rows["taken"] + rows["reported"] else "  (NOT EQUAL)"))
+        print(f"  peak memory of one case (whole worker process): {self.peak[0] / (1 << 20):.0f} MiB (case {self.peak[1]})")
+        print(f"  slowest case: {self.slowest[0]:.1f} s (case {self.slowest[1]})")
+        for line in self.defects:
+            print("  " + line)
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--start", type=int, default=0, help="first case number")
@@ -86,7 +144,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds without an answer that count as a hang")
     parser.add_argument("--check-every", type=int, default=5, help="also run the checks on every n-th case (0: never)")
     parser.add_argument("--save", type=Path, help="folder for the inputs of defective cases")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    """Run the cases and print the totals."""
+    args = _arguments()
     sys.path.insert(0, str(ROOT))
 
     context = mp.get_context("spawn")
@@ -103,16 +166,9 @@ def main() -> int:
 
     workers = [spawn() for _ in range(args.workers)]
     running: dict[int, tuple[float, str, str, int]] = {}  # case → (start, seed, mutation, worker pid)
-    outcomes: Counter[str] = Counter()
-    rows: Counter[str] = Counter()
-    defects: list[str] = []
-    hangs: list[int] = []
-    internal = dropped = 0
-    peak = (0, -1)
-    slowest = (0.0, -1)
-    done = 0
+    tally = _Tally()
     began = time.monotonic()
-    while done < args.cases:
+    while tally.done < args.cases:
         try:
             message = results.get(timeout=1.0)
         except queue.Empty:
@@ -120,70 +176,48 @@ def main() -> int:
         if message is not None and message[0] == "start":
             running[message[1]] = (message[2], message[3], message[4], message[5])
         elif message is not None:
-            (_, number, outcome, errors, lost, detail, rows_in, taken, reported, checked, seconds, rss) = message
-            seed_name, mutation = running.pop(number, (0.0, "?", "?", 0))[1:3]
-            if outcome == "harness":
-                defects.append(f"case {number}: {detail}")
-            done += 1
-            outcomes[outcome] += 1
-            if checked:
-                rows.update({"cases": 1, "in": rows_in, "taken": taken, "reported": reported})
-            peak = max(peak, (rss, number))
-            slowest = max(slowest, (seconds, number))
-            if errors or lost:
-                internal += bool(errors)
-                dropped += bool(lost)
-                defects.append(f"case {number}: {seed_name} {mutation[:80]} → {errors or ''} {lost or ''} {detail}")
-                _save(args, number)
-            if done % 500 == 0:
-                print(f"… {done} cases, {time.monotonic() - began:.0f} s", flush=True)
-        now = time.monotonic()
-        for index, worker in enumerate(workers):  # a worker that died (killed by the system …) is replaced
-            if worker.is_alive() or done >= args.cases:
-                continue
-            for number, (_, seed_name, mutation, pid) in list(running.items()):
-                if pid == worker.pid:  # it died running a case: an internal error of that case
-                    del running[number]
-                    done += 1
-                    internal += 1
-                    outcomes["worker died"] += 1
-                    defects.append(f"case {number}: {seed_name} {mutation[:80]} → the worker process died "
-                                   f"(exit {worker.exitcode})")
-                    _save(args, number)
-            workers[index] = spawn()
-        for number, (start, seed_name, mutation, pid) in list(running.items()):
-            if now - start > args.timeout:  # a hang: its worker is killed and replaced
-                hangs.append(number)
-                defects.append(f"case {number}: {seed_name} {mutation[:80]} → no answer in {args.timeout:g} s")
-                del running[number]
-                done += 1
-                outcomes["hang"] += 1
-                _save(args, number)
-                for index, worker in enumerate(workers):
-                    if worker.pid == pid:
-                        worker.kill()
-                        worker.join(timeout=5)
-                        workers[index] = spawn()
+            tally.answer(args, message, running)
+            if tally.done % 500 == 0:
+                print(f"… {tally.done} cases, {time.monotonic() - began:.0f} s", flush=True)
+        _replace_dead(args, workers, running, tally, spawn)
+        _kill_hangs(args, workers, running, tally, spawn)
     for _ in workers:
         tasks.put(None)
     for worker in workers:
         worker.join(timeout=10)
         if worker.is_alive():
             worker.kill()
-    elapsed = time.monotonic() - began
-    print(f"\nqbaudit fuzzing: {args.cases} cases (numbers {args.start}–{end - 1}, seed {args.seed}), "
-          f"{args.workers} workers, {elapsed:.0f} s")
-    print(f"  answers:          {dict(outcomes)}")
-    print(f"  internal errors:  {internal}")
-    print(f"  hangs (>{args.timeout:g} s): {len(hangs)}")
-    print(f"  silent drops:     {dropped}")
-    print(f"  row-level cases:  {rows['cases']}: rows in {rows['in']} = taken {rows['taken']} + reported "
-          f"{rows['reported']}" + ("" if rows["in"] == rows["taken"] + rows["reported"] else "  (NOT EQUAL)"))
-    print(f"  peak memory of one case (whole worker process): {peak[0] / (1 << 20):.0f} MiB (case {peak[1]})")
-    print(f"  slowest case: {slowest[0]:.1f} s (case {slowest[1]})")
-    for line in defects:
-        print("  " + line)
-    return 1 if defects else 0
+    tally.print(args, end, time.monotonic() - began)
+    return 1 if tally.defects else 0
+
+
+def _replace_dead(args: argparse.Namespace, workers: list, running: dict, tally: _Tally, spawn: Callable) -> None:
+    """A worker that died (killed by the system …) is replaced; the case it ran counts as an internal error."""
+    for index, worker in enumerate(workers):
+        if worker.is_alive() or tally.done >= args.cases:
+            continue
+        for number, (_, seed_name, mutation, pid) in list(running.items()):
+            if pid == worker.pid:  # it died running a case: an internal error of that case
+                del running[number]
+                tally.internal += 1
+                tally.lost(args, number, seed_name, mutation, "worker died",
+                           f"the worker process died (exit {worker.exitcode})")
+        workers[index] = spawn()
+
+
+def _kill_hangs(args: argparse.Namespace, workers: list, running: dict, tally: _Tally, spawn: Callable) -> None:
+    """A case without an answer for ``--timeout`` seconds is a hang: its worker is killed and replaced."""
+    now = time.monotonic()
+    for number, (start, seed_name, mutation, pid) in list(running.items()):
+        if now - start > args.timeout:
+            tally.hangs.append(number)
+            del running[number]
+            tally.lost(args, number, seed_name, mutation, "hang", f"no answer in {args.timeout:g} s")
+            for index, worker in enumerate(workers):
+                if worker.pid == pid:
+                    worker.kill()
+                    worker.join(timeout=5)
+                    workers[index] = spawn()
 
 
 def _save(args: argparse.Namespace, number: int) -> None:

@@ -361,6 +361,16 @@ def _row_mutation(rows: list[list[str | None]], rng: random.Random) -> str:
     how = rng.choice(["delete", "repeat", "blank_row", "title", "header_copy", "header_blank", "header_damage",
                       "cell", "cell", "cell", "long", "column_drop", "column_junk", "shuffle", "header_copy_blank"])
     index = rng.randrange(len(rows))
+    if how in ("delete", "repeat", "blank_row", "title", "cell", "long"):
+        _mutate_rows(rows, how, index, width, rng)
+    elif how.startswith("header"):
+        _mutate_header(rows, how, header, rng)
+    else:
+        _mutate_columns(rows, how, header, width, rng)
+    return how
+
+
+def _mutate_rows(rows: list[list[str | None]], how: str, index: int, width: int, rng: random.Random) -> None:
     if how == "delete":
         del rows[index]
     elif how == "repeat":
@@ -370,7 +380,15 @@ def _row_mutation(rows: list[list[str | None]], rng: random.Random) -> str:
     elif how == "title":
         for _ in range(rng.randint(1, 3)):
             rows.insert(0, [rng.choice(["焊工题库", "说明：本题库共60题", "", "四级"])] + [None] * rng.randint(0, 3))
-    elif how in ("header_copy", "header_copy_blank"):
+    else:  # "cell", "long"
+        row = rows[index]
+        while len(row) < width:
+            row.append(None)
+        row[rng.randrange(width)] = LONG_CELL if how == "long" else rng.choice(SPECIAL)
+
+
+def _mutate_header(rows: list[list[str | None]], how: str, header: int, rng: random.Random) -> None:
+    if how in ("header_copy", "header_copy_blank"):
         rows.insert(rng.randrange(header + 1, len(rows) + 1), list(rows[header]))
         if how == "header_copy_blank" and rows[header]:
             rows[header][rng.randrange(len(rows[header]))] = None
@@ -380,12 +398,10 @@ def _row_mutation(rows: list[list[str | None]], rng: random.Random) -> str:
         column = rng.randrange(len(rows[header]))
         value = rows[header][column] or ""
         rows[header][column] = "".join(rng.sample(value, len(value))) + rng.choice(["", "?", "（必填）"])
-    elif how in ("cell", "long"):
-        row = rows[index]
-        while len(row) < width:
-            row.append(None)
-        row[rng.randrange(width)] = LONG_CELL if how == "long" else rng.choice(SPECIAL)
-    elif how == "column_drop":
+
+
+def _mutate_columns(rows: list[list[str | None]], how: str, header: int, width: int, rng: random.Random) -> None:
+    if how == "column_drop":
         column = rng.randrange(width)
         for row in rows:
             if column < len(row):
@@ -399,7 +415,6 @@ def _row_mutation(rows: list[list[str | None]], rng: random.Random) -> str:
         for position, row in enumerate(rows):
             padded = row + [None] * (width - len(row))
             rows[position] = [padded[i] for i in order]
-    return how
 
 
 def _grid_case(seed: Seed, rng: random.Random) -> tuple[str, str, bytes]:
@@ -526,12 +541,13 @@ def _check(result, verdict: Verdict) -> None:  # type: ignore[no-untyped-def]
 
     from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.progress import BudgetExceeded
-    from qbaudit.analysis.run import AuditRun, check_imports
+    from qbaudit.analysis.run import AuditRun
+    from qbaudit.operations import run_checks as check_inputs
 
     run = AuditRun(profile=load_profile(None), as_of=dt.date(2026, 11, 1))
     run.imports["bank"] = result
     try:
-        check_imports(run)
+        run = check_inputs(run.imports, run.profile, run.as_of)
     except BudgetExceeded:
         return
     except Exception as exc:  # noqa: BLE001

@@ -175,7 +175,7 @@ def compute_capacity(bank: Bank, blueprint: Blueprint, level: int, *, sessions: 
     leaves = [s for s in scopes if s.weight is not None and s.path_names not in children]
     if not leaves or paper_items <= 0:
         return None
-    for scope, count in zip(leaves, _allocate(paper_items, [s.weight for s in leaves]), strict=True):
+    for scope, count in zip(leaves, _allocate(paper_items, [float(s.weight or 0) for s in leaves]), strict=True):
         prefix = scope.path_names
         available = sum(count for path, _, count in paths if path[: len(prefix)] == prefix)
         if count:

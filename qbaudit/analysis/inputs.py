@@ -1,8 +1,8 @@
 """One door for every kind of input: import a bank, blueprint, standard, papers, plan or answer data by
 kind, with the options a user chose in the import wizard (sheets, header row, column mapping).
 
-The window's import wizard, its reopening of an audit and :func:`qbaudit.analysis.run.run_audit`
-all come through :func:`import_input`.
+Every door comes through :func:`import_input`, by way of :func:`qbaudit.operations.read_input` (the window's
+import wizard and its reopening of an audit, ``check``, ``audit score`` and each row of a batch).
 """
 
 from __future__ import annotations
@@ -121,15 +121,15 @@ def import_input(kind: str, paths: Sequence[str | Path], *, options: ImportOptio
         raise ValueError(f"unknown input kind {kind!r}")
     state = state or NullState()
     options = options or ImportOptions()
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         return ImportResult.failure(tr("inputs.no_files", kind=kind_label(kind)))
-    if len(paths) > 1 and kind not in MULTIPLE:
+    if len(files) > 1 and kind not in MULTIPLE:
         return ImportResult.failure(tr("inputs.one_file", kind=kind_label(kind)))
     with Budget(state, "import").running() as budget:
         checkpoint(budget, 0.0, tr("inputs.reading", kind=kind_label(kind)))
-        name = "、".join(p.name for p in paths[:3]) + ("……" if len(paths) > 3 else "")
-        result = guarded(name, lambda: _import(kind, paths, options, bank, occupation, budget))
+        name = "、".join(p.name for p in files[:3]) + ("……" if len(files) > 3 else "")
+        result = guarded(name, lambda: _import(kind, files, options, bank, occupation, budget))
         if isinstance(result, str):
             result = ImportResult.failure(result)
         checkpoint(budget, 1.0, tr("inputs.read", kind=kind_label(kind)))
@@ -151,6 +151,7 @@ def _import(kind: str, paths: list[Path], options: ImportOptions, bank: Bank | N
         if isinstance(listed, str):
             return ImportResult.failure(listed)
         paths = [entry.path for entry in listed[0]]
+    result: ImportResult[Any]
     if kind == "bank":
         result = import_bank_files(paths, default_level=level, file_levels=options.file_levels,
                                    occupation=occupation, options=options if tables else None,

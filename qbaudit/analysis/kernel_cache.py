@@ -241,9 +241,10 @@ def configure() -> CachePlan:
         os.environ.setdefault("NUMBA_CPU_FEATURES", "")
     from numba.core import caching, config
 
-    if _plan.target:
-        config.CPU_NAME, config.CPU_FEATURES = _plan.target, ""
-    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+    if _plan.target:  # numba.core.config sets its options as module attributes at import: no stub declares them
+        setattr(config, "CPU_NAME", _plan.target)  # noqa: B010
+        setattr(config, "CPU_FEATURES", "")  # noqa: B010
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl")  # noqa: B009 - renamed in numba 0.58
     if _locator_class() not in impl._locator_classes:
         impl._locator_classes.insert(0, _locator_class())
     return _plan
@@ -290,8 +291,9 @@ def _locator_class() -> type:
 def _marker() -> dict[str, str]:
     from numba.core import config
 
-    return {"stamp": source_stamp(), "cpu": config.CPU_NAME or "host",
-            "machine": "" if config.CPU_NAME else hashlib.sha256(repr(sorted(_host_features())).encode()).hexdigest()}
+    cpu = getattr(config, "CPU_NAME", None)  # set at import from NUMBA_CPU_NAME
+    return {"stamp": source_stamp(), "cpu": cpu or "host",
+            "machine": "" if cpu else hashlib.sha256(repr(sorted(_host_features())).encode()).hexdigest()}
 
 
 def _is_cached(folder: Path | None) -> bool:

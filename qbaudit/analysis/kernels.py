@@ -100,7 +100,7 @@ def _equal_bytes(x: np.uint64) -> np.int64:
 
 
 @nb.njit(cache=_CACHE, nogil=True, parallel=True)
-def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover
+def band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio):  # pragma: no cover  # noqa: C901 - one compiled prange loop nest (bench/bench_similarity.py times it); split, numba would not fuse it
     """Pairs of texts that share a band key, filtered before anything leaves compiled code.
 
     A pair is kept once, in the first band where it collides; only if the shorter text is at least
@@ -206,7 +206,7 @@ def _overlap(members, start_x, size_x, start_y, size_y, need):  # pragma: no cov
 
 
 @nb.njit(cache=_CACHE, nogil=True)
-def set_similarity_join(members, offsets, min_jaccard):  # pragma: no cover - compiled
+def set_similarity_join(members, offsets, min_jaccard):  # noqa: C901  # pragma: no cover - compiled: one loop nest kept whole for numba
     """All pairs of sets with Jaccard ≥ ``min_jaccard``, exactly, by the pigeonhole principle.
 
     Two sets with Jaccard ≥ t differ in at most ``d = ⌊(|x| + |y|)(1 − t)/(1 + t)⌋`` elements. With

@@ -327,21 +327,78 @@ class Status(StrEnum):
     WAIVED = "waived"  # failed, but the profile waives the rule here (where the text says 原则上), with a reason
 
 
+class ColumnKind(StrEnum):
+    """What an evidence column holds; confidentiality, jumps, widths and exports read this, never a key's name."""
+
+    ITEM = "item"  # an item id: a row leads to the item in the bank browser
+    POINT = "point"  # a point code: a row leads to the point's items
+    EXCERPT = "excerpt"  # item text: at most EXCERPT_CHARS outside the item's own view; not stored unless kept
+    NUMBER = "number"
+    TEXT = "text"
+
+
+# The kind of each evidence column key the checks write, declared once. A key not listed is text, but a key
+# starting with ``excerpt`` (excerpt, excerpt_a, excerpt_key …) always quotes item text. A check whose table
+# holds another kind under a generic key says so where it builds the table (``Evidence.of(…, kinds=…)``: R2's
+# and R8's ``code`` columns hold point codes).
+EXCERPT_KEY_PREFIX = "excerpt"
+COLUMN_KINDS: dict[str, ColumnKind] = {
+    **dict.fromkeys(("item_id", "item_a", "item_b", "first_item", "second_item", "revealed", "revealing"),
+                    ColumnKind.ITEM),
+    "point_code": ColumnKind.POINT,
+    **dict.fromkeys(("row", "row_a", "row_b", "row_revealed", "row_revealing", "score", "count", "items", "points",
+                     "share", "weight", "blueprint", "standard", "difference", "bank", "cluster", "group", "tier",
+                     "needed", "available", "per_paper", "papers", "n", "p", "d", "r_pb", "mean", "sd", "sem",
+                     "reliability", "jaccard", "shared", "duration", "seconds_per_item", "index", "year"),
+                    ColumnKind.NUMBER),
+}
+
+
+def column_kind(key: str, declared: str | ColumnKind | None = None) -> ColumnKind:
+    """The kind of evidence column ``key``: as declared for its table (also as stored with a record), else as
+    :data:`COLUMN_KINDS` says; a key starting with ``excerpt`` is item text whatever is declared."""
+    if key.startswith(EXCERPT_KEY_PREFIX):
+        return ColumnKind.EXCERPT
+    if declared:
+        return ColumnKind(declared)
+    return COLUMN_KINDS.get(key, ColumnKind.TEXT)
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """A table of evidence: column keys with their labels, and rows of values."""
+    """A table of evidence: column keys with their labels and kinds, and rows of values."""
 
     columns: tuple[tuple[str, str], ...]  # (key, label)
     rows: tuple[dict[str, Any], ...]
     title: str = ""
+    kinds: tuple[ColumnKind, ...] = ()  # one per column; filled from COLUMN_KINDS when not given
+
+    def __post_init__(self) -> None:
+        if len(self.kinds) != len(self.columns):
+            declared = dict(zip((key for key, _ in self.columns), self.kinds, strict=False))
+            object.__setattr__(self, "kinds", tuple(column_kind(key, declared.get(key)) for key, _ in self.columns))
 
     def __len__(self) -> int:
         return len(self.rows)
 
     @classmethod
-    def of(cls, title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> Evidence:
-        """Build an evidence table."""
-        return cls(tuple(columns), tuple(rows), title)
+    def of(cls, title: str, columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]],
+           kinds: dict[str, ColumnKind | str | None] | None = None) -> Evidence:
+        """Build an evidence table; ``kinds`` names the columns whose kind :data:`COLUMN_KINDS` does not give."""
+        declared = kinds or {}
+        return cls(tuple(columns), tuple(rows), title,
+                   tuple(column_kind(key, declared.get(key)) for key, _ in columns))
+
+    def kind(self, key: str) -> ColumnKind:
+        """The kind of column ``key``."""
+        for (column, _), kind in zip(self.columns, self.kinds, strict=True):
+            if column == key:
+                return kind
+        return column_kind(key)
+
+    def keys_of(self, kind: ColumnKind) -> list[str]:
+        """The keys of the columns of ``kind``, in column order."""
+        return [key for (key, _), column in zip(self.columns, self.kinds, strict=True) if column is kind]
 
 
 @dataclass(frozen=True)

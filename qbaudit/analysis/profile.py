@@ -26,12 +26,13 @@ from qbaudit.analysis.datafile import parse_toml, schema_problem
 from qbaudit.analysis.rules import Rule, rule_catalogue
 from qbaudit.analysis.vocabulary import vocabulary
 from qbaudit.bundled import resource
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 DEFAULT_PROFILE = "national-2024"
 
 
-class ProfileError(Exception):
+class ProfileError(QbauditError):
     """A profile that cannot be used; ``str()`` is a Chinese message naming the file and field."""
 
 
@@ -306,7 +307,7 @@ def _basis_problems(data: dict[str, Any]) -> list[str]:
             if stated is not None and not stated.allows(value):
                 problems.append(tr("thresholds.looser_than_text", field=field_name, value=_shown(value),
                                    stated=_shown(stated.value), quote=stated.quote,
-                                   waiver=tr("thresholds.looser_waivable") if catalogue[rule_id].waiver
+                                   waiver=tr("thresholds.looser_waivable") if catalogue[str(rule_id)].waiver
                                    else tr("thresholds.looser_not_waivable")))
             elif entry["basis"] == REGULATION and stated is None:
                 problems.append(tr("thresholds.no_stated_number", field=field_name))

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Protocol, TypeVar
 
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 T = TypeVar("T")
@@ -29,7 +30,7 @@ class Cancelled(Exception):
     """Raised inside long work when the user asked to stop."""
 
 
-class BudgetExceeded(Exception):
+class BudgetExceeded(QbauditError):
     """Raised inside long work that went over its time or memory budget; the message is for the user."""
 
 

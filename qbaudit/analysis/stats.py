@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,7 +243,7 @@ class Thresholds:
     group_fraction: float = 0.27
 
     @classmethod
-    def of(cls, settings: Mapping[str, float]) -> Thresholds:
+    def of(cls, settings: Mapping[str, Any]) -> Thresholds:
         """The thresholds of a profile's ``rules.R18`` table (missing fields keep their defaults)."""
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in settings.items() if k in names})

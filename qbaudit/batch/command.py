@@ -18,9 +18,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from qbaudit import plumbing
 from qbaudit.i18n import tr
-
-EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_STOPPED = 0, 2, 3, 130
+from qbaudit.plumbing import EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from qbaudit.plumbing import EXIT_INTERRUPTED as EXIT_STOPPED
 
 
 def _date(text: str) -> dt.date:
@@ -68,16 +69,15 @@ def add_batch_command(commands: Any) -> argparse.ArgumentParser:
 
 
 def _console() -> Any:
-    from qbaudit.visible import console
-
-    return console()
+    return plumbing.console()
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
     """``qbaudit batch``."""
-    from qbaudit.analysis.profile import ProfileError, load_profile
-    from qbaudit.analysis.sheets import SheetError, load_sheet
-    from qbaudit.batch.manifest import ManifestError, read_rows, write_template
+    from qbaudit.analysis.profile import load_profile
+    from qbaudit.analysis.sheets import load_sheet
+    from qbaudit.batch.manifest import read_rows, write_template
+    from qbaudit.errors import QbauditError
     from qbaudit.visible import styled
 
     console = _console()
@@ -97,8 +97,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
         manifest = read_rows(args.source)
         profile = load_profile(args.profile)
         sheet = load_sheet(args.sheet)
-    except (ManifestError, ProfileError, SheetError) as exc:
-        console.print(styled(str(exc), "red"))
+    except QbauditError as exc:  # a manifest, profile or sheet that cannot be used
+        console.print(styled(exc.user_message(), "red"))
         return EXIT_INPUT
     plan = _plan(args, manifest, profile, sheet)
     for note in manifest.notes:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qbaudit.bundled import load_toml
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 INPUT_KINDS = ("bank", "blueprint", "standard", "papers", "plan", "responses")
@@ -100,7 +101,7 @@ class Manifest:
         return self.rows_read == len(self.rows) + len(self.problems)
 
 
-class ManifestError(Exception):
+class ManifestError(QbauditError):
     """A manifest (or folder) that cannot be used at all; ``str()`` says why and what to do, in Chinese."""
 
 

@@ -4,7 +4,7 @@ The work is split where the machines split it:
 
 * :func:`audit_row` runs where the row's files are read (a Dask worker, or the batch's own process with
   ``--workers 0``): it imports the inputs and runs the checks exactly as ``qbaudit check`` does
-  (:func:`~qbaudit.analysis.run.run_audit`), computes the bank's signature for the cross-institution duplicates
+  (:func:`~qbaudit.operations.check_files`, as ``qbaudit check`` does), computes the bank's signature for the cross-institution duplicates
   there (the items never leave that machine but as the signature), and writes the institution's quick report
   and problem list into its folder. It returns the run without the bank (findings, fingerprints, row accounts).
 * :func:`record_row` runs on the batch's driver, the one process that writes to the audit record: it opens the
@@ -135,7 +135,7 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
     (None when the bank could not be read). Never raises for a bad input: the outcome says why. ``state`` is the
     batch's own :class:`~qbaudit.analysis.progress.TaskState` when the row runs in the batch's process
     (Ctrl+C stops it at its next checkpoint); a worker runs it to the end."""
-    from qbaudit.analysis.run import run_audit
+    from qbaudit.operations import Source, check_files, file_sources, read_input
 
     started = time.perf_counter()
     key = row_key(row, plan)
@@ -143,18 +143,16 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
         outcome = RowOutcome(row.number, "unchanged", key, occupation=row.occupation)
         signature = None
         if crossdup_module() is not None:
-            from qbaudit.analysis.inputs import import_input
-
-            bank = import_input("bank", list(row.inputs["bank"]), options=_import_options(row),
-                                occupation=row.occupation, state=state)
+            source = Source(tuple(Path(p) for p in row.inputs["bank"]), _import_options(row))
+            bank = read_input("bank", source, occupation=row.occupation, state=state)
             signature = _signature(row, plan, bank.data, outcome) if bank.ok else None
         outcome.seconds = time.perf_counter() - started
         return outcome, signature
     one = {kind: (row.inputs[kind][0] if kind in row.inputs else None) for kind in ("standard", "plan", "responses")}
-    run = run_audit(list(row.inputs["bank"]), list(row.inputs.get("blueprint", ())) or None, plan.profile,
-                    standard=one["standard"], responses=one["responses"], as_of=plan.as_of,
-                    occupation=row.occupation, bank_options=_import_options(row),
-                    papers=list(row.inputs.get("papers", ())) or None, plan=one["plan"], state=state)
+    sources = file_sources(list(row.inputs["bank"]), list(row.inputs.get("blueprint", ())) or None,
+                           standard=one["standard"], responses=one["responses"], bank_options=_import_options(row),
+                           papers=list(row.inputs.get("papers", ())) or None, plan=one["plan"])
+    run = check_files(sources, plan.profile, as_of=plan.as_of, occupation=row.occupation, state=state)
     bank = run.imports["bank"].data if "bank" in run.imports else None
     outcome = RowOutcome(row.number, "audited" if run.ok else "failed", key,
                          occupation=row.occupation or (bank.occupation if bank is not None else None))
@@ -274,12 +272,14 @@ def record_row(store: Any, plan: BatchPlan, row: BatchRow, outcome: RowOutcome) 
             facts=SupervisionFacts(kind="special", date=plan.date), batch=BatchMark(plan.name, plan.date))
     else:
         audit_id = found[0]
-    store.record_run(audit_id, outcome.run, by=people[0].name, batch_key=outcome.key)
+    from qbaudit.analysis.inputs import ImportOptions
+    from qbaudit.operations import Source, record_check, take_input
+
+    record_check(store, audit_id, outcome.run, people[0].name, batch_key=outcome.key)
     for kind in INPUT_KINDS:
-        if kind in row.inputs:
-            files = [f for result in ([outcome.run.imports[kind]] if kind in outcome.run.imports else [])
-                     for f in result.inputs]
-            store.set_source(audit_id, kind, [str(p) for p in row.inputs[kind]],
-                             _import_options(row).to_dict() if kind == "bank" else {}, [f.sha256 for f in files])
+        if kind in row.inputs and kind in outcome.run.imports:
+            source = Source(tuple(Path(p) for p in row.inputs[kind]),
+                            _import_options(row) if kind == "bank" else ImportOptions())
+            take_input(store, audit_id, kind, source, outcome.run.imports[kind])
     return audit_id, warnings
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qbaudit.analysis.model import Finding
+from qbaudit.analysis.model import ColumnKind, Finding
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.i18n import tr
 from qbaudit.report.model import (
@@ -53,7 +53,8 @@ def evidence_sheet(name: str, numbered: Sequence[tuple[int, Finding]], number_he
                 values: list[Any] = [None] * len(labels)
                 for key, label in evidence.columns:
                     value = row.get(key)
-                    values[position[label]] = cell_text(key, value) if key.startswith("excerpt") else _plain(value)
+                    kind = evidence.kind(key)
+                    values[position[label]] = cell_text(kind, value) if kind is ColumnKind.EXCERPT else _plain(value)
                 rows.append([number, finding.rule, level_text(finding.level), evidence.title, *values])
     headings = [number_heading, tr("export.c_rule"), tr("export.c_level"), tr("export.c_table"), *labels]
     widths = [8, 7, 12, 26] + [min(max(len(label) * 2 + 2, 10), 34) for label in labels]

@@ -14,14 +14,12 @@ from typing import Any
 
 from qbaudit import __version__
 from qbaudit.analysis.checks.context import excerpt
-from qbaudit.analysis.model import Evidence, Finding, InputFile, Status
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, InputFile, Status
 from qbaudit.analysis.profile import WAIVER_VALUES, Setting, settings_of
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import LineResult, Method, Sheet, SheetResult, load_sheet, score_sheet, suggest
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
-
-ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (as in qbaudit.store)
 
 
 class ReportKind(StrEnum):
@@ -101,10 +99,6 @@ class ReportData:
     def failed_findings(self) -> list[Finding]:
         """Findings whose rule is not met, in the order of the checks."""
         return [f for f in self.findings if f.status is Status.FAIL]
-
-    def line_rows(self) -> tuple[LineResult, ...]:
-        """The sheet's lines with suggestion and decision."""
-        return self.result.lines
 
     def lost_lines(self) -> list[LineResult]:
         """Lines scored below their maximum (or judged 否), decided or suggested."""
@@ -192,9 +186,9 @@ def date_text(value: dt.date | dt.datetime | None) -> str:
     return tr("report.date", year=value.year, month=value.month, day=value.day)
 
 
-def cell_text(key: str, value: Any) -> str:
-    """An evidence cell as text; item text (``excerpt…`` columns) is cut to the excerpt length again."""
-    if key.startswith(ITEM_TEXT_PREFIX):
+def cell_text(kind: ColumnKind, value: Any) -> str:
+    """An evidence cell of a column of ``kind`` as text; item text is cut to the excerpt length again."""
+    if kind is ColumnKind.EXCERPT:
         return excerpt(value)
     return number_text(value)
 

@@ -65,7 +65,7 @@ def evidence_summary(finding: Finding) -> str:
     parts = []
     for evidence in evidence_tables(finding):
         key = _identifying_key(evidence)
-        ids = [cell_text(key, row.get(key)) for row in evidence.rows[:SHOWN_IDS]] if key else []
+        ids = [cell_text(evidence.kind(key), row.get(key)) for row in evidence.rows[:SHOWN_IDS]] if key else []
         ids = [text for text in ids if text]
         more = tr("problems.and_more") if len(evidence.rows) > SHOWN_IDS else ""
         listed = tr("problems.ids", ids="、".join(ids), more=more) if ids else ""

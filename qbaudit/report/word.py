@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qbaudit.analysis.model import Evidence, Finding, Status
-from qbaudit.analysis.profile import setting_label, setting_value_text, value_label
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Status
+from qbaudit.analysis.profile import setting_label, setting_value_text
 from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
 from qbaudit.report.kinds import header_extras, header_field, header_wide, supervision_label, wording
 from qbaudit.report.model import (
-    ITEM_TEXT_PREFIX,
     ReportData,
     ReportKind,
     ReportOutcome,
@@ -34,7 +33,6 @@ from qbaudit.report.model import (
     levels_text,
     measured_text,
     number_text,
-    overridden,
     required_text,
     rule_title,
     status_text,
@@ -42,16 +40,14 @@ from qbaudit.report.model import (
     veto_label,
 )
 from qbaudit.report.official import CENTER, LEFT, RIGHT, Column, OfficialDocument, merge_text, style_sheet
-
-_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二 (headings count in Chinese numerals)."""
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
+from qbaudit.report.word_appendix import appendix as _appendix
+from qbaudit.report.word_appendix import value_text as _value_text
+from qbaudit.report.word_appendix import waiver_values_text as _waiver_values_text
+from qbaudit.report.word_sheet import HeadingNumbers as _Numbers
+from qbaudit.report.word_sheet import Numbering as _Counter
+from qbaudit.report.word_sheet import chinese_number
+from qbaudit.report.word_sheet import noes as _noes
+from qbaudit.report.word_sheet import score_sheet as _score_sheet
 
 
 def report_title(data: ReportData) -> str:
@@ -59,31 +55,6 @@ def report_title(data: ReportData) -> str:
     if data.kind is ReportKind.QUICK:
         return tr("report.title_quick", occupation=data.occupation or "")
     return wording(data, "report_title")
-
-
-class _Numbers:
-    """一、二、三 … for the headings, in the order they are written."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def next(self) -> str:
-        self.count += 1
-        return chinese_number(self.count)
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.tables = 0
-        self.figures = 0
-
-    def table(self) -> int:
-        self.tables += 1
-        return self.tables
-
-    def figure(self) -> int:
-        self.figures += 1
-        return self.figures
 
 
 def write_report(data: ReportData, path: str | Path, *, charts: bool = True, font: str | None = None,
@@ -369,31 +340,6 @@ def _breached_numbers(findings: Sequence[Finding]) -> str:
                      for u in uses.values())
 
 
-def _waiver_values_text(values: Sequence[tuple[str, Any]]) -> str:
-    return "".join(tr("thresholds.report_waiver_value", setting=setting_label(name), value=value)
-                   for name, value in values)
-
-
-def _value_text(name: str, value: Any) -> str:
-    """A threshold's value in full, for the report (a table of seconds, a pattern, a switch included)."""
-    if isinstance(value, bool):
-        return tr("report.yes") if value else tr("report.no")
-    if isinstance(value, dict):
-        return "、".join(f"{k} {number_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(map(value_label, value))
-    if isinstance(value, str):
-        return value
-    return setting_value_text(name, value)
-
-
-def _basis_text(basis: Any) -> str:
-    """文件规定 / 本工具的参考值（提示）/ 本配置的数值（计分）."""
-    if basis.kind == "regulation":
-        return tr("thresholds.report_basis_regulation")
-    return tr("thresholds.report_basis_binding" if basis.binding else "thresholds.report_basis_practice")
-
-
 def _assessment(doc: OfficialDocument, data: ReportData) -> None:
     """The inspector's 总体评价 (where the form asks for one, a blank one is said to be missing)."""
     label = data.sheet.layout.assessment or tr("report.assessment")
@@ -443,11 +389,6 @@ def _points_of(data: ReportData, group: Any) -> str:
     return tr("report.group_total", name=group.name, score=score, max=number_text(group.points))
 
 
-def _noes(data: ReportData, group_id: str) -> int:
-    inside = {line.id for line in data.sheet.lines_under(group_id)}
-    return sum(1 for row in data.result.lines if row.line.id in inside and row.verdict is Verdict.NO)
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith(("。", "；", "！", "？", ".")) else text + "。"
@@ -462,257 +403,6 @@ def _by_rule(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
 
 
 # --- the score sheet ------------------------------------------------------------------------------------------
-
-
-def _suggested(data: ReportData, row: Any) -> str:
-    suggestion = row.suggestion
-    if suggestion is None:
-        return ""
-    if suggestion.verdict is None:
-        return tr("report.from_documents")
-    return verdict_text(data.sheet, suggestion.verdict, suggestion.score)
-
-
-def _decided(data: ReportData, row: Any) -> str:
-    if row.decision is None:
-        return tr("report.not_decided") if data.kind is not ReportKind.QUICK else "—"
-    return verdict_text(data.sheet, row.decision.verdict, row.decision.score)
-
-
-def sheet_columns(data: ReportData) -> list[Column]:
-    """The score sheet's columns as its form has them: one per grouping level (环节, 一级指标 …), the lines'
-    own names (二级指标) where the form names them, the criterion, the points, the checks' suggestion
-    where checks inform the sheet, the result and the remarks."""
-    sheet, layout = data.sheet, data.sheet.layout
-    points = sheet.method is Method.POINTS
-    checked = uses_checks(sheet)
-    spanning = layout.heading
-    depth = len(layout.levels)
-    columns = [Column(spanning or level, 11 if depth > 1 and index == 0 else 14, CENTER)
-               for index, level in enumerate(layout.levels)]
-    if layout.line_heading is not None:
-        columns.append(Column(spanning or layout.line_heading, 17, CENTER))
-    columns.append(Column(spanning or sheet.criterion_heading or tr("report.c_criterion"), 50))
-    if points:
-        columns.append(Column(tr("report.c_max"), 9, CENTER))
-    if checked:
-        columns.append(Column(tr("report.c_suggested"), 21, CENTER))
-    columns.append(Column(layout.result_heading or tr("report.c_decided"), (21 if checked else 17) if points else 14,
-                          CENTER))
-    columns.append(Column(layout.remarks_heading or tr("report.c_reason"), 24))
-    return columns
-
-
-def _score_sheet(doc: OfficialDocument, data: ReportData, counter: _Counter, number: str) -> None:
-    doc.heading(tr("report.h_sheet", n=number))
-    sheet, result, layout = data.sheet, data.result, data.sheet.layout
-    checked = uses_checks(sheet)
-    doc.paragraph(tr("report.sheet_intro" if checked else "report.sheet_intro_plain", name=sheet.name,
-                     source=sheet.source))
-    points = sheet.method is Method.POINTS
-    doc.caption(tr("report.table_caption", n=counter.table(), caption=sheet.name))
-    columns = sheet_columns(data)
-    text_columns = len(layout.levels) + (1 if layout.line_heading is not None else 0) + 1  # grouping … criterion
-    rows: list[list[str]] = []
-    group_ids: list[list[str | None]] = []  # per row, the group of each grouping column (merged when equal)
-
-    def add(cells: list[str], groups: list[str | None] | None = None) -> int:
-        rows.append(cells + [""] * (len(columns) - len(cells)))
-        group_ids.append(groups or [None] * len(layout.levels))
-        return len(rows) - 1
-
-    veto_rows: list[int] = []
-
-    def add_vetoes() -> None:
-        long_heading = sheet.veto_heading and sheet.veto_heading != veto_label(sheet)
-        for index, veto in enumerate(sheet.vetoes, 1):
-            text = f"{index}. {veto.text}" if len(sheet.vetoes) > 1 else veto.text
-            if index == 1 and long_heading:
-                text = f"{sheet.veto_heading}\n{text}"
-            decision = next((d for v, d in result.vetoes if v.id == veto.id), None)
-            cells = [veto_label(sheet)] + [""] * (text_columns - 2) + [text]
-            cells += [""] * (int(points) + int(checked))
-            cells += [_veto_state(data, veto.id), _veto_described(veto, decision)]
-            veto_rows.append(add(cells))
-
-    if sheet.vetoes and layout.vetoes_first:  # above the lines, as a table of its own (Shandong's tables)
-        _veto_table(doc, data, columns)
-    first_line = len(rows)
-    for row in result.lines:
-        path = sheet.path(row.line)
-        groups: list[str | None] = [g.id for g in path] + [None] * (len(layout.levels) - len(path))
-        cells = [_group_label(g) for g in path] + [""] * (len(layout.levels) - len(path))
-        if layout.line_heading is not None:
-            cells.append(row.line.name)
-        cells.append(sheet.criterion_text(row.line))
-        if points:
-            cells.append(number_text(row.line.max))
-        if checked:
-            cells.append(_suggested(data, row))
-        reason = row.decision.reason if row.decision is not None and (overridden(row) or not checked) else ""
-        cells += [_decided(data, row), reason]
-        add(cells, groups)
-    last_line = len(rows)
-    total_label = tr("report.total_row" if points else "report.total_row_noes")
-    total_cells = [total_label] + [""] * (text_columns - 1)
-    if points:
-        total_cells += [number_text(sheet.total)] + ([""] if checked else []) + [number_text(result.total), ""]
-    else:
-        total_cells += ([""] if checked else []) + [_no_count_text(data), ""]
-    total_row = add(total_cells)
-    if sheet.vetoes and not layout.vetoes_first:
-        add_vetoes()
-    opinion_row = None
-    if layout.assessment:
-        opinion_row = add([tr("report.opinion"), _opinion_text(data)])
-    table = doc.table(columns, rows, small=True)
-    header_rows = 1
-    if layout.heading:  # one heading over the grouping and criterion columns, as the form prints it
-        head = table.rows[0].cells
-        merge_text(head[0].merge(head[text_columns - 1]), layout.heading, doc.small_head_style)
-    for column in range(len(layout.levels)):
-        _merge_runs(doc, table, column, [g[column] for g in group_ids[first_line:last_line]], first_line + header_rows,
-                    [r[column] for r in rows[first_line:last_line]])
-    cells = table.rows[total_row + header_rows].cells
-    merge_text(cells[0].merge(cells[text_columns - 1]), total_label, doc.small_head_style)
-    if not points:  # the count of 否 and its limit take the result and remarks columns
-        merge_text(cells[-2].merge(cells[-1]), _no_count_text(data), doc.small_cell_style, LEFT)
-    if veto_rows:
-        top, bottom = table.rows[veto_rows[0] + header_rows].cells[0], table.rows[veto_rows[-1] + header_rows].cells[0]
-        merged = top.merge(table.rows[veto_rows[-1] + header_rows].cells[text_columns - 2]) if text_columns > 2 \
-            else top.merge(bottom)
-        merge_text(merged, veto_label(sheet), doc.small_head_style)
-    if opinion_row is not None:
-        cells = table.rows[opinion_row + header_rows].cells
-        merge_text(cells[1].merge(cells[-1]), _opinion_text(data), doc.small_cell_style, LEFT)
-    if checked:
-        doc.note(tr("report.sheet_legend"))
-    _sheet_notes(doc, data)
-    _group_table(doc, data, counter)
-
-
-def _veto_table(doc: OfficialDocument, data: ReportData, columns: Sequence[Column]) -> None:
-    """The veto items before the lines: label, item, 是/否, description."""
-    sheet = data.sheet
-    label = veto_label(sheet)
-    result_column, remarks_column = columns[-2], columns[-1]
-    table_columns = [Column(label, 28, CENTER), Column(tr("report.c_veto_item"), 100),
-                     Column(result_column.heading, 21, CENTER), Column(remarks_column.heading, 40)]
-    rows = []
-    for veto, decision in data.result.vetoes:
-        rows.append([label, veto.text, _veto_state(data, veto.id), _veto_described(veto, decision)])
-    table = doc.table(table_columns, rows, small=True, header=False, styles=[doc.small_head_style, None, None, None])
-    doc.paragraph(style=doc.note_style)  # apart, or Word and LibreOffice join it to the next table
-    if len(rows) > 1:  # the form writes the label once, over all the items
-        merge_text(table.rows[0].cells[0].merge(table.rows[len(rows) - 1].cells[0]), label, doc.small_head_style)
-
-
-def _veto_described(veto: Any, decision: Any) -> str:
-    """What the inspector wrote of a veto item that occurred, under the form's label (行为描述) where it has one."""
-    if decision is None or not decision.occurred:
-        return ""
-    return f"{veto.describe}：{decision.description}" if veto.describe else decision.description
-
-
-def _no_count_text(data: ReportData) -> str:
-    result, sheet = data.result, data.sheet
-    share = float(result.no_share) * 100 if result.no_share is not None else 0.0
-    return tr("report.no_count", label=sheet.label(Verdict.NO), count=result.no_count, share=f"{share:.1f}",
-              limit=f"{float(sheet.no_share_limit or 0) * 100:g}")
-
-
-def _opinion_text(data: ReportData) -> str:
-    """The form's 意见 cell: the 总体评价, then the signature line."""
-    label = data.sheet.layout.assessment or tr("report.assessment")
-    signed = tr("report.opinion_signed", by=data.signed_by or "　" * 4, date=date_text(data.signed_at)
-                or tr("report.date_blank"))
-    return f"{label}：{data.assessment or tr('report.not_given')}\n{signed}"
-
-
-def _sheet_notes(doc: OfficialDocument, data: ReportData) -> None:
-    """The form's notes (备注) under the table, as the form prints them."""
-    notes, heading = data.sheet.notes, data.sheet.layout.notes_heading
-    if not notes:
-        return
-    if heading:
-        doc.note(f"{heading}：")
-        for index, note in enumerate(notes, 1):
-            doc.note(f"{index}. {note}")
-    else:
-        for note in notes:
-            doc.note(note)
-
-
-def _group_table(doc: OfficialDocument, data: ReportData, counter: _Counter) -> None:
-    """Every group at every level with its total (points) or its count of 否 (yes/no), in the sheet's order."""
-    sheet, layout = data.sheet, data.sheet.layout
-    points = sheet.method is Method.POINTS
-    caption = tr("report.group_caption" if points else "report.group_caption_noes", levels="、".join(layout.levels))
-    doc.caption(tr("report.table_caption", n=counter.table(), caption=caption))
-    columns = [Column(tr("report.c_group_level"), 24, CENTER), Column(tr("report.c_group_name"), 60)]
-    if points:
-        columns += [Column(tr("report.c_max"), 20, CENTER), Column(tr("report.c_group_score"), 20, CENTER)]
-    else:
-        no = sheet.label(Verdict.NO)
-        columns += [Column(tr("report.c_group_lines"), 20, CENTER), Column(tr("report.c_group_noes", label=no), 20, CENTER)]
-    rows = []
-    for group in _tree(sheet):
-        depth = sheet.depth(group.id)
-        name = "　" * (depth - 1) + group.name
-        if points:
-            rows.append([layout.levels[depth - 1], name, number_text(group.points) if group.points is not None else "",
-                         number_text(data.result.group_totals.get(group.id))])
-        else:
-            rows.append([layout.levels[depth - 1], name, str(len(sheet.lines_under(group.id))), str(_noes(data, group.id))])
-    if points:
-        rows.append([tr("report.total_row"), "", number_text(sheet.total), number_text(data.result.total)])
-    else:
-        rows.append([tr("report.total_row_noes"), "", str(len(data.result.lines)), str(data.result.no_count)])
-    doc.table(columns, rows, small=True)
-
-
-def _tree(sheet: Any) -> list[Any]:
-    """The groups depth first, each followed by the groups inside it."""
-    ordered: list[Any] = []
-
-    def visit(parent: str | None) -> None:
-        for group in sheet.groups:
-            if group.parent == parent:
-                ordered.append(group)
-                visit(group.id)
-
-    visit(None)
-    return ordered
-
-
-def _group_label(group: Any) -> str:
-    return f"{group.name}\n（{number_text(group.points)}分）" if group.points is not None else group.name
-
-
-def _veto_state(data: ReportData, veto_id: str) -> str:
-    for veto, decision in data.result.vetoes:
-        if veto.id == veto_id:
-            if decision is None:
-                return tr("report.veto_unjudged") if data.kind is not ReportKind.QUICK else tr("report.veto_quick")
-            if data.sheet.method is Method.YES_NO:  # the form asks 是/否 of each veto item
-                return tr("report.yes") if decision.occurred else tr("report.no")
-            return tr("report.veto_yes") if decision.occurred else tr("report.veto_no")
-    return ""
-
-
-def _merge_runs(doc: OfficialDocument, table: Any, column: int, keys: Sequence[str | None], first_row: int,
-                labels: Sequence[str]) -> None:
-    """Merge the cells of ``column`` over consecutive lines of one group, as the forms do."""
-    start = 0
-    for index in range(1, len(keys) + 1):
-        if index == len(keys) or keys[index] != keys[start]:
-            if index - start > 1 and keys[start] is not None:
-                top, bottom = table.rows[first_row + start].cells[column], table.rows[first_row + index - 1].cells[column]
-                merge_text(top.merge(bottom), labels[start], doc.small_cell_style)
-            start = index
-
-
-# --- findings by rule ---------------------------------------------------------------------------------------
 
 
 def _findings(doc: OfficialDocument, data: ReportData, counter: _Counter, max_rows: int, number: str) -> None:
@@ -774,9 +464,9 @@ _CELL_PADDING_MM = 3.5
 def _evidence_widths(evidence: Evidence, rows: Sequence[dict[str, Any]]) -> list[float]:
     """Natural column widths in mm: the longest text of each column, within bounds (excerpts wrap)."""
     widths = []
-    for key, label in evidence.columns:
-        longest = max([_display_len(label)] + [_display_len(cell_text(key, r.get(key))) for r in rows[:80]])
-        cap = 16 if key.startswith(ITEM_TEXT_PREFIX) else 18
+    for (key, label), kind in zip(evidence.columns, evidence.kinds, strict=True):
+        longest = max([_display_len(label)] + [_display_len(cell_text(kind, r.get(key))) for r in rows[:80]])
+        cap = 16 if kind is ColumnKind.EXCERPT else 18
         widths.append(min(max(longest, 3), cap) * _MM_PER_CHAR + _CELL_PADDING_MM)
     return widths
 
@@ -795,7 +485,8 @@ def _evidence(doc: OfficialDocument, finding: Finding, evidence: Evidence, count
                if all(isinstance(r.get(key), int | float) or r.get(key) is None for r in shown)}
     columns = [Column(label, width, RIGHT if key in numeric else LEFT)
                for (key, label), width in zip(evidence.columns, widths, strict=True)]
-    cells = [[cell_text(key, row.get(key)) for key, _ in evidence.columns] for row in shown]
+    cells = [[cell_text(kind, row.get(key)) for (key, _), kind in zip(evidence.columns, evidence.kinds, strict=True)]
+             for row in shown]
     doc.table(columns, cells, small=True, fill=False)
     if len(rows) > len(shown):
         doc.note(tr("report.evidence_more", shown=len(shown), total=len(rows)))
@@ -814,81 +505,3 @@ def _closing(doc: OfficialDocument, data: ReportData) -> None:
         doc.paragraph(date_text(data.signed_at), doc.plain_style, align=RIGHT)
     else:
         doc.paragraph(tr("report.closing_generated", date=date_text(data.generated_at)), doc.plain_style, align=RIGHT)
-
-
-def _appendix(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
-    checked = uses_checks(data.sheet)
-    numbers = _Numbers()
-    doc.paragraph(tr("report.appendix"), doc.h1_style).paragraph_format.first_line_indent = None
-    doc.paragraph(tr("report.appendix_title" if checked else "report.appendix_title_plain"), doc.title_style)
-    if checked:
-        doc.heading(tr("report.h_inputs", n=numbers.next()))
-        if data.inputs:
-            doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.inputs_caption")))
-            columns = [Column(tr("report.c_kind"), 20, CENTER), Column(tr("report.c_file"), 34),
-                       Column(tr("report.c_rows"), 16, RIGHT), Column(tr("report.c_rejected"), 14, RIGHT),
-                       Column("SHA-256", 72)]
-            rows = [[tr(f"report.kind_{i.kind}") if i.kind in _KINDS else i.kind, i.name, str(i.rows_taken),
-                     str(i.rows_rejected), i.sha256] for i in data.inputs]
-            doc.table(columns, rows, small=True, styles=[None, None, None, None, doc.fingerprint_style])
-        else:
-            doc.paragraph(tr("report.no_inputs"))
-        doc.paragraph(tr("report.fingerprint_note"))
-        doc.heading(tr("report.h_profile", n=numbers.next()))
-        doc.paragraph(tr("report.profile_used", name=data.profile_name or tr("report.not_given"),
-                         id=data.profile_id or ""))
-        _threshold_table(doc, data, counter)
-    else:
-        doc.heading(tr("report.h_sheet_file", n=numbers.next()))
-    doc.paragraph(tr("report.sheet_used", name=data.sheet.name, source=data.sheet.source, sha=data.sheet.sha256))
-    if checked and data.waivers:
-        doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("report.waivers_caption")))
-        columns = [Column(tr("report.c_rule"), 28), Column(tr("report.c_levels"), 20),
-                   Column(tr("thresholds.report_c_waiver_scope"), 46), Column(tr("report.c_reason"), 40),
-                   Column(tr("report.c_applied"), 22)]
-        rows = []
-        catalogue = rule_catalogue()
-        for waiver in data.waivers:
-            levels = levels_text(waiver.levels) if waiver.levels else tr("report.all_levels")
-            applied = "、".join(level_text(lv) for lv in waiver.applied) if waiver.applied else tr("report.not_applied")
-            terms = catalogue[waiver.rule].waiver if waiver.rule in catalogue else None
-            scope = tr("thresholds.report_waiver_scope", clause=terms.clause.rstrip("。")) if terms else ""
-            scope += _waiver_values_text(waiver.values)
-            rows.append([rule_title(waiver.rule), levels, scope, waiver.reason, applied])
-        doc.table(columns, rows, small=True)
-        doc.paragraph(tr("thresholds.report_waiver_note"))
-    elif checked:
-        doc.paragraph(tr("report.no_waivers"))
-    doc.heading(tr("report.h_record", n=numbers.next()))
-    doc.paragraph(tr("report.generated", date=date_text(data.generated_at),
-                     time=data.generated_at.strftime("%H:%M"), version=data.version))
-    if data.kind is ReportKind.SIGNED and data.record_sha256:
-        doc.paragraph(tr("report.record_fingerprint", revision=data.revision, sha=data.record_sha256))
-    elif data.kind is ReportKind.QUICK:
-        doc.paragraph(tr("report.quick_record"))
-    doc.paragraph(tr("report.confidential" if checked else "report.confidential_plain"))
-
-
-def _threshold_table(doc: OfficialDocument, data: ReportData, counter: Any) -> None:
-    """Every threshold of the profile with its number and basis: the text's numbers quoted, the tool's own with the
-    clause each interprets and whether it counts (binding) or only advises."""
-    if not data.thresholds:
-        doc.paragraph(tr("thresholds.report_no_thresholds"))
-        return
-    advisory = sum(1 for s in data.thresholds if s.basis.advisory)
-    doc.paragraph(tr("thresholds.report_thresholds_intro", total=len(data.thresholds), advisory=advisory,
-                     regulation=sum(1 for s in data.thresholds if s.basis.kind == "regulation")))
-    doc.caption(tr("report.table_caption", n=counter.table(), caption=tr("thresholds.report_thresholds_caption")))
-    columns = [Column(tr("report.c_rule"), 14, CENTER), Column(tr("thresholds.report_c_setting"), 36),
-               Column(tr("thresholds.report_c_value"), 30), Column(tr("thresholds.report_c_basis"), 24, CENTER),
-               Column(tr("thresholds.report_c_clause"), 52)]
-    rows = []
-    for setting in data.thresholds:
-        clause = f"「{setting.basis.clause.rstrip('。')}」" + (f"{setting.basis.note}" if setting.basis.note else "")
-        rows.append([setting.rule or tr("thresholds.report_shared"), setting_label(setting.key if setting.rule is None
-                                                                                    else setting.name),
-                     _value_text(setting.name, setting.value), _basis_text(setting.basis), clause])
-    doc.table(columns, rows, small=True)
-
-
-_KINDS = ("bank", "blueprint", "standard", "responses", "papers", "plan")

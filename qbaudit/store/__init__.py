@@ -3,8 +3,9 @@
 No Qt here. Open a store with :meth:`AuditStore.open`; its schema is migrated on open.
 """
 
-from qbaudit.store.audits import (
-    AuditStore,
+from qbaudit.store.audits import AuditStore
+from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
+from qbaudit.store.records import (
     AuditSummary,
     AuditView,
     BatchMark,
@@ -19,7 +20,6 @@ from qbaudit.store.audits import (
     SourceInfo,
     SupervisionFacts,
 )
-from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
 
 __all__ = ["ENV_URL", "AuditStore", "AuditSummary", "BatchMark", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
            "NoticeDecision", "RevisionInfo", "RunInfo", "SourceInfo", "SupervisionFacts", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,22 +27,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qbaudit import __version__
 from qbaudit.analysis.cards import check_card_code, normalise_card_code
-from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.model import Finding
 from qbaudit.analysis.sheets import (
-    Basis,
     Decision,
-    DecisionError,
     Sheet,
-    SheetResult,
-    SignRefusal,
-    Suggestion,
     Verdict,
     VetoDecision,
-    make_decision,
-    make_veto_decision,
     score_sheet,
     sheet_from_text,
-    sign_refusal,
     suggest,
 )
 from qbaudit.i18n import tr
@@ -59,6 +48,7 @@ from qbaudit.store.database import (
     resolve_url,
     writer,
 )
+from qbaudit.store.decisions import ASSESSMENT, LINE, VETO, SheetDecisions, _sign_refusal_text, _typed
 from qbaudit.store.models import (
     Audit,
     AuditInspector,
@@ -67,7 +57,6 @@ from qbaudit.store.models import (
     DecisionRecord,
     DismissalRecord,
     ExportRecord,
-    FindingRecord,
     InputRecord,
     InputSourceRecord,
     Inspector,
@@ -79,225 +68,39 @@ from qbaudit.store.models import (
     VetoRecord,
     now,
 )
-from qbaudit.visible import has_control, visible
+from qbaudit.store.records import (  # the store's public types (re-exported) and the row conversions
+    ITEM_TEXT_PREFIX,
+    AuditSummary,
+    AuditView,
+    BatchMark,
+    Change,
+    DismissalInfo,
+    ExportInfo,
+    InputInfo,
+    InspectorInput,
+    NoticeDecision,
+    RevisionInfo,
+    RunInfo,
+    SourceInfo,
+    SupervisionFacts,
+    _content_hash,
+    _decimal,
+    _facts,
+    _finding,
+    _finding_record,
+    _revision_info,
+    _score,
+    _suggestion,
+)
+
+__all__ = [  # importable from here as before the split into records.py and decisions.py
+    "ASSESSMENT", "ITEM_TEXT_PREFIX", "LINE", "VETO", "AuditStore", "AuditSummary", "AuditView", "BatchMark", "Change",
+    "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput", "NoticeDecision", "RevisionInfo", "RunInfo",
+    "SheetDecisions", "SourceInfo", "SupervisionFacts", "_sign_refusal_text", "_typed",
+]
 
 if TYPE_CHECKING:  # the run's module pulls in the checks and their libraries; the store needs only its shape
     from qbaudit.analysis.run import AuditRun
-
-ITEM_TEXT_PREFIX = "excerpt"  # evidence columns whose key starts so quote item text (题干摘录 …)
-LINE, VETO, ASSESSMENT = "line", "veto", "assessment"
-
-
-@dataclass(frozen=True)
-class InspectorInput:
-    """An inspector named when an audit is opened."""
-
-    name: str
-    role: str
-    card_code: str | None = None
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    """One revision of an audit."""
-
-    number: int
-    created_at: dt.datetime
-    based_on: int | None
-    signed_at: dt.datetime | None
-    signed_by: str | None
-    signed_total: float | None
-    signed_grade: str | None
-    signed_sha256: str | None
-
-    @property
-    def signed(self) -> bool:
-        """True when this revision is signed."""
-        return self.signed_at is not None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change of a decision."""
-
-    target: str  # "line" or "veto"
-    target_id: str
-    old_verdict: str | None
-    old_score: float | None
-    new_verdict: str
-    new_score: float | None
-    reason: str
-    by: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class InputInfo:
-    """An input of the run, by fingerprint."""
-
-    kind: str
-    name: str
-    sha256: str
-    size: int
-    rows_taken: int
-    rows_rejected: int
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """The check run a revision's suggestions come from."""
-
-    profile_id: str
-    profile_name: str
-    as_of: dt.date
-    qbaudit_version: str
-    created_at: dt.datetime
-    inputs: tuple[InputInfo, ...]
-    profile_document: dict[str, Any] | None = None  # the profile as loaded (None: recorded before 0005)
-
-
-@dataclass(frozen=True)
-class ExportInfo:
-    """A report exported from a revision."""
-
-    revision: int
-    kind: str
-    file_name: str
-    sha256: str
-    size: int
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class DismissalInfo:
-    """A similar pair the inspector dismissed, and whether it still stands."""
-
-    first_item: str
-    second_item: str
-    reason: str
-    by: str
-    at: dt.datetime
-    undone_by: str | None = None
-    undone_at: dt.datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        """True while the dismissal stands."""
-        return self.undone_at is None
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """Where one kind of input was read from, and how (see :meth:`AuditStore.set_source`)."""
-
-    kind: str
-    paths: tuple[str, ...]
-    options: dict[str, Any]
-    sha256: tuple[str, ...]
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class SupervisionFacts:
-    """The supervision as the sheet's header names it: kind, batch, place, head count, date and time."""
-
-    kind: str | None = None  # "daily" (日常督导) or "special" (专项督导)
-    batch_number: str | None = None
-    place: str | None = None
-    head_count: int | None = None
-    date: dt.date | None = None  # None: the day the audit was opened
-    time: str | None = None
-
-
-@dataclass(frozen=True)
-class BatchMark:
-    """The province's review (``qbaudit batch``) an audit belongs to: its name and date."""
-
-    name: str
-    date: dt.date
-
-
-@dataclass(frozen=True)
-class NoticeDecision:
-    """The notice's grounds beyond the grade and the consequences decided (Shandong 第二十二条)."""
-
-    grounds: tuple[tuple[str, str], ...]  # (ground id, note)
-    suspend: bool | None  # 暂停评价活动 (None: not decided)
-    suspension_months: int | None
-    supervision_file: bool | None  # 列入监管档案
-    publish: bool | None  # 对社会公布
-    by: str
-    at: dt.datetime
-
-    @property
-    def consequences_decided(self) -> bool:
-        """True when any consequence was decided (yes or no)."""
-        return any(v is not None for v in (self.suspend, self.supervision_file, self.publish))
-
-
-@dataclass(frozen=True)
-class AuditView:
-    """One revision of an audit, read back as plain data with its sheet scored."""
-
-    id: int
-    institution: str
-    registration_number: str | None
-    occupation: str
-    levels: tuple[int, ...]
-    inspectors: tuple[tuple[str, str, str | None], ...]  # (name, role, card code)
-    keep_item_text: bool
-    created_at: dt.datetime
-    sheet: Sheet
-    revision: RevisionInfo
-    revisions: tuple[RevisionInfo, ...]
-    run: RunInfo | None
-    findings: tuple[Finding, ...]
-    suggestions: dict[str, Suggestion]
-    decided_by: dict[str, tuple[str, dt.datetime]]
-    result: SheetResult
-    changes: tuple[Change, ...]
-    exports: tuple[ExportInfo, ...]
-    content_sha256: str  # recomputed from the stored record; equals signed_sha256 while untouched
-    facts: SupervisionFacts = SupervisionFacts()
-    assessment: str = ""  # the revision's 总体评价
-    notice: NoticeDecision | None = None
-
-
-@dataclass(frozen=True)
-class AuditSummary:
-    """One line of the list of audits."""
-
-    id: int
-    institution: str
-    occupation: str
-    levels: tuple[int, ...]
-    sheet_name: str
-    revision: int
-    signed: bool
-    grade: str | None  # of the latest signed revision
-    created_at: dt.datetime
-    registration_number: str | None = None
-    supervision_kind: str | None = None  # daily / special (None: the sheet's)
-    date: dt.date | None = None  # 督导日期: the supervision's date, else the day the audit was opened
-    batch_name: str | None = None  # the province's review it belongs to (qbaudit batch)
-    batch_date: dt.date | None = None
-    fails: bool = False  # the latest signed grade is a failing grade of the audit's sheet
-    sheet_id: str = ""
-    signed_at: dt.datetime | None = None  # of the latest signed revision
-
-
-def _score(value: Decimal | float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _typed(text: str | None, field: str) -> None:
-    """Refuse typed text with control characters: no terminal, report or record should carry them."""
-    if text and has_control(text):
-        raise StoreError(tr("store.control_characters", field=tr(f"store.field_{field}"), text=visible(text, 30)))
 
 
 def _refuse_changes_to_signed(session: Session, _context: Any, _instances: Any) -> None:
@@ -314,7 +117,7 @@ def _refuse_changes_to_signed(session: Session, _context: Any, _instances: Any) 
                 raise StoreError(tr("store.signed_frozen", number=record.number))
 
 
-class AuditStore:
+class AuditStore(SheetDecisions):
     """The audit record in one database (SQLite file or PostgreSQL), with its schema migrated on open."""
 
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
@@ -525,7 +328,8 @@ class AuditStore:
 
     def _view(self, session: Session, audit: Audit, revision: Revision) -> AuditView:
         sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
-        findings, suggestions, run_info = (), {}, None
+        findings: tuple[Finding, ...] = ()
+        suggestions, run_info = {}, None
         if revision.run is not None:
             findings = tuple(_finding(record) for record in revision.run.findings)
             suggestions = {record.line_id: _suggestion(record, findings) for record in revision.run.suggestions}
@@ -630,184 +434,6 @@ class AuditStore:
                 audit.batch_key = batch_key
             return revision.number
 
-    def decide(self, audit_id: int, line: str, verdict: str, score: float | None, reason: str, by: str) -> int:
-        """Decide one line (by id or name); returns the revision number the decision went into."""
-        _typed(reason, "reason")
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
-            target = sheet.find_line(line)
-            if target is None:
-                raise StoreError(tr("store.no_line", line=line, sheet=sheet.name))
-            chosen = sheet.parse_verdict(verdict)
-            if chosen is None:
-                allowed = "、".join(sheet.label(v) for v in sheet.verdicts)
-                raise StoreError(tr("sheet.verdict_not_allowed", line=target.name, allowed=allowed))
-            revision = self._editable(session, audit, inspector)
-            suggestion = self._suggestion_of(revision, target.id)
-            try:
-                decision = make_decision(sheet, target.id, chosen, score, reason, suggestion)
-            except DecisionError as exc:
-                raise StoreError(str(exc)) from exc
-            self._write_decision(revision, decision, inspector)
-            return revision.number
-
-    def _suggestion_of(self, revision: Revision, line_id: str) -> Suggestion | None:
-        if revision.run is None:
-            return None
-        record = next((s for s in revision.run.suggestions if s.line_id == line_id), None)
-        return _suggestion(record, ()) if record is not None else None
-
-    def _write_decision(self, revision: Revision, decision: Decision, by: Inspector) -> None:
-        current = next((d for d in revision.decisions if d.line_id == decision.line_id), None)
-        new_score = _decimal(decision.score)
-        if current is not None and current.verdict == decision.verdict.value and _score(current.score) == decision.score \
-                and current.reason == decision.reason:
-            return
-        revision.changes.append(ChangeRecord(
-            target=LINE, target_id=decision.line_id, old_verdict=current.verdict if current else None,
-            old_score=current.score if current else None, new_verdict=decision.verdict.value, new_score=new_score,
-            reason=decision.reason, changed_by_id=by.id, changed_at=now()))
-        if current is None:
-            revision.decisions.append(DecisionRecord(line_id=decision.line_id, verdict=decision.verdict.value,
-                                                     score=new_score, reason=decision.reason, decided_by_id=by.id,
-                                                     decided_at=now()))
-        else:
-            current.verdict, current.score, current.reason = decision.verdict.value, new_score, decision.reason
-            current.decided_by_id, current.decided_at = by.id, now()
-
-    def decide_veto(self, audit_id: int, veto: str, occurred: bool, description: str, by: str) -> int:
-        """Record whether a veto item occurred; returns the revision number."""
-        _typed(description, "description")
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            sheet = sheet_from_text(audit.sheet_text, audit.sheet_id)
-            try:
-                decision = make_veto_decision(sheet, veto, occurred, description)
-            except DecisionError as exc:
-                raise StoreError(str(exc)) from exc
-            revision = self._editable(session, audit, inspector)
-            current = next((v for v in revision.vetoes if v.veto_id == decision.veto_id), None)
-            old = None if current is None else ("yes" if current.occurred else "no")
-            revision.changes.append(ChangeRecord(
-                target=VETO, target_id=decision.veto_id, old_verdict=old, new_verdict="yes" if occurred else "no",
-                reason=decision.description, changed_by_id=inspector.id, changed_at=now()))
-            if current is None:
-                revision.vetoes.append(VetoRecord(veto_id=decision.veto_id, occurred=occurred,
-                                                  description=decision.description, decided_by_id=inspector.id,
-                                                  decided_at=now()))
-            else:
-                current.occurred, current.description = occurred, decision.description
-                current.decided_by_id, current.decided_at = inspector.id, now()
-            return revision.number
-
-    def set_assessment(self, audit_id: int, text: str, by: str) -> int:
-        """Write the 总体评价 of the audit's latest revision (a new revision after signing); returns its number.
-
-        The change is kept in the history like a decision's (who, when, the text).
-        """
-        text = text.strip()
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            current = audit.revisions[-1]
-            if (current.assessment or "") == text:
-                return current.number
-            revision = self._editable(session, audit, inspector)
-            old = revision.assessment
-            revision.assessment = text or None
-            revision.changes.append(ChangeRecord(
-                target=ASSESSMENT, target_id="", old_verdict="written" if old else None,
-                new_verdict="written" if text else "cleared", reason=text, changed_by_id=inspector.id,
-                changed_at=now()))
-            return revision.number
-
-    def decide_notice(self, audit_id: int, *, grounds: list[tuple[str, str]], suspend: bool | None,
-                      suspension_months: int | None, supervision_file: bool | None, publish: bool | None,
-                      by: str) -> NoticeDecision:
-        """Record the notice's grounds (Shandong 第二十二条 behaviours, with notes) and the consequences decided.
-
-        Allowed on a signed audit (the department decides after the supervision): it changes no decision of
-        the sheet. A suspension needs its period in months.
-        """
-        from qbaudit.bundled import load_toml
-
-        known = {g["id"]: g for g in load_toml("report/notice.toml")["grounds"]}
-        cleaned: list[dict[str, str]] = []
-        for ground_id, note in grounds:
-            ground_id = str(ground_id).strip()
-            if ground_id not in known:
-                raise StoreError(tr("store.unknown_ground", value=ground_id, known="、".join(known)))
-            if ground_id not in [g["id"] for g in cleaned]:
-                cleaned.append({"id": ground_id, "note": (note or "").strip()})
-        cleaned.sort(key=lambda g: list(known).index(g["id"]))
-        if suspend and not suspension_months:
-            raise StoreError(tr("store.suspension_months_needed"))
-        if suspension_months is not None and suspension_months <= 0:
-            raise StoreError(tr("store.bad_suspension_months", value=suspension_months))
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            record = session.scalars(select(NoticeDecisionRecord)
-                                     .where(NoticeDecisionRecord.audit_id == audit.id)).first()
-            if record is None:
-                record = NoticeDecisionRecord(audit_id=audit.id)
-                session.add(record)
-            record.grounds = cleaned
-            record.suspend = suspend
-            record.suspension_months = suspension_months if suspend else None
-            record.supervision_file, record.publish = supervision_file, publish
-            record.decided_by_id, record.decided_at = inspector.id, now()
-            session.flush()
-            return NoticeDecision(tuple((g["id"], g["note"]) for g in cleaned), suspend, record.suspension_months,
-                                  supervision_file, publish, inspector.name, record.decided_at)
-
-    def accept_suggestions(self, audit_id: int, by: str) -> int:
-        """Take every data suggestion not yet decided as the decision; returns how many were taken."""
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            revision = self._editable(session, audit, inspector)
-            return self._accept(revision, inspector)
-
-    def _accept(self, revision: Revision, by: Inspector) -> int:
-        if revision.run is None:
-            return 0
-        decided = {d.line_id for d in revision.decisions}
-        taken = 0
-        for record in revision.run.suggestions:
-            if record.basis == Basis.DATA.value and record.line_id not in decided and record.verdict is not None:
-                self._write_decision(revision, Decision(record.line_id, Verdict(record.verdict), _score(record.score),
-                                                        tr("store.accepted_suggestion")), by)
-                taken += 1
-        return taken
-
-    def sign(self, audit_id: int, by: str, accept_suggestions: bool = False) -> RevisionInfo:
-        """Sign the latest revision: every line must be decided. The signed revision is frozen from then on."""
-        with self._session(write=True) as session:
-            audit = self._audit(session, audit_id, lock=True)
-            inspector = self._by(audit, by)
-            revision = audit.revisions[-1]
-            if revision.signed:
-                raise StoreError(tr("store.already_signed", id=audit.id, number=revision.number))
-            if accept_suggestions:
-                self._accept(revision, inspector)
-                session.flush()
-            view = self._view(session, audit, revision)
-            refusal = sign_refusal(view.result, signed=False, checked=view.run is not None,
-                                   assessment=revision.assessment or "")
-            if refusal is not None:
-                raise StoreError(_sign_refusal_text(audit.id, refusal))
-            revision.signed_at = now().replace(microsecond=0)
-            revision.signed_by_id = inspector.id
-            revision.signed_by = inspector
-            revision.signed_total = _decimal(view.result.total)
-            revision.signed_grade = view.result.grade
-            revision.signed_sha256 = _content_hash(audit, revision)
-            return _revision_info(revision, {r.id: r.number for r in audit.revisions})
-
     def dismiss_pair(self, audit_id: int, first_item: str, second_item: str, reason: str, by: str) -> None:
         """Dismiss a similar pair (R11) for this audit: later check runs no longer count it.
 
@@ -909,98 +535,4 @@ class AuditStore:
             session.add(record)
             return ExportInfo(chosen.number, kind, path.name, record.sha256, record.size, record.created_at)
 
-
-def _sign_refusal_text(audit_id: int, refusal: SignRefusal) -> str:
-    """The store's words for why a revision cannot be signed (the rule is :func:`~qbaudit.analysis.sheets.sign_refusal`)."""
-    if refusal.reason == "no_run":
-        return tr("store.no_run", id=audit_id)
-    if refusal.reason == "undecided":
-        waiting = [line.name if line.name else line.id for line in refusal.lines]
-        shown = "、".join(waiting[:8]) + ("……" if len(waiting) > 8 else "")
-        return tr("store.not_final", count=len(waiting), lines=shown)
-    return tr("store.assessment_needed", label=refusal.label)
-
-
-def _facts(audit: Audit) -> SupervisionFacts:
-    return SupervisionFacts(audit.supervision_kind, audit.batch_number, audit.place, audit.head_count,
-                            audit.supervision_date, audit.supervision_time)
-
-
-def _revision_info(revision: Revision, numbers: dict[int, int]) -> RevisionInfo:
-    return RevisionInfo(number=revision.number, created_at=revision.created_at,
-                        based_on=numbers.get(revision.based_on_id) if revision.based_on_id else None,
-                        signed_at=revision.signed_at, signed_by=revision.signed_by.name if revision.signed_by else None,
-                        signed_total=_score(revision.signed_total), signed_grade=revision.signed_grade,
-                        signed_sha256=revision.signed_sha256)
-
-
-def _without_item_text(evidence: dict[str, Any]) -> dict[str, Any]:
-    keep = [c for c in evidence["columns"] if not c["key"].startswith(ITEM_TEXT_PREFIX)]
-    keys = {c["key"] for c in keep}
-    return {**evidence, "columns": keep, "rows": [{k: v for k, v in row.items() if k in keys} for row in evidence["rows"]]}
-
-
-def _finding_record(position: int, finding: Finding, keep_item_text: bool) -> FindingRecord:
-    from qbaudit.analysis.run import finding_to_dict
-
-    data = finding_to_dict(finding)
-    evidence = data["evidence"] if keep_item_text else [_without_item_text(e) for e in data["evidence"]]
-    return FindingRecord(position=position, rule=finding.rule, level=finding.level, status=finding.status.value,
-                         message=finding.message, measured=data["measured"], threshold=data["threshold"],
-                         comparator=finding.comparator, unit=finding.unit, sheet_line=finding.sheet_line,
-                         clause=finding.clause, source=finding.source, waiver_reason=finding.waiver_reason,
-                         evidence=evidence, basis={"thresholds": data["thresholds"], "advisory": data["advisory"],
-                                                   "waiver_values": data["waiver_values"]})
-
-
-def _finding(record: FindingRecord) -> Finding:
-    from qbaudit.analysis.run import threshold_use_from_dict
-
-    evidence = tuple(Evidence.of(e["title"], [(c["key"], c["label"]) for c in e["columns"]], e["rows"])
-                     for e in record.evidence)
-    basis = record.basis or {}  # None: recorded before the bases were kept (0005)
-    return Finding(rule=record.rule, level=record.level, status=Status(record.status), message=record.message,
-                   measured=record.measured, threshold=record.threshold, comparator=record.comparator, unit=record.unit,
-                   sheet_line=record.sheet_line, clause=record.clause, source=record.source, evidence=evidence,
-                   waiver_reason=record.waiver_reason,
-                   thresholds=tuple(threshold_use_from_dict(t) for t in basis.get("thresholds", [])),
-                   advisory=bool(basis.get("advisory", False)),
-                   waiver_values=tuple(basis.get("waiver_values", {}).items()))
-
-
-def _suggestion(record: SuggestionRecord, findings: tuple[Finding, ...]) -> Suggestion:
-    return Suggestion(line_id=record.line_id, basis=Basis(record.basis),
-                      verdict=Verdict(record.verdict) if record.verdict else None, score=_score(record.score),
-                      explanation=record.explanation,
-                      findings=tuple(findings[p] for p in record.finding_positions if p < len(findings)),
-                      checklist=tuple(record.checklist))
-
-
-def _content_hash(audit: Audit, revision: Revision) -> str:
-    """SHA-256 of what a signature covers: who and what was audited, the inputs, suggestions, decisions, result."""
-    run = revision.run
-    content = {
-        "audit": audit.id, "institution": [audit.institution.name, audit.institution.registration_number],
-        "occupation": audit.occupation, "levels": [lv.level for lv in audit.levels], "sheet": audit.sheet_sha256,
-        "revision": revision.number,
-        "run": None if run is None else {
-            "profile": run.profile_id, "as_of": run.as_of.isoformat(),
-            "inputs": sorted([i.kind, i.name, i.sha256, i.rows_taken, i.rows_rejected] for i in run.inputs),
-            "suggestions": sorted([s.line_id, s.basis, s.verdict, _score(s.score)] for s in run.suggestions),
-        },
-        "decisions": sorted([d.line_id, d.verdict, _score(d.score), d.reason, d.decided_by_id] for d in revision.decisions),
-        "vetoes": sorted([v.veto_id, v.occurred, v.description, v.decided_by_id] for v in revision.vetoes),
-        "signed": [revision.signed_at.isoformat() if revision.signed_at else None, revision.signed_by_id,
-                   _score(revision.signed_total), revision.signed_grade],
-    }
-    # The thresholds and their bases (since 0005): only when kept, so runs recorded before hash alike.
-    if run is not None and run.profile_document is not None:
-        content["run"]["profile_document"] = run.profile_document
-    # Added with the supervision's facts and the 总体评价: only when set, so records signed before hash alike.
-    facts = {key: value for key, value in vars(_facts(audit)).items() if value is not None}
-    if facts:
-        content["facts"] = facts
-    if revision.assessment:
-        content["assessment"] = revision.assessment
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 ENV_URL = "QBAUDIT_DATABASE_URL"
@@ -34,7 +35,7 @@ MIGRATION_LOCK = 0x71626175  # PostgreSQL advisory lock key held while migrating
 _log = logging.getLogger(__name__)
 
 
-class StoreError(Exception):
+class StoreError(QbauditError):
     """The audit record cannot be used or refuses a change; ``str()`` says why and what to do, in Chinese."""
 
 

@@ -32,9 +32,9 @@ def has_display() -> bool:
 def setup_logging() -> Path | None:
     """Log to ``qbaudit.log`` in the user's log folder (never item text)."""
     global LOG_PATH
-    from qbaudit.cli import _setup_logging
+    from qbaudit.plumbing import setup_logging as setup
 
-    LOG_PATH = _setup_logging()
+    LOG_PATH = setup()
     return LOG_PATH
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from qbaudit.views.workers import Task, TaskRunner, expected_errors
+from qbaudit.plumbing import expected_errors
+from qbaudit.views.workers import Task, TaskRunner
 
 
 class AppContext(QObject):
@@ -60,7 +61,7 @@ class AppContext(QObject):
         try:
             changes = fn(*args, **kwargs)
         except expected_errors() as exc:
-            self.error(str(exc))
+            self.error(exc.user_message())
             return None
         return self.apply(changes)
 
@@ -78,7 +79,7 @@ class AppContext(QObject):
             try:
                 changes = bench.apply(outcome)
             except expected_errors() as exc:
-                (failed or self.error)(str(exc), "")
+                (failed or self.error)(exc.user_message(), "")
                 return
             self.apply(changes)
             if done is not None:

@@ -214,11 +214,11 @@ class MainWindow(QMainWindow):
         try:
             bench = Workbench(self.ctx.store, audit_id)
         except Exception as exc:  # noqa: BLE001 - shown as a Chinese message (StoreError, a profile gone …)
-            from qbaudit.views.workers import expected_errors
+            from qbaudit.plumbing import expected_errors
 
             if not isinstance(exc, expected_errors()):
                 _log.exception("opening audit %s", audit_id)
-            self.ctx.error(str(exc) if isinstance(exc, expected_errors()) else tr("window.open_failed", id=audit_id))
+            self.ctx.error(exc.user_message() if isinstance(exc, expected_errors()) else tr("window.open_failed", id=audit_id))
             return
         self._remember_recent(audit_id)
         self._show_bench(bench)

@@ -188,7 +188,9 @@ class StartPage(QWidget):
                 lines = history_lines(institution_history(self.ctx.store, summaries[0].institution,
                                                           summaries[0].registration_number))
         except Exception as exc:  # noqa: BLE001 - a store that fails is said, the list stays empty
-            self.ctx.error(str(exc))
+            from qbaudit.plumbing import failure_text
+
+            self.ctx.error(*failure_text(exc, tr("start.heading")))  # an unexpected one is logged, not quoted
             summaries = []
         self.model.load(summaries)
         self.history.setText("\n".join(lines))
@@ -475,11 +477,11 @@ class NewAuditDialog(QDialog):
                 occupation=self.occupation.text(), levels=[lv for lv, box in self.level_boxes.items() if box.isChecked()],
                 inspectors=self._people(), sheet=sheet, keep_item_text=self.keep_text.isChecked(), facts=self.facts())
         except Exception as exc:  # noqa: BLE001 - the store's Chinese refusal, shown in place
-            from qbaudit.views.workers import expected_errors
+            from qbaudit.plumbing import expected_errors
 
             if not isinstance(exc, expected_errors()):
                 raise
-            self.problem.setText(str(exc))
+            self.problem.setText(exc.user_message())
             return None
         self.accept()
         self.created.emit(audit_id)

@@ -20,7 +20,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from qbaudit.analysis.progress import Cancelled
-from qbaudit.i18n import tr
+from qbaudit.plumbing import failure_text
+
+__all__ = ["InlinePool", "Task", "TaskRunner", "TaskState", "collector_paused"]
 
 _log = logging.getLogger(__name__)
 
@@ -59,18 +61,6 @@ class _CollectorPause:
 
 
 collector_paused = _CollectorPause()
-
-
-def expected_errors() -> tuple[type[Exception], ...]:
-    """Exceptions whose message is meant for the user as it is (Chinese, says what to do)."""
-    from qbaudit.analysis.profile import ProfileError
-    from qbaudit.analysis.progress import BudgetExceeded
-    from qbaudit.analysis.sheets import SheetError
-    from qbaudit.settings import SettingsError
-    from qbaudit.store import StoreError
-    from qbaudit.workbench import WorkbenchError
-
-    return (WorkbenchError, StoreError, ProfileError, SheetError, SettingsError, BudgetExceeded)
 
 
 class _Signals(QObject):
@@ -120,13 +110,9 @@ class Task(QRunnable):
         except Cancelled:
             self.signals.cancelled.emit()
             return
-        except expected_errors() as exc:
-            self.signals.failed.emit(str(exc), "")
-            return
         except Exception as exc:  # noqa: BLE001 - the window must never die of a task; the log keeps the rest
-            _log.exception("task %s failed", self.title)
-            # The exception's own text is English and may quote a file: it stays in the log, only its kind is shown.
-            self.signals.failed.emit(tr("gui.task_failed", title=self.title), type(exc).__name__)
+            # An expected failure shows its message; anything else is logged and shown as a general message.
+            self.signals.failed.emit(*failure_text(exc, self.title))
             return
         if self.state.is_cancelled():
             self.signals.cancelled.emit()

@@ -52,13 +52,14 @@ def test_check_budget_stops_the_checks(budget):
     import datetime as dt
 
     from qbaudit.analysis.profile import load_profile
-    from qbaudit.analysis.run import AuditRun, check_imports
+    from qbaudit.analysis.run import AuditRun
+    from qbaudit.operations import run_checks as check_inputs
 
     run = AuditRun(profile=load_profile(None), as_of=dt.date(2026, 11, 1))
     run.imports["bank"] = import_input("bank", [BANK])
     budget(check_seconds=-1)
     with pytest.raises(BudgetExceeded) as stopped:
-        check_imports(run)
+        run = check_inputs(run.imports, run.profile, run.as_of)
     assert "检查" in str(stopped.value)
 
 
@@ -90,9 +91,10 @@ def test_tick_outside_any_work_does_nothing():
 
 
 def test_budget_spent_is_a_message_on_the_command_line(budget, capsys):
-    from qbaudit.cli import EXIT_INPUT, main
+    from qbaudit.cli import main
+    from qbaudit.plumbing import EXIT_INPUT
 
     budget(import_seconds=-1)
     status = main(["check", "--bank", str(BANK)])
     assert status == EXIT_INPUT
-    assert "时间预算" in capsys.readouterr().err
+    assert "时间预算" in capsys.readouterr().out

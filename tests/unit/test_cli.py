@@ -88,12 +88,12 @@ def test_bad_profile_exits_three(capsys, tmp_path):
 
 
 def test_internal_error_shows_no_traceback(capsys, monkeypatch):
-    import qbaudit.analysis.run as run_module
+    import qbaudit.operations as operations
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(run_module, "run_audit", broken)
+    monkeypatch.setattr(operations, "check_files", broken)
     assert cli.main(_check_args("compliant")) == 70
     captured = capsys.readouterr()
     assert "程序内部错误" in captured.err and "qbaudit.log" in captured.err

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from qbaudit.cli import setup_console
+from qbaudit.plumbing import setup_console
 from tests.conftest import ROOT, SAMPLES, paper_files, sample_path
 
 

@@ -35,7 +35,7 @@ def test_crash_input(entry):
     if "says" in entry:
         assert entry["says"] in (result.error or "") + "".join(i.reason + (i.column or "") for i in result.issues)
     if entry.get("check"):
-        from qbaudit.analysis.run import run_audit
+        from qbaudit.operations import run_audit
 
         blueprint = ROOT / entry["blueprint"] if "blueprint" in entry else None
         run = run_audit(path, blueprint, default_level=entry.get("level"), as_of=dt.date(2026, 11, 1))

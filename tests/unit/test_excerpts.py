@@ -11,7 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from qbaudit import cli
+from qbaudit import cli, plumbing
 from qbaudit.analysis.excerpts import EXCERPT_CHARS, ExcerptFormatter, clip_quoted, excerpt
 from qbaudit.analysis.importers import RowIssue, Severity, import_bank
 from tests.conftest import SAMPLES, paper_files, sample_path
@@ -128,7 +128,7 @@ def test_the_sample_audit_shows_no_stem_longer_than_an_excerpt(hostile, tmp_path
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     # A console wide enough that no line is wrapped (a wrap would hide a leak from this test).
-    monkeypatch.setattr(cli, "_console", lambda: Console(highlight=False, width=100_000))
+    monkeypatch.setattr(plumbing, "console", lambda: Console(highlight=False, width=100_000))
     bank = sample_path("defective", "bank")
     if hostile:
         bank = shutil.copy(bank, tmp_path / "bank.xlsx")

@@ -56,12 +56,13 @@ def test_a_bank_with_no_type_column_cannot_judge_r13_and_says_what_to_supply(unt
 
 
 def test_its_quick_report_suggests_documents_for_the_content_line(untyped, tmp_path):
-    from qbaudit.analysis.run import AuditRun, check_imports
+    from qbaudit.analysis.run import AuditRun
+    from qbaudit.operations import run_checks as check_inputs
     from qbaudit.report import report_from_run, write_report
 
     run = AuditRun(profile=load_profile(), as_of=AS_OF,
                    imports={"bank": untyped, "blueprint": ImportResult(data=NO_BLUEPRINT)})
-    check_imports(run)
+    run = check_inputs(run.imports, run.profile, run.as_of)
     data = report_from_run(run)
     content = next(r for r in data.result.lines if r.line.name == "试题内容正确")
     assert content.suggestion.basis is Basis.DOCUMENTS and content.verdict is None and content.score is None

@@ -28,7 +28,7 @@ import qbaudit.analysis, qbaudit.analysis.importers, qbaudit.analysis.checks, qb
 import qbaudit.analysis.sheets, qbaudit.analysis.cards, qbaudit.store, qbaudit.store.models, qbaudit.settings
 import qbaudit.workbench, qbaudit.samples, qbaudit.analysis.inputs, qbaudit.views.app  # the window's core: no Qt
 from qbaudit.analysis.profile import load_profile
-from qbaudit.analysis.run import run_audit
+from qbaudit.operations import run_audit
 run = run_audit('sample_banks/compliant/bank.xlsx', 'sample_banks/compliant/blueprint.xlsx', load_profile())
 assert run.ok and run.report.findings
 from qbaudit.analysis.sheets import load_sheet, suggest
@@ -36,7 +36,7 @@ assert suggest(load_sheet(), run.report.findings)
 from qbaudit.store import AuditStore
 with AuditStore('sqlite://') as store:
     assert store.list_audits() == []
-import tempfile, pathlib, qbaudit.report, qbaudit.report.charts, qbaudit.cli_report
+import tempfile, pathlib, qbaudit.report, qbaudit.report.charts, qbaudit.cli.report
 from qbaudit.report import report_from_run, write_report, write_problem_list, write_findings_export
 data = report_from_run(run)
 with tempfile.TemporaryDirectory() as folder:

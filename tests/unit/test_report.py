@@ -264,7 +264,7 @@ def test_report_from_a_draft_without_item_text(tmp_path, sample_runs, sample_aud
 
 def test_waivers_of_the_profile_are_listed_with_their_reasons(tmp_path, sample_audit_module):
     from qbaudit.analysis.profile import load_profile
-    from qbaudit.analysis.run import run_audit
+    from qbaudit.operations import run_audit
     from qbaudit.report import report_from_run, report_from_view, write_report
     from qbaudit.store import AuditStore
 

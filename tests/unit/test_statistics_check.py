@@ -12,7 +12,7 @@ from qbaudit.analysis.importers import Severity
 from qbaudit.analysis.importers.responses import import_responses
 from qbaudit.analysis.model import Status
 from qbaudit.analysis.profile import load_profile
-from qbaudit.analysis.run import run_audit
+from qbaudit.operations import run_audit
 from tests.helpers import write_csv, write_xlsx
 from tests.unit.test_stats import planted
 

@@ -6,19 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qbaudit.analysis.checks.blueprint import (
-    check_codes,
     check_importance_spread,
     check_key_points,
     check_point_names,
     check_points_per_weight,
     check_weights,
 )
+from qbaudit.analysis.checks.codes import check_codes
 from qbaudit.analysis.checks.context import AuditInput, CheckContext
-from qbaudit.analysis.checks.independence import (
-    check_answer_conflicts,
-    check_independence,
-    check_sensitive_wording,
-)
+from qbaudit.analysis.checks.independence import check_answer_conflicts, check_independence
 from qbaudit.analysis.checks.items import check_objective_items, check_parameters, check_subjective
 from qbaudit.analysis.checks.papers import (
     check_difficulty_equivalence,
@@ -30,6 +26,7 @@ from qbaudit.analysis.checks.papers import (
 from qbaudit.analysis.checks.quantity import check_item_count, check_items_per_point, check_point_count
 from qbaudit.analysis.checks.statistics import check_statistics
 from qbaudit.analysis.checks.update import check_revision
+from qbaudit.analysis.checks.wording import check_sensitive_wording
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.analysis.profile import Profile
 from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint

@@ -1,16 +1,14 @@
-"""Blueprint checks: key points (R4), codes (R8), weights (R9), point names (R17),
-importance spread (R19) and points per scope against its weight (R20)."""
+"""Blueprint checks: key points (R4), weights (R9), point names (R17), importance spread (R19) and points per
+scope against its weight (R20). The codes (R8) are in :mod:`qbaudit.analysis.checks.codes`."""
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter, defaultdict
-from functools import partial
+from typing import Any
 
-from qbaudit.analysis.checks.context import CheckContext, excerpt, percent, sheet_name
-from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Evidence, Finding, Point, Scope, StandardWeight, Status
+from qbaudit.analysis.checks.context import CheckContext, percent
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Point, Scope, StandardWeight, Status
 from qbaudit.analysis.vocabulary import name_key, scope_name_key
 from qbaudit.i18n import tr
 
@@ -43,7 +41,7 @@ def check_key_points(ctx: CheckContext) -> list[Finding]:
     findings = []
     for level in ctx.levels:
         points = ctx.points(level)
-        limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
+        limits: dict[str, Any] = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
         unjudged = _no_points(ctx, "R4", level, points, **limits) or _no_importance(ctx, "R4", level, points, **limits)
         if unjudged is not None:
             findings.append(unjudged)
@@ -155,7 +153,7 @@ def _points_table(ctx: CheckContext, title: str, points: list[Point], extra: str
         if problems is not None:
             row["problem"] = problems[index]
         rows.append(row)
-    return Evidence.of(title, columns, rows)
+    return Evidence.of(title, columns, rows, kinds={"code": ColumnKind.POINT})
 
 
 def check_point_names(ctx: CheckContext) -> list[Finding]:
@@ -198,125 +196,12 @@ def check_point_names(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _add_code_problem(rows: list[dict], kind: str, code: str, name: str | None, problem: str, source) -> None:
-    rows.append({"kind": kind, "code": code or "—", "name": name or "", "problem": problem,
-                 "sheet": source.sheet if source else "", "row": source.row if source else None})
-
-
-def check_codes(ctx: CheckContext) -> list[Finding]:
-    """R8: scope and point codes present, well formed, unique and hierarchical; every item code resolves."""
-    profile = ctx.profile
-    findings = []
-    all_keys = {level: set(ctx.point_index(level)) for level in ctx.levels}
-    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.problems")}
-    for level in ctx.levels:
-        if not ctx.has_blueprint:
-            findings.append(ctx.no_blueprint("R8", level, **limits))
-            continue
-        code_rows: list[dict] = []
-        add = partial(_add_code_problem, code_rows)
-        malformed: list[str] = []  # a code pattern not met, once per problem (the tool's own: see codes.basis)
-
-        scopes = ctx.scopes(level)
-        by_code: dict[str, list[Scope]] = defaultdict(list)
-        for scope in scopes:
-            if not scope.own_code:
-                add(tr("evidence.scope"), "", scope.name, tr("R8.scope_code_missing"), scope.source)
-                continue
-            if not profile.scope_code_pattern.match(scope.own_code):
-                add(tr("evidence.scope"), scope.code, scope.name, tr("R8.scope_code_malformed", code=scope.own_code),
-                    scope.source)
-                malformed.append("codes.scope_code_pattern")
-            if scope.code:
-                by_code[scope.code].append(scope)
-        for code, group in by_code.items():
-            if len({name_key(s.name or "") for s in group}) > 1:
-                for scope in group:
-                    add(tr("evidence.scope"), code, scope.name, tr("R8.scope_code_duplicate"), scope.source)
-        points = ctx.points(level)
-        key_count = Counter(p.key for p in points if p.key)
-        for point in points:
-            if not point.code:
-                add(tr("evidence.point"), "", point.name, tr("R8.point_code_missing"), point.source)
-                continue
-            if not profile.point_code_pattern.match(point.code):
-                add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_malformed"), point.source)
-                malformed.append("codes.point_code_pattern")
-            if key_count[point.key] > 1:
-                add(tr("evidence.point"), point.code, point.name, tr("R8.point_code_duplicate", count=key_count[point.key]),
-                    point.source)
-            scope = point.scope
-            if scope is not None and scope.code:
-                scope_key = re.sub(r"[-._/\\·•]", "", scope.code)
-                if not point.key.startswith(scope_key):
-                    add(tr("evidence.point"), point.code, point.name,
-                        tr("R8.point_outside_scope", scope=scope.code, scope_name=scope.name or ""), point.source)
-        items = ctx.items(level)
-        coded = items[items[C.POINT_KEY].notna()]
-        unresolved = coded[~coded[C.POINT_KEY].isin(all_keys[level])]
-        item_rows = []
-        for item in unresolved.itertuples(index=False):
-            elsewhere = [ctx.level_label(other) for other in ctx.levels if other != level and getattr(item, C.POINT_KEY) in all_keys[other]]
-            note = tr("R8.code_in_other_level", levels="、".join(elsewhere)) if elsewhere else tr("R8.code_not_in_blueprint")
-            item_rows.append({"item_id": getattr(item, C.ITEM_ID), "code": excerpt(getattr(item, C.POINT_CODE_RAW)),
-                              "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)), "row": int(getattr(item, C.SOURCE_ROW)),
-                              "problem": note})
-        problems = len(code_rows) + len(item_rows)
-        # Problems other than a code pattern breach what the text says (设计合理，标注正确) itself.
-        breached: list[str | None] = sorted(set(malformed))
-        if problems > len(malformed):
-            breached.append(None)
-        evidence = []
-        if code_rows:
-            evidence.append(Evidence.of(
-                tr("evidence.code_problems"),
-                [("kind", tr("evidence.kind")), ("code", tr("evidence.code")), ("name", tr("evidence.name")),
-                 ("problem", tr("evidence.problem")), ("sheet", tr("evidence.blueprint_sheet")),
-                 ("row", tr("evidence.blueprint_row"))],
-                code_rows,
-            ))
-        if item_rows:
-            evidence.append(Evidence.of(
-                tr("evidence.unresolved_items"),
-                [("item_id", tr("evidence.item_id")), ("code", tr("evidence.point_code")), ("problem", tr("evidence.problem")),
-                 ("sheet", tr("evidence.sheet")), ("row", tr("evidence.row"))],
-                item_rows,
-            ))
-        ok = problems == 0
-        label = ctx.level_label(level)
-        if not ctx.in_blueprint(level):
-            # The items' codes cannot be looked up in a blueprint of their level; where they belong is shown.
-            findings.append(ctx.cannot_judge("R8", level, tr("checks.na.level_not_in_blueprint", level=label),
-                                             tr("checks.supply.blueprint_of_level", level=label), evidence=evidence,
-                                             **limits))
-            continue
-        if ok and coded.empty:
-            reason = tr("checks.na.R8_items_uncoded", level=label, scopes=len(scopes), points=len(points))
-            supply = tr("checks.supply.point_codes") if not items.empty else tr("checks.supply.bank_of_level",
-                                                                                  level=label)
-            findings.append(ctx.cannot_judge("R8", level, reason, supply, measured=0, **limits))
-            continue
-        message = (
-            tr("R8.pass", level=label, scopes=len(scopes), points=len(points), items=len(coded))
-            if ok
-            else tr("R8.fail" if code_rows and item_rows else "R8.fail_blueprint" if code_rows else "R8.fail_items",
-                    level=label, blueprint=len(code_rows), items=len(item_rows))
-        )
-        if not ok and coded.empty:
-            message += tr("checks.R8.items_uncoded_note")
-        findings.append(
-            ctx.finding("R8", level, Status.PASS if ok else Status.FAIL, message, measured=problems, evidence=evidence,
-                        breached=breached, **limits)
-        )
-    return findings
-
-
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _children(scopes: list[Scope]) -> dict[str | None, list[Scope]]:
-    children: dict[str | None, list[Scope]] = defaultdict(list)
+def _children(scopes: list[Scope]) -> dict[tuple[str, ...] | None, list[Scope]]:
+    children: dict[tuple[str, ...] | None, list[Scope]] = defaultdict(list)
     index = {s.path_names: s for s in scopes}
     for scope in scopes:
         parent = index.get(scope.path_names[:-1]) if scope.tier > 1 else None
@@ -372,7 +257,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
     tolerance, total_target = settings["tolerance"], settings["total"]
     standard = ctx.data.standard
     findings = []
-    limits = {"threshold": tolerance, "comparator": "≤", "unit": tr("unit.percentage_points")}
+    limits: dict[str, Any] = {"threshold": tolerance, "comparator": "≤", "unit": tr("unit.percentage_points")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
         absent = ctx.no_blueprint("R9", level, **limits)
@@ -389,23 +274,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
             findings.append(ctx.cannot_judge("R9", level, tr("checks.na.no_weights", level=label),
                                              tr("checks.supply.weights"), **limits))
             continue
-        problems: list[str] = []
-        children = _children(scopes)
-        top = children.get(None, [])
-        weighted_top = [s for s in top if weights[s.path_names] is not None]
-        top_sum = sum(weights[s.path_names] or 0.0 for s in weighted_top)
-        if not weighted_top:
-            problems.append(tr("R9.no_weights"))
-        elif abs(top_sum - total_target) > tolerance + 1e-9:
-            problems.append(tr("R9.top_sum", total=_fmt(top_sum), target=_fmt(total_target)))
-        for scope in scopes:
-            # A weight of the blueprint's own against its children's (a derived one is their sum).
-            kids = [weights[k.path_names] for k in children.get(scope.path_names, [])]
-            if scope.weight is not None and kids and all(k is not None for k in kids):
-                kid_sum = sum(k for k in kids if k is not None)
-                if abs(kid_sum - scope.weight) > tolerance + 1e-9:
-                    problems.append(tr("R9.child_sum", scope=scope.name or scope.code, total=_fmt(kid_sum),
-                                       weight=_fmt(scope.weight)))
+        problems, top_sum = _sum_problems(scopes, weights, tolerance, total_target)
         shares = _item_share_by_scope(ctx, level)
         rows: dict[tuple[str, ...], dict] = {}
         source = {True: tr("checks.R9.source_derived"), False: tr("checks.R9.source_written")}
@@ -421,44 +290,7 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         compared = False
         if entries:
             compared = True
-            matched = _match_standard(scopes, entries)
-            matched_tiers = {s.tier for s in matched.values() if s is not None}
-            for entry, scope in matched.items():
-                if scope is None:
-                    guess = difflib.get_close_matches(scope_name_key(entry.scope_name),
-                                                      [scope_name_key(s.name or "") for s in scopes], n=1)
-                    problems.append(tr("R9.missing_in_blueprint", scope=entry.scope_name, weight=_fmt(entry.weight),
-                                       guess=tr("R9.did_you_mean", name=guess[0]) if guess else ""))
-                    rows[("__std__", entry.scope_name)] = {
-                        "code": entry.scope_code or "—", "name": entry.scope_name, "tier": None, "blueprint": None,
-                        "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
-                    }
-                    continue
-                weight = weights[scope.path_names]
-                row = rows.setdefault(scope.path_names, {
-                    "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
-                    "source": "", "standard": None, "difference": None,
-                    "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
-                })
-                row["standard"] = entry.weight
-                if weight is None:
-                    problems.append(tr("R9.blueprint_no_weight", scope=scope.name or scope.code, weight=_fmt(entry.weight)))
-                    row["status"] = tr("R9.status_no_weight")
-                    continue
-                difference = weight - entry.weight
-                row["difference"] = round(difference, 2)
-                if abs(difference) > tolerance + 1e-9:
-                    problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(weight),
-                                       standard=_fmt(entry.weight)))
-                    row["status"] = tr("R9.status_mismatch")
-                else:
-                    row["status"] = tr("R9.status_ok")
-            matched_paths = {s.path_names for s in matched.values() if s is not None}
-            for scope in scopes:
-                weight = weights[scope.path_names]
-                if scope.tier in matched_tiers and weight is not None and scope.path_names not in matched_paths:
-                    problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(weight)))
-                    rows[scope.path_names]["status"] = tr("R9.status_extra")
+            problems += _standard_problems(scopes, entries, weights, shares, rows, tolerance)
         evidence = Evidence.of(
             tr("evidence.weights"),
             [("code", tr("evidence.code")), ("name", tr("evidence.scope")), ("tier", tr("evidence.tier")),
@@ -485,6 +317,76 @@ def check_weights(ctx: CheckContext) -> list[Finding]:
         findings.append(ctx.finding("R9", level, status, message, measured=measured, evidence=[evidence],
                                     breached=("tolerance", "total"), **limits))
     return findings
+
+
+def _sum_problems(scopes: list[Scope], weights: dict, tolerance: float, total_target: float) -> tuple[list[str], float]:
+    """R9's sums: the top tier's weights to ``total``, each scope's children to the scope's own weight; returns
+    the problems and the top tier's sum."""
+    problems: list[str] = []
+    children = _children(scopes)
+    top = children.get(None, [])
+    weighted_top = [s for s in top if weights[s.path_names] is not None]
+    top_sum = sum(weights[s.path_names] or 0.0 for s in weighted_top)
+    if not weighted_top:
+        problems.append(tr("R9.no_weights"))
+    elif abs(top_sum - total_target) > tolerance + 1e-9:
+        problems.append(tr("R9.top_sum", total=_fmt(top_sum), target=_fmt(total_target)))
+    for scope in scopes:
+        # A weight of the blueprint's own against its children's (a derived one is their sum).
+        kids = [weights[k.path_names] for k in children.get(scope.path_names, [])]
+        if scope.weight is not None and kids and all(k is not None for k in kids):
+            kid_sum = sum(k for k in kids if k is not None)
+            if abs(kid_sum - scope.weight) > tolerance + 1e-9:
+                problems.append(tr("R9.child_sum", scope=scope.name or scope.code, total=_fmt(kid_sum),
+                                   weight=_fmt(scope.weight)))
+    return problems, top_sum
+
+
+def _standard_problems(scopes: list[Scope], entries: list[StandardWeight], weights: dict, shares: dict,
+                       rows: dict, tolerance: float) -> list[str]:
+    """R9 against the standard: each of its scopes found in the blueprint with the same weight, and no scope of a
+    compared tier the standard lacks; fills ``rows`` (the evidence) as it goes."""
+    problems: list[str] = []
+    matched = _match_standard(scopes, entries)
+    matched_tiers = {s.tier for s in matched.values() if s is not None}
+    for entry, found in matched.items():
+        if found is None:
+            guess = difflib.get_close_matches(scope_name_key(entry.scope_name),
+                                              [scope_name_key(s.name or "") for s in scopes], n=1)
+            problems.append(tr("R9.missing_in_blueprint", scope=entry.scope_name, weight=_fmt(entry.weight),
+                               guess=tr("R9.did_you_mean", name=guess[0]) if guess else ""))
+            rows[("__std__", entry.scope_name)] = {
+                "code": entry.scope_code or "—", "name": entry.scope_name, "tier": None, "blueprint": None,
+                "standard": entry.weight, "difference": None, "bank": None, "status": tr("R9.status_missing"),
+            }
+            continue
+        scope = found
+        weight = weights[scope.path_names]
+        row = rows.setdefault(scope.path_names, {
+            "code": scope.code or "—", "name": scope.name or "", "tier": scope.tier, "blueprint": weight,
+            "source": "", "standard": None, "difference": None,
+            "bank": percent(shares.get(scope.path_names, 0.0)), "status": "",
+        })
+        row["standard"] = entry.weight
+        if weight is None:
+            problems.append(tr("R9.blueprint_no_weight", scope=scope.name or scope.code, weight=_fmt(entry.weight)))
+            row["status"] = tr("R9.status_no_weight")
+            continue
+        difference = weight - entry.weight
+        row["difference"] = round(difference, 2)
+        if abs(difference) > tolerance + 1e-9:
+            problems.append(tr("R9.mismatch", scope=scope.name or scope.code, blueprint=_fmt(weight),
+                               standard=_fmt(entry.weight)))
+            row["status"] = tr("R9.status_mismatch")
+        else:
+            row["status"] = tr("R9.status_ok")
+    matched_paths = {s.path_names for s in matched.values() if s is not None}
+    for scope in scopes:
+        weight = weights[scope.path_names]
+        if scope.tier in matched_tiers and weight is not None and scope.path_names not in matched_paths:
+            problems.append(tr("R9.extra_in_blueprint", scope=scope.name or scope.code, weight=_fmt(weight)))
+            rows[scope.path_names]["status"] = tr("R9.status_extra")
+    return problems
 
 
 def _match_standard(scopes: list[Scope], entries: list[StandardWeight]) -> dict[StandardWeight, Scope | None]:
@@ -514,7 +416,7 @@ def check_points_per_weight(ctx: CheckContext) -> list[Finding]:
     """R20 (advisory): each weighted scope without weighted children has ≥ factor × weight points."""
     factor = ctx.profile.rule("R20")["min_points_per_weight_percent"]
     findings = []
-    limits = {"threshold": 0, "comparator": "=", "unit": tr("unit.scopes")}
+    limits: dict[str, Any] = {"threshold": 0, "comparator": "=", "unit": tr("unit.scopes")}
     for level in ctx.levels:
         scopes = ctx.scopes(level)
         points = ctx.points(level)

@@ -267,25 +267,6 @@ def _setting_text(label: str, name: str, value: Any) -> str:
     return tr("thresholds.setting_with_value", label=label, value=shown) if shown else label
 
 
-def item_evidence_columns() -> list[tuple[str, str]]:
-    """The usual columns of an evidence table about items."""
-    return [
-        ("item_id", tr("evidence.item_id")),
-        ("sheet", tr("evidence.sheet")),
-        ("row", tr("evidence.row")),
-    ]
-
-
 def sheet_name(value: Any) -> str:
     """The sheet of an item for evidence: "" for a CSV file or a document without sheets (null cells)."""
     return value if isinstance(value, str) else ""
-
-
-def item_evidence_row(item: Any, **extra: Any) -> dict[str, Any]:
-    """An evidence row for one item (a row of the items table, as a namedtuple or Series)."""
-    return {
-        "item_id": getattr(item, C.ITEM_ID),
-        "sheet": sheet_name(getattr(item, C.SOURCE_SHEET)),
-        "row": int(getattr(item, C.SOURCE_ROW)),
-        **extra,
-    }

@@ -1,5 +1,5 @@
 """Item independence: duplicates, near-duplicates and hints between items (R11); the same item with
-different keys (R21, 同题异答); content that discriminates against a group of people (R12).
+different keys (R21, 同题异答).
 
 R11 compares whole items (normalised stem with sorted options, :mod:`qbaudit.analysis.similarity`).
 Each pair at or above the profile's threshold (stricter when a stem is short) is classed:
@@ -18,8 +18,7 @@ always wrong). Pairs the inspector dismissed are listed
 as dismissed and no longer count. Hints — an item whose stem contains the correct answer of
 another item of the same level (the two may meet in one paper) — are listed for a person to review.
 
-R12 screens stems, options and explanations with a reviewed word list
-(``resources/sensitive_words.toml``); a hit is a prompt to review, never a failure by itself.
+R12 (wording that may discriminate) is in :mod:`qbaudit.analysis.checks.wording`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -42,7 +41,6 @@ from qbaudit.analysis.similarity import SCORE_SLACK, PairArrays, clusters, disti
 from qbaudit.analysis.substrings import contained_keys
 from qbaudit.analysis.textnorm import SEPARATOR, as_list, clean, fold, normalised_texts
 from qbaudit.analysis.vocabulary import vocabulary
-from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
 DUPLICATE, NEAR_DUPLICATE, KEYWORD = "duplicate", "near_duplicate", "keyword"
@@ -238,8 +236,8 @@ class SimilarityAnalysis:
         pairs = found.pairs
         for a, b, value in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist(), strict=True):
             left, right = firsts(a), firsts(b)
-            common = [level for level in left if level in right] or [None]
-            for level in common:
+            common: list[int | None] = [level for level in left if level in right] or [None]
+            for level in common:  # type: ignore[assignment]  # None: the pair shares no level
                 first.append(left[level] if level is not None else next(iter(left.values())))
                 second.append(right[level] if level is not None else next(iter(right.values())))
                 score.append(value)
@@ -296,18 +294,11 @@ class SimilarityAnalysis:
                                    pair_key(str(ids[i]), str(ids[j])) in dismissed, int(labels[i])))
         return result
 
-    @cached_property
-    def hints(self) -> list[tuple[int, int, str]]:
-        """``(revealed, revealing, key text)``: the correct answer of one item inside another's stem."""
-        frame = pl.from_pandas(self.items[[C.ITEM_TYPE, C.ANSWER, *C.OPTIONS]]).with_columns(
-            self.texts.get_column("stem").alias("__stem")
-        )
+    def _answer_texts(self, item_types: list[Any], answers: list[Any], stems: list[str],
+                      options: list[tuple]) -> dict[str, list[int]]:
+        """The texts that give an item's answer away (a true statement, the options its key names, long enough to
+        mean something), each with the items whose answer it is."""
         keys: dict[str, list[int]] = defaultdict(list)
-        cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
-        item_types = as_list(frame.get_column(C.ITEM_TYPE))
-        answers = as_list(frame.get_column(C.ANSWER))
-        stems = as_list(frame.get_column("__stem"))
-        options = [row for start in range(0, cleaned.height, 4096) for row in cleaned.slice(start, 4096).rows()]
         for position, (kind, answer) in enumerate(zip(item_types, answers, strict=True)):
             if not answer:
                 continue
@@ -323,6 +314,19 @@ class SimilarityAnalysis:
                 # Short answers ("以上都对", "350℃") reveal nothing by appearing elsewhere.
                 if text and len(text) >= self.hint_min_chars:
                     keys[text].append(position)
+        return keys
+
+    @cached_property
+    def hints(self) -> list[tuple[int, int, str]]:
+        """``(revealed, revealing, key text)``: the correct answer of one item inside another's stem."""
+        frame = pl.from_pandas(self.items[[C.ITEM_TYPE, C.ANSWER, *C.OPTIONS]]).with_columns(
+            self.texts.get_column("stem").alias("__stem")
+        )
+        cleaned = frame.select([clean(pl.col(c)).alias(c) for c in C.OPTIONS])
+        stems = as_list(frame.get_column("__stem"))
+        options = [row for start in range(0, cleaned.height, 4096) for row in cleaned.slice(start, 4096).rows()]
+        keys = self._answer_texts(as_list(frame.get_column(C.ITEM_TYPE)), as_list(frame.get_column(C.ANSWER)), stems,
+                                  options)
         if not keys:
             return []
         # Items that read the same give one hint, not one per copy: each key keeps the first item of each stem.
@@ -436,25 +440,10 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             evidence.append(_hint_evidence(ctx, hints))
         if dismissed:
             evidence.append(Evidence.of(tr("R11.evidence_dismissed"), _pair_columns(), _pair_rows(ctx, dismissed)))
-        clusters_count = len({p.cluster for p in duplicates})
-        if duplicates:
-            status, message = Status.FAIL, tr(
-                "R11.fail", level=ctx.level_label(level), pairs=len(duplicates), clusters=clusters_count,
-                exact=sum(p.kind == DUPLICATE for p in duplicates), lookalikes=len(lookalikes), hints=len(hints))
-        elif lookalikes or hints:
-            status, message = Status.WARN, tr("R11.warn", level=ctx.level_label(level), lookalikes=len(lookalikes),
-                                              hints=len(hints))
-        else:
-            status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
-        if dismissed:
-            message += tr("R11.dismissed_note", count=len(dismissed))
-        largest = max(Counter(p.cluster for p in duplicates if p.kind == DUPLICATE).values(), default=0) + 1
-        if largest > 2:  # a group of three or more identical items: listed as a star, not every pair
-            message += tr("R11.grouped_note", size=largest)
-        if aside_by_level.get(level):
-            message += tr("checks.R21.set_aside_note", count=aside_by_level[level])
+        status, message = _independence_verdict(ctx, level, duplicates, lookalikes, hints, dismissed,
+                                                aside_by_level.get(level, 0))
         # Items the same once folded are 「重复」 by the text; near-duplicates only by the tool's similarity number.
-        breached = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
+        breached: list[str | None] = [None] if any(p.kind == DUPLICATE for p in duplicates) else []
         if any(p.kind == NEAR_DUPLICATE for p in duplicates):
             breached.append("near_duplicate_threshold")
         findings.append(ctx.finding("R11", level, status, message + threshold_text, measured=len(duplicates),
@@ -468,6 +457,29 @@ def check_independence(ctx: CheckContext) -> list[Finding]:
             evidence=[Evidence.of(tr("R11.evidence_across"), _pair_columns(), _pair_rows(ctx, active_across))],
         ))
     return findings
+
+
+def _independence_verdict(ctx: CheckContext, level: int, duplicates: list[ItemPair], lookalikes: list[ItemPair],
+                          hints: list[tuple[int, int, str]], dismissed: list[ItemPair], aside: int) -> tuple[Status, str]:
+    """R11's status and message at one level."""
+    clusters_count = len({p.cluster for p in duplicates})
+    if duplicates:
+        status, message = Status.FAIL, tr(
+            "R11.fail", level=ctx.level_label(level), pairs=len(duplicates), clusters=clusters_count,
+            exact=sum(p.kind == DUPLICATE for p in duplicates), lookalikes=len(lookalikes), hints=len(hints))
+    elif lookalikes or hints:
+        status, message = Status.WARN, tr("R11.warn", level=ctx.level_label(level), lookalikes=len(lookalikes),
+                                          hints=len(hints))
+    else:
+        status, message = Status.PASS, tr("R11.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
+    if dismissed:
+        message += tr("R11.dismissed_note", count=len(dismissed))
+    largest = max(Counter(p.cluster for p in duplicates if p.kind == DUPLICATE).values(), default=0) + 1
+    if largest > 2:  # a group of three or more identical items: listed as a star, not every pair
+        message += tr("R11.grouped_note", size=largest)
+    if aside:
+        message += tr("checks.R21.set_aside_note", count=aside)
+    return status, message
 
 
 def _has_text(texts: pl.Series, mask: np.ndarray) -> bool:
@@ -565,112 +577,3 @@ def _hint_evidence(ctx: CheckContext, hints: list[tuple[int, int, str]]) -> Evid
                ("revealing", tr("R11.col_revealing")), ("row_revealing", tr("R11.col_row_b")),
                ("excerpt_key", tr("R11.col_key")), ("excerpt_revealing", tr("R11.col_excerpt_b"))]
     return Evidence.of(tr("R11.evidence_hints"), columns, rows)
-
-
-# --- R12 ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WordList:
-    """The reviewed word list of R12."""
-
-    window: int
-    judgements: tuple[str, ...]
-    allow: tuple[str, ...]
-    categories: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]  # id → (name, groups, phrases)
-
-    @property
-    def screen_words(self) -> list[str]:
-        """Every word that makes an item worth a closer look."""
-        words = {w for _, groups, phrases in self.categories.values() for w in (*groups, *phrases)}
-        return sorted(words)
-
-
-@cache
-def word_list(name: str) -> WordList:
-    """Load the R12 word list named by the profile."""
-    data = load_toml(name)
-    return WordList(
-        window=int(data["window"]),
-        judgements=tuple(data["judgements"]),
-        allow=tuple(data["allow"]),
-        categories={key: (entry["name"], tuple(entry["groups"]), tuple(entry["phrases"]))
-                    for key, entry in data["categories"].items()},
-    )
-
-
-def _positions(text: str, word: str) -> list[int]:
-    found, start = [], text.find(word)
-    while start >= 0:
-        found.append(start)
-        start = text.find(word, start + 1)
-    return found
-
-
-def screen_text(text: str, words: WordList) -> list[tuple[str, str, int]]:
-    """Hits in one text: ``(category name, words matched, position)``."""
-    masked = text
-    for phrase in words.allow:
-        masked = masked.replace(phrase, "□" * len(phrase))
-    hits = []
-    for name, groups, phrases in words.categories.values():
-        for phrase in phrases:
-            position = masked.find(phrase)
-            if position >= 0:
-                hits.append((name, phrase, position))
-        for group in groups:
-            for start in _positions(masked, group):
-                end = start + len(group)
-                near = [j for j in words.judgements
-                        if any(max(js - end, start - (js + len(j))) <= words.window for js in _positions(masked, j))]
-                if near:
-                    hits.append((name, f"{group}＋{near[0]}", start))
-                    break
-    return hits
-
-
-def check_sensitive_wording(ctx: CheckContext) -> list[Finding]:
-    """R12: flag stems, options and explanations that may discriminate, for a person to review."""
-    words = word_list(ctx.profile.rule("R12")["word_list"])
-    items = ctx.bank.items
-    columns = [C.STEM, *C.OPTIONS, C.EXPLANATION]
-    frame = pl.from_pandas(items[columns]).select(
-        pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
-        .str.normalize("NFKC").str.replace_all(r"\s+", "").alias("text")
-    )
-    candidates = frame.with_row_index("position").filter(pl.col("text").str.contains_any(words.screen_words))
-    flagged: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    levels = items[C.LEVEL].to_numpy()
-    ids = items[C.ITEM_ID].to_numpy(dtype=object)
-    source_rows = items[C.SOURCE_ROW].to_numpy()
-    for position, text in candidates.iter_rows():
-        for category, matched, at in screen_text(text, words):
-            item = {C.ITEM_ID: ids[position], C.SOURCE_ROW: source_rows[position]}
-            context = text[max(0, at - 10): at + 20]
-            flagged[int(levels[position])].append({
-                "item_id": item[C.ITEM_ID], "row": int(item[C.SOURCE_ROW]), "category": category,
-                "words": matched, "excerpt": excerpt(context),
-            })
-    has_text = (frame.get_column("text") != "").to_numpy()
-    findings = []
-    for level in ctx.levels:
-        if ctx.items(level).empty:
-            continue
-        if not has_text[levels == level].any():
-            findings.append(ctx.cannot_judge("R12", level, tr("checks.na.no_text", level=ctx.level_label(level)),
-                                             tr("checks.supply.stems"), threshold=0, comparator="=",
-                                             unit=tr("unit.items")))
-            continue
-        rows = flagged.get(level, [])
-        evidence = [Evidence.of(tr("R12.evidence"), [
-            ("item_id", tr("evidence.item_id")), ("row", tr("evidence.row")), ("category", tr("R12.col_category")),
-            ("words", tr("R12.col_words")), ("excerpt", tr("R12.col_context"))], rows)] if rows else []
-        if rows:
-            status = Status.WARN
-            message = tr("R12.warn", level=ctx.level_label(level), count=len({r["item_id"] for r in rows}),
-                         categories="、".join(sorted({r["category"] for r in rows})))
-        else:
-            status, message = Status.PASS, tr("R12.pass", level=ctx.level_label(level), items=len(ctx.items(level)))
-        findings.append(ctx.finding("R12", level, status, message, measured=len(rows), threshold=0, comparator="=",
-                                    unit=tr("unit.items"), evidence=evidence))
-    return findings

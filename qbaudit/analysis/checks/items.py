@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -163,7 +164,7 @@ def check_subjective(ctx: CheckContext) -> list[Finding]:
             continue
         items = ctx.items(level)
         label = ctx.level_label(level)
-        limits = {"threshold": max(settings["min_subjective_items"], 1), "comparator": "≥", "unit": tr("unit.items")}
+        limits: dict[str, Any] = {"threshold": max(settings["min_subjective_items"], 1), "comparator": "≥", "unit": tr("unit.items")}
         if items.empty:
             findings.append(ctx.cannot_judge("R10", level, tr("checks.na.no_items", level=label),
                                              tr("checks.supply.bank_of_level", level=label), **limits))
@@ -280,7 +281,7 @@ def check_objective_items(ctx: CheckContext) -> list[Finding]:
         evidence = [_problems_table(tr("evidence.item_problems"), items, problems, with_excerpt=True)] if problems else []
         untyped = int(_mask(item_type.isna()).sum())
         label = ctx.level_label(level)
-        limits = {"threshold": 100.0, "comparator": "=", "unit": "%"}
+        limits: dict[str, Any] = {"threshold": 100.0, "comparator": "=", "unit": "%"}
         if not total and not problems:
             # No objective item: never "0 道客观题……都完整规范". Without types nothing says which items need
             # options and a key (无法判断); items all typed subjective were checked for their stems only.

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,7 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
     analysis = paper_analysis(ctx)
     findings = []
     point_keys = ctx.bank.items[C.POINT_KEY].to_numpy(dtype=object, na_value=None)
-    limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
+    limits: dict[str, Any] = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
     for level in analysis.levels:
         papers = analysis.of(level)
         if not papers:
@@ -248,7 +249,7 @@ def _capacity(ctx: CheckContext, level: int) -> Capacity | None:
 
 
 def _capacity_evidence(capacity: Capacity) -> list[Evidence]:
-    summary = [
+    summary: list[dict[str, Any]] = [
         {"what": tr("capacity.source"), "value": tr("capacity.from_plan") if capacity.from_plan else
          tr("capacity.from_weights", items=capacity.paper_items)},
         {"what": tr("capacity.paper_items"), "value": capacity.paper_items},
@@ -337,6 +338,7 @@ def check_repeated_papers(ctx: CheckContext) -> list[Finding]:
             message = tr("R6.pass", level=level_name(level), papers=len(papers), sessions=capacity.sessions
                          if capacity else settings["update_cycle_sessions"])
         else:
+            assert capacity is not None  # neither papers nor a capacity: answered above
             message = tr("R6.pass_capacity", level=level_name(level), sessions=capacity.sessions,
                          exponent=f"{capacity.distinct_papers_log10:.0f}",
                          jaccard=f"{capacity.expected_jaccard * 100:.1f}")
@@ -385,7 +387,7 @@ def check_paper_length(ctx: CheckContext) -> list[Finding]:
     fallback = float(np.median(list(seconds.values())))
     types = ctx.bank.items[C.ITEM_TYPE].to_numpy(dtype=object, na_value=None)
     findings: list[Finding] = []
-    limits = {"threshold": 0, "comparator": "=", "unit": tr("R6.unit")}
+    limits: dict[str, Any] = {"threshold": 0, "comparator": "=", "unit": tr("R6.unit")}
     for level, papers in _papers_by_level(ctx, "R15", findings):
         rows, bad, timed = [], 0, 0
         for item in papers:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from qbaudit.analysis.checks.context import CheckContext
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Evidence, Finding, Status
+from qbaudit.analysis.model import ColumnKind, Evidence, Finding, Status
 from qbaudit.i18n import tr
 
 
@@ -114,6 +114,7 @@ def check_items_per_point(ctx: CheckContext) -> list[Finding]:
             [("code", tr("evidence.point_code")), ("name", tr("evidence.point_name")), ("items", tr("evidence.items")),
              ("sheet", tr("evidence.blueprint_sheet")), ("row", tr("evidence.blueprint_row"))],
             sorted(short, key=lambda r: (r["items"], r["code"])),
+            kinds={"code": ColumnKind.POINT},
         )
         spread = items_per_point_distribution(per_point)
         findings.append(

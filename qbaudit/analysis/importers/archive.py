@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from qbaudit.bundled import load_toml
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 _CHUNK = 1 << 16
 
 
-class ArchiveError(Exception):
+class ArchiveError(QbauditError):
     """An archive that is refused or cannot be read; the message is for the user (Chinese)."""
 
 

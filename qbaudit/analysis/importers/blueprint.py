@@ -85,9 +85,9 @@ def import_blueprints(paths: str | Path | Sequence[str | Path], *, default_level
     failed = next((r for r in results if not r.ok), None)
     if failed is not None:
         return ImportResult(error=failed.error, issues=issues, inputs=inputs)
-    merged = Blueprint(scopes=[s for r in results for s in r.data.scopes], points=[p for r in results for p in r.data.points],
-                       sources=inputs,
-                       importance_ratios={k: v for r in results for k, v in r.data.importance_ratios.items()})
+    parts = [r.data for r in results if r.data is not None]
+    merged = Blueprint(scopes=[s for b in parts for s in b.scopes], points=[p for b in parts for p in b.points],
+                       sources=inputs, importance_ratios={k: v for b in parts for k, v in b.importance_ratios.items()})
     return ImportResult(data=merged, issues=issues, mapping=[m for r in results for m in r.mapping], inputs=inputs,
                         rows_taken=sum(r.rows_taken for r in results))
 
@@ -132,7 +132,7 @@ class _Builder:
         self.carry: dict[int, tuple[str | None, str | None]] = {}
         self.context: tuple | None = None
         self.scopes: dict[tuple, _ScopeDraft] = {}
-        self.point_rows: list[tuple[dict, tuple | None]] = []
+        self.point_rows: list[tuple[dict, tuple | None, str]] = []
         self.rejected = 0
         self.skipped = 0
         self.ratios: dict[int, tuple[int, int, int]] = {}

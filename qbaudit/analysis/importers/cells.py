@@ -20,7 +20,8 @@ def ensure_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing]) if missing else frame
 
 
-def map_distinct(frame: pl.DataFrame, column: str, func: Callable[[str], Any], dtype: pl.DataType) -> pl.Expr:
+def map_distinct(frame: pl.DataFrame, column: str, func: Callable[[str], Any],
+                 dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     """``func`` applied once per distinct value of ``column``, as an expression over all rows."""
     values = frame.get_column(column).drop_nulls().unique().to_list()
     mapping = {value: func(value) for value in values}

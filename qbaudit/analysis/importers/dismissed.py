@@ -14,12 +14,13 @@ import re
 from pathlib import Path
 
 from qbaudit.analysis.importers.reading import ReadError, detect_encoding, read_bytes
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 _SPLIT = re.compile(r"\s*[,，\t]\s*|\s+")
 
 
-class DismissedError(Exception):
+class DismissedError(QbauditError):
     """A dismissals file that cannot be used; ``str()`` says where and why, in the UI language."""
 
 

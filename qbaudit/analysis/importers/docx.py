@@ -39,11 +39,29 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from qbaudit.analysis.columns import OPTION_LETTERS, option_column
 from qbaudit.analysis.importers.bank import split_options
+from qbaudit.analysis.importers.docx_parts import (
+    _W,
+    DECIMAL_FORMATS,
+    LETTER_FORMATS,
+    Numbering,
+    broken_part,
+    numbering_of,
+    table_cells,
+)
+from qbaudit.analysis.importers.docx_text import (
+    answer_keys,
+    bracket_answer,
+    embedded_options,
+    judgement,
+    judgement_bracket,
+    starts_with,
+    stated_count,
+    words,
+)
 from qbaudit.analysis.importers.exchange import TAGGABLE, infer_item_type, split_judgement
 from qbaudit.analysis.importers.headers import detect_header, kind_spec, match_header
 from qbaudit.analysis.importers.outcome import Severity
@@ -53,7 +71,6 @@ from qbaudit.analysis.importers.textformats import aiken_answer
 from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.progress import tick
 from qbaudit.analysis.vocabulary import fold, normalise_answer, parse_item_type, parse_level
-from qbaudit.bundled import load_toml
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -64,120 +81,19 @@ _TYPED_NUMBER = re.compile(
     r"^\s*(?:第\s*(\d{1,4})\s*题\s*[.．、:：]?|[(（]\s*(\d{1,4})\s*[)）]|(\d{1,4})\s*(?:[.．](?!\d)|[、)）]))\s*(.*)$", re.S)
 _LEADING_MARK = re.compile(rf"^\s*[(（]\s*({_JUDGEMENT_MARK})\s*[)）]\s*(?=\d|第|[(（]\s*\d)")
 _OPTION = re.compile(rf"^\s*(?:[(（]\s*({_LETTER})\s*[)）]|({_LETTER})\s*[.．、:：)）])\s*(.*)$", re.S)
-_EMBEDDED_MARK = re.compile(r"(?:[(（]\s*[AＡ]\s*[)）]|(?<=[\s。？?；;])[AＡ]\s*[.．、:：)）])")
 _KEY_VALUE = re.compile(r"^\s*【?([^：:】]{1,10})】?\s*[：:]\s*(.*)$", re.S)
 _BRACKETED_KEY = re.compile(r"^\s*[【\[]\s*([^】\]]{1,10}?)\s*[】\]]\s*[：:]?\s*(.*)$", re.S)
-_BRACKETS = re.compile(r"[（(]\s*([^（）()]{1,12}?)\s*[）)]")
-_LETTERS = re.compile(r"^[A-H](?:\s*[,，、]?\s*[A-H]){0,7}$")
 _TRAILING_CODE = re.compile(r"\s*[【\[]\s*([A-Za-z0-9Ａ-Ｚａ-ｚ０-９][A-Za-z0-9Ａ-Ｚａ-ｚ０-９\-－—–.．]*)\s*[】\]]\s*$")
 _SECTION_PREFIX = re.compile(
     rf"^\s*(?:第\s*[{_NUMERAL}\d]+\s*(?P<part>部分|大题|节|章|单元|篇)|[(（]\s*[{_NUMERAL}]+\s*[)）]|[{_NUMERAL}]+\s*[、.．]"
     rf"|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))\s*[:：]?\s*")
 _PAGE_MARK = re.compile(r"^(?:第\s*\d+\s*页(?:\s*[/，,、]?\s*共\s*\d+\s*页)?|[-—]\s*\d+\s*[-—]|\d+\s*/\s*\d+)$")
-_COUNT = re.compile(r"共\s*(\d+)\s*(?:道|个)?\s*(?:小)?题")
-_EACH_SCORE = re.compile(r"每(?:小|道)?题\s*(\d+(?:\.\d+)?)\s*分")
-_TOTAL_SCORE = re.compile(r"共\s*(\d+(?:\.\d+)?)\s*分")
 _SENTENCE_END = re.compile(r"[。？?！!]")
-_PUNCTUATION_START = re.compile(r"^[。.，,；;：:、)）]")
-_BLANK = "（　　）"
 _CHOICE = "选择"  # a section's type when its heading says 选择题 without saying single or multiple
-_DECIMAL_FORMATS = {"decimal", "decimalZero", "decimalFullWidth", "decimalHalfWidth", "decimalEnclosedParen",
-                    "decimalEnclosedFullstop", "decimalEnclosedCircle", "decimalEnclosedCircleChinese"}
-_LETTER_FORMATS = {"upperLetter", "lowerLetter"}
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 # What a paragraph turned out to be.
 BLANK, HEADING, ITEM, UNREAD = "blank", "heading", "item", "unread"
-
-
-@cache
-def _words(section: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in load_toml("formats.toml")[section]["words"])
-
-
-def _starts_with(text: str, section: str) -> bool:
-    folded = fold(text)
-    return any(folded.startswith(word) for word in _words(section))
-
-
-@dataclass
-class _Numbering:
-    """Word's automatic numbering: the format of each list level, and the running counters."""
-
-    formats: dict[tuple[str, int], tuple[str, int]]  # (numId, ilvl) → (numFmt, start)
-    counters: dict[str, dict[int, int]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, document: Any) -> _Numbering:
-        formats: dict[tuple[str, int], tuple[str, int]] = {}
-        try:
-            numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return cls(formats)
-        abstract = {}
-        for node in numbering.findall(f"{_W}abstractNum"):
-            levels = {}
-            for lvl in node.findall(f"{_W}lvl"):
-                fmt = lvl.find(f"{_W}numFmt")
-                start = lvl.find(f"{_W}start")
-                ilvl = _number(lvl.get(f"{_W}ilvl", "0"))
-                if ilvl is None:  # a level Word could not show either: its paragraphs read as level 0
-                    continue
-                levels[ilvl] = (
-                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
-                    (_number(start.get(f"{_W}val", "1")) if start is not None else 1) or 1,
-                )
-            abstract[node.get(f"{_W}abstractNumId")] = levels
-        for num in numbering.findall(f"{_W}num"):
-            link = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(link.get(f"{_W}val")) if link is not None else None
-            for ilvl, entry in (levels or {}).items():
-                formats[(num.get(f"{_W}numId", ""), ilvl)] = entry
-        return cls(formats)
-
-    def step(self, num_id: str, ilvl: int) -> tuple[str, int]:
-        """The format and the number Word shows for the next paragraph of list ``num_id`` at ``ilvl``."""
-        fmt, start = self.formats.get((num_id, ilvl), ("decimal", 1))
-        levels = self.counters.setdefault(num_id, {})
-        levels[ilvl] = levels.get(ilvl, start - 1) + 1
-        for deeper in [lvl for lvl in levels if lvl > ilvl]:
-            del levels[deeper]
-        return fmt, levels[ilvl]
-
-
-_MAX_LIST_LEVEL = 8  # Word's list levels are 0 to 8
-
-
-def _number(text: str | None) -> int | None:
-    """An integer attribute of the document's XML (a list level, a start number), or None when it is not one."""
-    text = (text or "").strip()
-    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
-        return None
-    return int(text)
-
-
-def _num_pr(paragraph: Any) -> tuple[str, int, str | None] | None:
-    """``(numId, ilvl, unreadable)`` of a paragraph's automatic numbering (its own, or its style's), if any;
-    ``unreadable`` is the level as written when it is not a list level (the paragraph is then read at level 0)."""
-    for holder in (paragraph._p.pPr, getattr(paragraph.style, "element", None)):
-        ppr = holder if holder is None or holder.tag.endswith("pPr") else holder.find(f"{_W}pPr")
-        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
-        if num_pr is not None:
-            num_id = num_pr.find(f"{_W}numId")
-            ilvl = num_pr.find(f"{_W}ilvl")
-            if num_id is not None and num_id.get(f"{_W}val") != "0":
-                written = ilvl.get(f"{_W}val", "0") if ilvl is not None else "0"
-                level = _number(written)
-                if level is None or not 0 <= level <= _MAX_LIST_LEVEL:
-                    return num_id.get(f"{_W}val", ""), 0, written
-                return num_id.get(f"{_W}val", ""), level, None
-    return None
-
-
-def _judgement(text: str) -> bool:
-    """True for a true/false mark (√, ×, 对, 错 …) as written in a stem's brackets or on an answer line."""
-    return fold(text) in _words("bracket_answers")
 
 
 @dataclass
@@ -214,32 +130,18 @@ class _Item:
     @property
     def judged(self) -> bool:
         """True once the stem shows a true/false item: a √/× mark in its last bracket or before the number."""
-        return not self.options and (self.mark is not None or _judgement_bracket(self.fields.get("stem", "")) is not None)
+        return not self.options and (self.mark is not None or judgement_bracket(self.fields.get("stem", "")) is not None)
 
     @property
     def in_answer(self) -> bool:
         return self.last in ("answer", "explanation")
 
 
-def _judgement_bracket(stem: str) -> re.Match[str] | None:
-    """The stem's last bracket when it holds a true/false mark (an ``X`` only at the very end of the stem)."""
-    brackets = list(_BRACKETS.finditer(stem))
-    if not brackets:
-        return None
-    last = brackets[-1]
-    inside = fold(last.group(1))
-    if not _judgement(inside):
-        return None
-    if inside == "X" and stem[last.end() :].strip(" 。.；;！!　"):
-        return None
-    return last
-
-
 class _Reader:
     def __init__(self, name: str, document: Any) -> None:
         self.document = document
         self.parsed = Parsed(unit="paragraph", file=name)
-        self.numbering = _Numbering.of(document)
+        self.numbering = Numbering.of(document)
         self.sections = [_Section(0, None, None)]
         self.context: dict[str, str] = {}  # level / occupation of what follows
         self.item: _Item | None = None
@@ -296,7 +198,7 @@ class _Reader:
         text_box = bool(element.findall(f".//{_W}txbxContent"))
         if text_box:
             self.parsed.note(Severity.WARNING, tr("docx.text_box"), number)
-        numbered = _num_pr(paragraph)
+        numbered = numbering_of(paragraph)
         if numbered is not None and numbered[2] is not None:
             self.parsed.note(Severity.WARNING, tr("guard.numbering_level", value=numbered[2][:20]), number)
         fmt, shown = self.numbering.step(numbered[0], numbered[1]) if numbered else (None, None)
@@ -314,9 +216,9 @@ class _Reader:
         mark = _LEADING_MARK.match(text)
         typed = _TYPED_NUMBER.match(text[mark.end() :] if mark else text)
         shown_typed = int(typed.group(1) or typed.group(2) or typed.group(3)) if typed else None
-        if shown_typed is not None and self.starts_item(shown_typed):
+        if typed is not None and shown_typed is not None and self.starts_item(shown_typed):
             self.start(number, shown_typed, typed.group(4), mark.group(1) if mark else None)
-        elif fmt in _DECIMAL_FORMATS and numbered is not None and numbered[1] == 0:
+        elif fmt in DECIMAL_FORMATS and numbered is not None and numbered[1] == 0:
             self.start(number, shown, text)
         elif self.item is not None:
             if shown_typed is not None:
@@ -371,7 +273,7 @@ class _Reader:
         if _PAGE_MARK.match(text):
             self.unread(number, Severity.INFO, tr("docx.page_mark", text=text[:20]))
             return True
-        if _starts_with(text, "docx_notes") and not _TYPED_NUMBER.match(text):
+        if starts_with(text, "docx_notes") and not _TYPED_NUMBER.match(text):
             self.close()
             self.unread(number, Severity.INFO, tr("docx.note", text=text[:20]))
             return True
@@ -385,7 +287,7 @@ class _Reader:
         item_type = self.type_of(rest)
         if prefix and prefix.group("arabic") and item_type is None:
             return False  # "3. …" is an item, unless it names a type ("1、单项选择题")
-        expected = _stated_count(text)
+        expected = stated_count(text)
         if item_type is not None:
             self.new_section(number, item_type, expected)
             return True
@@ -403,7 +305,7 @@ class _Reader:
             self.status[number] = HEADING
             return True
         if self.item is None and self.items_seen == 0 and not self.titled and len(text) <= 40 and (
-                any(word in fold(text) for word in _words("docx_title_words"))) and not _SENTENCE_END.search(text):
+                any(word in fold(text) for word in words("docx_title_words"))) and not _SENTENCE_END.search(text):
             self.status[number] = HEADING  # the document's title
             self.titled = True
             return True
@@ -415,7 +317,7 @@ class _Reader:
         word = re.split(r"[(（:：\s　,，。;；]", rest.strip(), maxsplit=1)[0]
         if not word:
             return None
-        if fold(word) in _words("docx_choice_headings"):
+        if fold(word) in words("docx_choice_headings"):
             return _CHOICE
         return parse_item_type(word)
 
@@ -427,7 +329,7 @@ class _Reader:
         if self.item is None:
             return True
         folded = fold(text)
-        return any(word in folded for word in _words("docx_title_words")) or (
+        return any(word in folded for word in words("docx_title_words")) or (
             len(folded) <= 10 and not self.item.in_answer)
 
     def new_section(self, number: int, item_type: str | None, expected: int | None) -> None:
@@ -452,9 +354,9 @@ class _Reader:
             if match is None:
                 return False
             key, value = match.group(1), match.group(2).strip()
-            if fold(key) in _answer_keys():
+            if fold(key) in answer_keys():
                 target = "answer"
-            elif any(fold(key).startswith(word) for word in _words("correction_markers")):
+            elif any(fold(key).startswith(word) for word in words("correction_markers")):
                 target, value = "correction", text
             else:
                 hit = match_header(key, self.spec)
@@ -484,7 +386,7 @@ class _Reader:
         return True
 
     def option(self, number: int, text: str, fmt: str | None) -> bool:
-        if fmt in _LETTER_FORMATS:
+        if fmt in LETTER_FORMATS:
             if self.item is None:
                 self.unread(number, Severity.REJECTED, tr("docx.orphan_option", text=text[:20]))
                 return True
@@ -502,7 +404,8 @@ class _Reader:
         if self.item is None:
             self.unread(number, Severity.REJECTED, tr("docx.orphan_option", text=text[:20]))
             return True
-        found = several or {unicodedata.normalize("NFKC", single.group(1) or single.group(2)): single.group(3).strip()}
+        found = several or ({unicodedata.normalize("NFKC", single.group(1) or single.group(2)): single.group(3).strip()}
+                             if single else {})
         self.item.options.update(found)
         self.item.last = option_column(list(found)[-1])
         self.take(number)
@@ -521,7 +424,7 @@ class _Reader:
         self.items_seen += 1
         self.item = _Item(start=number, section=self.section, number=shown, mark=mark)
         self.item.paragraphs.append(number)
-        stem, options = _embedded_options(stem.strip())
+        stem, options = embedded_options(stem.strip())
         self.item.fields["stem"] = stem
         if options:
             self.item.options.update(options)
@@ -532,22 +435,7 @@ class _Reader:
     def table(self, number: int, element: Any) -> int:
         import polars as pl
 
-        rows: list[list[str | None]] = []
-        starts: list[int] = []
-        spans: list[list[tuple[int, bool]]] = []  # per row: (paragraph, has text)
-        for tr_element in element.iter(f"{_W}tr"):
-            starts.append(number + 1)
-            cells = []
-            span = []
-            for cell in tr_element.iter(f"{_W}tc"):
-                paragraphs = cell.findall(f".//{_W}p")
-                texts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in paragraphs]
-                for text in texts:
-                    number += 1
-                    span.append((number, bool(text.strip())))
-                cells.append("\n".join(texts).strip() or None)
-            rows.append(cells)
-            spans.append(span)
+        rows, starts, spans, number = table_cells(element, number)
         width = max((len(r) for r in rows), default=0)
         for span in spans:
             for paragraph, _ in span:
@@ -576,6 +464,12 @@ class _Reader:
             for paragraph, filled in spans[index]:
                 if filled:
                     self.status[paragraph] = HEADING
+        self.table_items(match, grid, spans, starts)
+        return number
+
+    def table_items(self, match: Any, grid: list[list[str | None]], spans: list[list[tuple[int, bool]]],
+                    starts: list[int]) -> None:
+        """Take the rows under a table's header as items (a row holding only unmapped cells is reported)."""
         for index, cells in enumerate(grid[match.row_index + 1 :], start=match.row_index + 1):
             fields = {target: cells[int(column[1:])] for column, target in match.targets.items()}
             taken = any(fields.values())
@@ -591,7 +485,6 @@ class _Reader:
             self.section.taken += 1
             self.items_seen += 1
             self.parsed.records.append(Record(starts[index], {**self.context, **fields}))
-        return number
 
     # --- closing an item -----------------------------------------------------------------------
 
@@ -605,12 +498,12 @@ class _Reader:
         if code:
             stem = stem[: code.start()]
             fields.setdefault("point_code", code.group(1))
-        stem, bracketed = self.bracket_answer(stem, has_options=bool(item.options))
+        stem, bracketed = bracket_answer(stem, has_options=bool(item.options))
         bracketed = bracketed or item.mark
         section_type = fields.get("item_type") and parse_item_type(fields["item_type"]) or item.section.item_type
         judged = not item.options and (
-            (bracketed is not None and _judgement(bracketed)) or section_type == "判断")
-        if judged and fields.get("answer") and not _judgement(fields["answer"]):
+            (bracketed is not None and judgement(bracketed)) or section_type == "判断")
+        if judged and fields.get("answer") and not judgement(fields["answer"]):
             # A sentence where √/× belongs: the corrected statement, kept as the explanation.
             mark, rest = split_judgement(fields["answer"])
             corrected = rest if mark is not None else fields["answer"]
@@ -636,7 +529,7 @@ class _Reader:
             self.status[paragraph] = ITEM
         fields["stem"] = stem.strip()
         fields.update({option_column(letter): text for letter, text in item.options.items()})
-        fields["item_type"] = self.item_type(item, fields)
+        fields["item_type"] = self.item_type(item, fields) or ""
         if not fields["item_type"]:
             del fields["item_type"]
         if not fields.get("item_id") and item.number is not None:
@@ -668,61 +561,6 @@ class _Reader:
             self.inferred += 1
         return inferred
 
-    @staticmethod
-    def bracket_answer(stem: str, has_options: bool) -> tuple[str, str | None]:
-        """The stem with its answer bracket emptied, and the answer found there (or None)."""
-        if has_options:
-            for match in reversed(list(_BRACKETS.finditer(stem))):
-                if _LETTERS.match(fold(match.group(1))):
-                    return stem[: match.start()] + _BLANK + stem[match.end() :], fold(match.group(1))
-            return stem, None
-        match = _judgement_bracket(stem)
-        if match is None:
-            return stem, None
-        return stem[: match.start()] + _BLANK + stem[match.end() :], match.group(1).strip()
-
-
-@cache
-def _answer_keys() -> frozenset[str]:
-    return frozenset(fold(w) for w in load_toml("formats.toml")["answer_markers"]["words"])
-
-
-def _stated_count(text: str) -> int | None:
-    """The number of items a heading states: ``共60题``, or ``每题1分，共60分`` (60 ÷ 1)."""
-    count = _COUNT.search(text)
-    if count:
-        return int(count.group(1))
-    each, total = _EACH_SCORE.search(text), _TOTAL_SCORE.search(text)
-    if each and total and float(each.group(1)) > 0:
-        ratio = float(total.group(1)) / float(each.group(1))
-        if ratio == int(ratio):
-            return int(ratio)
-    return None
-
-
-def _embedded_options(stem: str) -> tuple[str, dict[str, str]]:
-    """Options typed on the stem's own line (``电流的单位是（ B ）。A.伏特 B.安培 …``), split from it.
-
-    The stem's answer bracket (``（A）。``) is not an option: every option found must have text that does not
-    start with punctuation."""
-    for mark in _EMBEDDED_MARK.finditer(stem):
-        if mark.start() == 0:
-            continue
-        options = split_options(stem[mark.start():])
-        if (len(options) >= 2 and list(options)[0] == "A"
-                and all(text and not _PUNCTUATION_START.match(text) for text in options.values())):
-            return stem[: mark.start()].rstrip(), options
-    return stem, {}
-
-
-def is_docx(content: bytes) -> bool:
-    """True for a Word document (a zip holding ``word/document.xml``)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
-        return False
-
 
 def parse_docx(name: str, content: bytes) -> Parsed:
     """Read a Word bank into records (raises ``ValueError`` with a Chinese message for a broken file)."""
@@ -747,24 +585,3 @@ def parse_docx(name: str, content: bytes) -> Parsed:
         _log.info("python-docx could not open %s: %s", name, type(exc).__name__)
         raise FormatError(tr("docx.broken", file=name)) from exc
     return _Reader(name, document).read()
-
-
-def broken_part(name: str, content: bytes) -> str | None:
-    """The message naming the first XML part of the Word file ``content`` that is not well-formed XML (and the
-    line of the error), or None when every part parses."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            for info in archive.infolist():
-                if not info.filename.lower().endswith((".xml", ".rels")):
-                    continue
-                try:
-                    etree.fromstring(archive.read(info), parser=parser)
-                except etree.XMLSyntaxError as exc:
-                    line = exc.lineno if getattr(exc, "lineno", None) else "?"
-                    return tr("guard.xml_part_broken", file=name, part=info.filename, line=line)
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
-        return None
-    return None

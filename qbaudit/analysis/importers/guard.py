@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from qbaudit.bundled import load_toml
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ _BINARY_SHEET = re.compile(r"^xl/worksheets/[^/]+\.bin$", re.I)
 _BINARY_CELL_BYTES = 8  # the smallest cell record of an .xlsb sheet (BrtCellBlank: header and 8 bytes)
 
 
-class ReadError(Exception):
+class ReadError(QbauditError):
     """A file that cannot be read at all; the message is for the user (in the UI language)."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from qbaudit.analysis.importers.headers import HeaderMatch, KindSpec, kind_spec, match_header, normalise_header
 from qbaudit.analysis.importers.reading import RawSheet
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 SKIP_WORDS = frozenset({"", "-", "_", "—", "无", "跳过", "不导入"})
@@ -20,7 +21,7 @@ _PAIRS = re.compile(r"[,，、;；\n]+")
 _EQUALS = re.compile(r"\s*[=＝]\s*")
 
 
-class HeaderNameError(ValueError):
+class HeaderNameError(QbauditError, ValueError):
     """A header mapping the user wrote that cannot be used; the message is for the user (Chinese)."""
 
 

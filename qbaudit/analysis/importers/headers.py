@@ -102,7 +102,7 @@ def match_header(text: str, spec: KindSpec) -> HeaderHit | None:
     header = normalise_header(text)
     if not header:
         return None
-    candidates = [(header, None)]
+    candidates: list[tuple[str, int | None]] = [(header, None)]
     base, tier = _split_tier(header)
     if tier is not None:
         candidates.append((base, tier))
@@ -154,27 +154,12 @@ class HeaderMatch:
         return {target.rsplit("_", 1)[0] if target[-1].isdigit() else target for target in self.targets.values()}
 
 
-def _resolve(row: dict[str, str | None], spec: KindSpec, wide_levels: bool) -> HeaderMatch | None:
-    hits: dict[str, HeaderHit] = {}
-    level_columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    for column, value in row.items():
-        if column == ROW or value is None or not str(value).strip():
-            continue
-        headers[column] = str(value)
-        hit = match_header(str(value), spec)
-        if hit is not None:
-            hits[column] = hit
-        elif wide_levels:
-            level = parse_level(str(value))
-            if level is not None:
-                level_columns[column] = level
-    if not hits:
-        return None
-    targets: dict[str, str] = {}
+def _assign_fields(hits: dict[str, HeaderHit], order: list[str],
+                   spec: KindSpec) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """The field each header column takes (target → (rank, column)), and the columns that lost to a better
+    header for the same field. Tiered fields: explicit tiers first, then the rest in column order take the next
+    free tier."""
     duplicates: list[str] = []
-    # Tiered fields: explicit tiers first, then the rest in column order take the next free tier.
-    order = list(hits)
     taken: dict[str, tuple[int, str]] = {}  # target → (rank, column)
     for column in order:
         hit = hits[column]
@@ -206,12 +191,34 @@ def _resolve(row: dict[str, str | None], spec: KindSpec, wide_levels: bool) -> H
             tier = next(t for t in range(1, 10) if t not in used)
             used.add(tier)
             taken[f"{hit.field}_{tier}"] = (hit.rank, column)
+    return taken, duplicates
+
+
+def _resolve(row: dict[str, str | None], spec: KindSpec, wide_levels: bool) -> HeaderMatch | None:
+    hits: dict[str, HeaderHit] = {}
+    level_columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for column, value in row.items():
+        if column == ROW or value is None or not str(value).strip():
+            continue
+        headers[column] = str(value)
+        hit = match_header(str(value), spec)
+        if hit is not None:
+            hits[column] = hit
+        elif wide_levels:
+            level = parse_level(str(value))
+            if level is not None:
+                level_columns[column] = level
+    if not hits:
+        return None
+    order = list(hits)
+    taken, duplicates = _assign_fields(hits, order, spec)
     targets = {column: target for target, (_, column) in taken.items()}
     targets = dict(sorted(targets.items(), key=lambda kv: order.index(kv[0])))
     ignored = [c for c in headers if c not in targets and c not in duplicates and c not in level_columns]
     return HeaderMatch(
         row_index=-1,
-        row_number=int(row[ROW]) if row.get(ROW) is not None else -1,
+        row_number=int(row[ROW] or -1),
         targets=targets,
         headers=headers,
         level_columns=level_columns,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -213,8 +214,8 @@ def import_bank_files(paths: Sequence[str | Path], *, default_level: int | None 
         _level, _source, note = file_level(entry, default_level)
         given = entry.level if entry.level is not None else default_level
         part = ScaledState(state, index / len(entries), 1 / len(entries))
-        read = guarded(entry.path.name, lambda entry=entry, given=given, part=part: import_bank(
-            entry.path, default_level=given, occupation=occupation, columns=columns, options=options, state=part))
+        read = guarded(entry.path.name, partial(import_bank, entry.path, default_level=given, occupation=occupation,
+                                                columns=columns, options=options, state=part))
         result = ImportResult.failure(read) if isinstance(read, str) else read
         if note is not None:
             result.issues.insert(0, note)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import polars as pl
 
@@ -24,6 +25,7 @@ from qbaudit.analysis.importers.cells import ensure_columns, resolve_levels
 from qbaudit.analysis.importers.headers import kind_spec, match_header
 from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
 from qbaudit.analysis.importers.reading import ROW, ReadError, fingerprint, read_bytes
+from qbaudit.analysis.importers.records import Record
 from qbaudit.analysis.importers.table import SHEET, load_table
 from qbaudit.analysis.model import Bank, InputFile, Paper, PaperPlan, PlanEntry, RowRef
 from qbaudit.analysis.vocabulary import fold, normalise_code, parse_item_type, parse_level, usable_number
@@ -83,9 +85,9 @@ def import_papers(paths: str | Path | Sequence[str | Path], bank: Bank | None = 
         result.inputs += part.inputs
         result.mapping += part.mapping
         result.rows_taken += part.rows_taken
-        result.data += part.data or []
+        result.data = (result.data or []) + (part.data or [])
     seen: dict[str, str] = {}
-    for paper in result.data:
+    for paper in result.data or []:
         if paper.paper_id in seen:
             result.issues.append(RowIssue(paper.source.file if paper.source else "", None, None, None,
                                           tr("papers.duplicate_id", paper=paper.paper_id, other=seen[paper.paper_id]),
@@ -210,7 +212,7 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
         for piece in re.split(r"\s{2,}|\t", text):
             match = _KEY_VALUE.match(piece)
             hit = match_header(match.group(1), spec) if match else None
-            if hit is not None and hit.field in (*HEADER_FIELDS, "paper_id"):
+            if match is not None and hit is not None and hit.field in (*HEADER_FIELDS, "paper_id"):
                 header.setdefault(hit.field, match.group(2))
                 consumed.add(number)
         if "level" not in header and parse_level(text) is not None and number not in consumed:
@@ -230,6 +232,7 @@ def _import_word_paper(path: Path, bank: Bank | None, default_level: int | None)
     level = parse_level(header["level"]) if "level" in header else default_level
     matched = _match_items(parsed.records, bank, level)
     for order, (record, item_id, score) in enumerate(matched):
+        record = cast(Record, record)
         where = RowRef(path.name, None, record.row)
         if item_id is None:
             issue(Severity.WARNING, tr("papers.word_item_unmatched", number=order + 1), None, record.row)
@@ -250,7 +253,7 @@ def _match_items(records, bank: Bank, level: int | None) -> list[tuple[object, s
 
     from qbaudit.analysis.textnorm import normalised_texts
 
-    columns = {C.STEM: [], **{c: [] for c in C.OPTIONS}}
+    columns: dict[str, list[Any]] = {C.STEM: [], **{c: [] for c in C.OPTIONS}}
     for record in records:
         columns[C.STEM].append(record.fields.get("stem"))
         for letter in OPTION_LETTERS:

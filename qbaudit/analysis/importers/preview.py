@@ -195,7 +195,7 @@ def field_choices(kind: str) -> list[FieldChoice]:
 def _sheet_preview(sheet: RawSheet, spec: KindSpec, wide: bool) -> SheetPreview:
     match = sheet_header(sheet, spec, wide)
     header = match.row_number if match is not None and match.row_number > 0 else None
-    detected = (_fields_of(sheet, match.targets, match.level_columns) if match is not None
+    detected: dict[str, str | None] = (_fields_of(sheet, match.targets, match.level_columns) if match is not None
                 else {label: None for label in sheet.column_labels[: len(sheet.data_columns)]})
     count = max(PREVIEW_ROWS, (header or 0) + 10)
     part = sheet.frame.head(count)

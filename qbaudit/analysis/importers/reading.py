@@ -334,7 +334,8 @@ def _cap_cells(sheet: RawSheet) -> RawSheet:
     if not columns or sheet.frame.height == 0:
         return sheet
     lengths = sheet.frame.select(pl.max_horizontal([pl.col(c).str.len_chars() for c in columns])).to_series()
-    if not (lengths.max() or 0) > limit:
+    longest = lengths.max()
+    if not (isinstance(longest, int) and longest > limit):
         return sheet
     for index, column in enumerate(columns):
         long = sheet.frame.filter(pl.col(column).str.len_chars() > limit)

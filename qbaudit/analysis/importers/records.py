@@ -16,9 +16,10 @@ from qbaudit.analysis.importers.reading import ROW, RawFile, fingerprint
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
 from qbaudit.analysis.model import Accounting
 from qbaudit.analysis.vocabulary import parse_level
+from qbaudit.errors import QbauditError
 
 
-class FormatError(ValueError):
+class FormatError(QbauditError, ValueError):
     """A document or exchange file that cannot be read at all; the message is for the user (UI language)."""
 
 
@@ -79,6 +80,6 @@ def records_table(path: str | Path, content: bytes, parsed: Parsed, kind: str = 
     raw = RawFile(path=Path(path), sha256=fingerprint(content), size=len(content), sheets=[], encoding=parsed.encoding)
     labels = {name: entry.label for name, entry in spec.fields.items()}
     return Table(raw=raw, spec=spec, frame=frame, labels={}, issues=list(parsed.issues), mapping=[],
-                 sheets_used=sorted({p for p in parts if p}), rows_rejected=parsed.rows_rejected,
+                 sheets_used=[*sorted({p for p in parts if p})], rows_rejected=parsed.rows_rejected,
                  unit=parsed.unit, field_labels=labels, accounting=parsed.accounting)
 

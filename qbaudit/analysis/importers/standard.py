@@ -45,7 +45,7 @@ def import_standard(path: str | Path, *, default_level: int | None = None,
     frame = frame.filter(~pl.col("__total"))
     if not level_columns:
         frame = resolve_levels(table, frame, default_level)
-        level_columns = {"weight": None}
+        level_columns = {"weight": None}  # type: ignore[dict-item]  # one weight column, its level per row
     entries: list[StandardWeight] = []
     rejected = 0
     for row in frame.iter_rows(named=True):

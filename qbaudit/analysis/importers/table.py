@@ -151,6 +151,7 @@ def fixed_header(sheet: RawSheet, spec: KindSpec, columns: list[str | None], hea
     targets = {f"c{index}": name for index, name in enumerate(columns) if name and index < len(sheet.data_columns)}
     headers = {column: _field_label(spec, target) for column, target in targets.items()}
     numbers = sheet.frame.get_column(ROW).to_list()
+    index: int | None
     if header_row is not None:
         index = numbers.index(header_row) if header_row in numbers else sum(1 for n in numbers if n < header_row) - 1
     else:
@@ -283,6 +284,96 @@ def sheet_header(sheet: RawSheet, spec: KindSpec, wide_levels: bool = False,
     return match
 
 
+def _sheet_match(file: str, sheet: RawSheet, spec: KindSpec, columns: list[str | None] | None, wide_levels: bool,
+                 options: ImportOptions | None, issues: list[RowIssue]) -> HeaderMatch | None:
+    """The header of one sheet: the columns given for a headerless file, else the header row found or chosen."""
+    match: HeaderMatch | None
+    if columns is not None:
+        match = fixed_header(sheet, spec, columns, forced_header_row(options, sheet_key(sheet)))
+        if match.row_number > 0:
+            above = _content_rows(sheet) - _content_rows(sheet, start=match.row_index)
+            key = "headernames.header_skipped_above" if above else "headernames.header_skipped"
+            issues.append(RowIssue(file, sheet.name, match.row_number, None, tr(key, above=above),
+                                   Severity.INFO))
+    else:
+        match = sheet_header(sheet, spec, wide_levels, options)
+    return match
+
+
+def _sheet_labels(file: str, sheet: RawSheet, match: HeaderMatch, spec: KindSpec, issues: list[RowIssue],
+                  mapping: list[ColumnMapping]) -> dict[str, str]:
+    """The label each taken column of a sheet shows (its letter and header); the columns' mapping is added to
+    ``mapping`` and headers borrowed from a copy or repeated are reported."""
+    sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
+    for column, copy_row in match.borrowed.items():
+        issues.append(RowIssue(file, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
+                               tr("guard.header_borrowed", header_row=match.row_number, copy=copy_row,
+                                  label=_field_label(spec, match.targets[column])), Severity.INFO))
+    sheet_labels.update(
+        {f"__level_{level}_{col}": _column_label(sheet, col, match.headers[col]) for col, level in match.level_columns.items()}
+    )
+    for column, header in match.headers.items():
+        target = match.targets.get(column)
+        mapping.append(
+            ColumnMapping(file, sheet.name, _column_label(sheet, column, "").strip("（）() "), header,
+                          target, _field_label(spec, target) if target else None,
+                          match.row_number if match.row_number > 0 else None)
+        )
+    for column in match.duplicates:
+        issues.append(RowIssue(file, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
+                               tr("import.duplicate_header"), Severity.INFO))
+    return sheet_labels
+
+
+def _sheet_frame(file: str, sheet: RawSheet, match: HeaderMatch, spec: KindSpec, sheet_labels: dict[str, str],
+                 issues: list[RowIssue]) -> tuple[pl.DataFrame, int]:
+    """The taken columns of a sheet as a frame (with its sheet and the sheet's level), and how many rows were
+    rejected (rows holding only unmapped cells, repeated headers); cell errors and long cells are reported."""
+    rejected = 0
+    frame = selected_frame(sheet, match)
+    frame = _clean(frame)
+    frame = frame.with_columns(
+        pl.lit(sheet.name, dtype=pl.String).alias(SHEET),
+        pl.lit(parse_level(sheet.name) if sheet.name else None, dtype=pl.Int64).alias(SHEET_LEVEL),
+    )
+    for row, filled in _unmapped_rows(sheet, match, frame):
+        issues.append(RowIssue(file, sheet.name, row, None,
+                               tr("import.row_unmapped_only", columns="、".join(filled), kind=spec.label),
+                               Severity.REJECTED))
+        rejected += 1
+    frame, repeated = _drop_repeated_headers(frame, match, spec)
+    for row in repeated:
+        issues.append(RowIssue(file, sheet.name, row, None, tr("import.repeated_header"), Severity.REJECTED))
+    rejected += len(repeated)
+    _report_cell_errors(file, sheet, match, sheet_labels, issues)
+    _report_long_cells(file, sheet, match, issues)
+    return frame, rejected
+
+
+def _nothing_taken(raw: RawFile, kind: str, spec: KindSpec, chosen: set[str] | None,
+                   missing_by_sheet: list[tuple[str | None, list[str]]]) -> str:
+    """Why no sheet of ``raw`` gave a table of ``kind``: none chosen, a required column missing, or no header
+    found (with what the file looks like instead, where it looks like another kind)."""
+    if chosen is not None and not missing_by_sheet and not any(s.name in chosen for s in raw.sheets):
+        return tr("wizard.no_sheet_chosen", file=raw.name, kind=spec.label)
+    if missing_by_sheet:
+        sheet_name, missing = missing_by_sheet[0]
+        message = _missing_message(spec, raw.name, sheet_name if len(raw.sheets) > 1 else None, missing)
+    else:
+        previews = [line for s in raw.sheets for line in header_preview(s, 2)][:2]
+        message = tr(
+            "import.no_header",
+            file=raw.name,
+            kind=spec.label,
+            columns="、".join(f.label for f in spec.required),
+            preview="；".join(previews) if previews else tr("import.nothing"),
+        )
+    other = _guess_other_kind(raw, kind)
+    if other:
+        message += tr("import.looks_like", other=other)
+    return message
+
+
 def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, columns: list[str | None] | None = None,
                raw: RawFile | None = None, options: ImportOptions | None = None,
                content: bytes | None = None) -> Table | str:
@@ -323,15 +414,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             issues.append(RowIssue(raw.name, sheet.name, None, None, tr("wizard.sheet_skipped", rows=content_rows),
                                    Severity.INFO))
             continue
-        if columns is not None:
-            match = fixed_header(sheet, spec, columns, forced_header_row(options, sheet_key(sheet)))
-            if match.row_number > 0:
-                above = _content_rows(sheet) - _content_rows(sheet, start=match.row_index)
-                key = "headernames.header_skipped_above" if above else "headernames.header_skipped"
-                issues.append(RowIssue(raw.name, sheet.name, match.row_number, None, tr(key, above=above),
-                                       Severity.INFO))
-        else:
-            match = sheet_header(sheet, spec, wide_levels, options)
+        match = _sheet_match(raw.name, sheet, spec, columns, wide_levels, options, issues)
         if match is None:
             issues.append(
                 RowIssue(raw.name, sheet.name, None, None,
@@ -352,42 +435,10 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             )
             continue
         rows_rejected += _report_above_header(raw.name, sheet, match, spec, issues)
-        sheet_labels = {target: _column_label(sheet, col, _field_label(spec, target)) for col, target in match.targets.items()}
-        for column, copy_row in match.borrowed.items():
-            issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
-                                   tr("guard.header_borrowed", header_row=match.row_number, copy=copy_row,
-                                      label=_field_label(spec, match.targets[column])), Severity.INFO))
-        sheet_labels.update(
-            {f"__level_{level}_{col}": _column_label(sheet, col, match.headers[col]) for col, level in match.level_columns.items()}
-        )
+        sheet_labels = _sheet_labels(raw.name, sheet, match, spec, issues, mapping)
         labels[sheet.name] = sheet_labels
-        for column, header in match.headers.items():
-            target = match.targets.get(column)
-            mapping.append(
-                ColumnMapping(raw.name, sheet.name, _column_label(sheet, column, "").strip("（）() "), header,
-                              target, _field_label(spec, target) if target else None,
-                              match.row_number if match.row_number > 0 else None)
-            )
-        for column in match.duplicates:
-            issues.append(RowIssue(raw.name, sheet.name, match.row_number, _column_label(sheet, column, match.headers[column]),
-                                   tr("import.duplicate_header"), Severity.INFO))
-        frame = selected_frame(sheet, match)
-        frame = _clean(frame)
-        frame = frame.with_columns(
-            pl.lit(sheet.name, dtype=pl.String).alias(SHEET),
-            pl.lit(parse_level(sheet.name) if sheet.name else None, dtype=pl.Int64).alias(SHEET_LEVEL),
-        )
-        for row, filled in _unmapped_rows(sheet, match, frame):
-            issues.append(RowIssue(raw.name, sheet.name, row, None,
-                                   tr("import.row_unmapped_only", columns="、".join(filled), kind=spec.label),
-                                   Severity.REJECTED))
-            rows_rejected += 1
-        frame, repeated = _drop_repeated_headers(frame, match, spec)
-        for row in repeated:
-            issues.append(RowIssue(raw.name, sheet.name, row, None, tr("import.repeated_header"), Severity.REJECTED))
-        rows_rejected += len(repeated)
-        _report_cell_errors(raw.name, sheet, match, sheet_labels, issues)
-        _report_long_cells(raw.name, sheet, match, issues)
+        frame, rejected = _sheet_frame(raw.name, sheet, match, spec, sheet_labels, issues)
+        rows_rejected += rejected
         frames.append(frame)
         used.append(sheet.name)
     if names and columns is None:
@@ -398,24 +449,7 @@ def load_table(path: str | Path, kind: str, *, wide_levels: bool = False, column
             issues.append(RowIssue(raw.name, None, None, None, tr("headernames.not_found", header=header),
                                    Severity.INFO))
     if not frames:
-        if chosen is not None and not missing_by_sheet and not any(s.name in chosen for s in raw.sheets):
-            return tr("wizard.no_sheet_chosen", file=raw.name, kind=spec.label)
-        if missing_by_sheet:
-            sheet_name, missing = missing_by_sheet[0]
-            message = _missing_message(spec, raw.name, sheet_name if len(raw.sheets) > 1 else None, missing)
-        else:
-            previews = [line for s in raw.sheets for line in header_preview(s, 2)][:2]
-            message = tr(
-                "import.no_header",
-                file=raw.name,
-                kind=spec.label,
-                columns="、".join(f.label for f in spec.required),
-                preview="；".join(previews) if previews else tr("import.nothing"),
-            )
-        other = _guess_other_kind(raw, kind)
-        if other:
-            message += tr("import.looks_like", other=other)
-        return message
+        return _nothing_taken(raw, kind, spec, chosen, missing_by_sheet)
     combined = pl.concat(frames, how="diagonal_relaxed")
     return Table(raw=raw, spec=spec, frame=combined, labels=labels, issues=issues, mapping=mapping,
                  sheets_used=used, rows_rejected=rows_rejected)

@@ -24,6 +24,7 @@ from pathlib import Path
 from qbaudit.analysis.importers.headers import kind_spec
 from qbaudit.analysis.importers.reading import ROW, ReadError, read_file
 from qbaudit.analysis.vocabulary import fold, parse_item_type, parse_level, vocabulary
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 CONFIG_ENV = "QBAUDIT_CONFIG_DIR"
@@ -37,7 +38,7 @@ _LETTERS = re.compile(r"^[A-H]{1,8}$")
 _DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?")
 
 
-class TemplateError(Exception):
+class TemplateError(QbauditError):
     """A template or a column list that cannot be used; the message is for the user (Chinese)."""
 
 

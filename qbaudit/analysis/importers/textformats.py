@@ -190,7 +190,8 @@ def _gift_question(question: str, meta: dict[str, list[str]], parsed: Parsed, ro
         return None
     stem_text = _unescape(before) + ("（　　）" + _unescape(after) if after.strip() else "")
     stem = html_text(stem_text, is_html)
-    fields: dict[str, str | None] = {"item_id": (meta.get("id") or [title])[0], "stem": stem.text, **answers,
+    first_id: list[str | None] = [*meta.get("id", [])] or [title]
+    fields: dict[str, str | None] = {"item_id": first_id[0], "stem": stem.text, **answers,
                                      "attachments": "；".join(stem.references()) or None}
     fields.update({k: v for k, v in tag_fields(meta.get("tag", [])).items() if not fields.get(k)})
     return Record(row, fields, category)

@@ -11,13 +11,14 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import tr
 
 _POSITION = re.compile(r"line (\d+)")
 _ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{0,40})")
 
 
-class XmlError(Exception):
+class XmlError(QbauditError):
     """An XML file that cannot be used; the message is for the user (Chinese)."""
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from qbaudit.analysis.datafile import parse_toml, schema_problem
 from qbaudit.bundled import resource
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import pick, tr
 
 DEFAULT_CATALOGUE = "mohrss-2024"
 
 
-class SheetError(Exception):
+class SheetError(QbauditError):
     """A sheet or catalogue that cannot be used; ``str()`` is a Chinese message naming the file and field."""
 
 

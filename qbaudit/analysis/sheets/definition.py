@@ -79,6 +79,7 @@ class Line:
     indicator: int
     documents: tuple[str, ...]
     named: bool = True  # False: the sheet gives no name, ``name`` is the indicator's (the tool's inference)
+    rules: tuple[str, ...] = ()  # the rules whose findings suggest this line's verdict (``rules`` in the sheet file)
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,7 @@ def _depth_of(group_id: str, groups: dict[str, dict[str, Any]]) -> int:
     depth, current = 0, group_id
     while current is not None:
         depth += 1
-        current = groups[current].get("parent")
+        current = groups[current].get("parent")  # type: ignore[assignment]  # None ends the walk at the top
     return depth
 
 
@@ -409,10 +410,6 @@ def _document_spec(data: dict[str, Any]) -> DocumentSpec:
 
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def _problems(data: dict[str, Any], catalogue: IndicatorCatalogue) -> list[str]:
     """What the schema cannot say: uniqueness, references, sums, bands; each naming its field."""
     problems: list[str] = []
@@ -452,7 +449,9 @@ def _problems(data: dict[str, Any], catalogue: IndicatorCatalogue) -> list[str]:
                                name=indicator.name, first=catalogue.first_level[first].name))
     if problems:
         return problems
-    return problems + (_points_problems(data) if method is Method.POINTS else _yes_no_problems(data))
+    from qbaudit.analysis.sheets.validation import points_problems, rule_problems, yes_no_problems
+
+    return rule_problems(data) + (points_problems(data) if method is Method.POINTS else yes_no_problems(data))
 
 
 def _cycles(group_id: str, groups: dict[str, dict[str, Any]]) -> bool:
@@ -475,76 +474,6 @@ def _first_level_of(group_id: str, groups: dict[str, dict[str, Any]]) -> int | N
     return None
 
 
-def _points_problems(data: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    for key in ("total",):
-        if key not in data:
-            problems.append(tr("sheet.needed_for_points", field=key))
-    for key in ("meets", "partly", "fails"):
-        if key not in data["verdicts"]:
-            problems.append(tr("sheet.needed_for_points", field=f"verdicts.{key}"))
-    if "scoring" not in data:
-        problems.append(tr("sheet.needed_for_points", field="scoring.part_step"))
-    if "bands" not in data["grading"]:
-        problems.append(tr("sheet.needed_for_points", field="grading.bands"))
-    for index, line in enumerate(data["lines"]):
-        if "max" not in line:
-            problems.append(tr("sheet.needed_for_points", field=f"lines[{index}].max"))
-    if problems:
-        return problems
-    lines_total = sum(line["max"] for line in data["lines"])
-    if abs(lines_total - data["total"]) > 1e-9:
-        problems.append(tr("sheet.total_mismatch", field="total", total=_number(data["total"]),
-                           sum=_number(lines_total)))
-    groups = {g["id"]: g for g in data["groups"]}
-    for index, group in enumerate(data["groups"]):
-        if "points" not in group:
-            continue
-        inside = sum(line["max"] for line in data["lines"] if _inside(line["group"], group["id"], groups))
-        if abs(inside - group["points"]) > 1e-9:
-            problems.append(tr("sheet.group_mismatch", field=f"groups[{index}].points", name=group.get("name", group["id"]),
-                               points=_number(group["points"]), sum=_number(inside)))
-    step = data["scoring"]["part_step"]
-    for index, line in enumerate(data["lines"]):
-        if line["max"] <= step:
-            problems.append(tr("sheet.max_below_step", field=f"lines[{index}].max", value=_number(line["max"]),
-                               step=_number(step)))
-    bands = data["grading"]["bands"]
-    for index in range(1, len(bands)):
-        if bands[index]["min"] >= bands[index - 1]["min"]:
-            problems.append(tr("sheet.bands_order", field=f"grading.bands[{index}].min"))
-    if bands[-1]["min"] != 0:
-        problems.append(tr("sheet.bands_floor", field=f"grading.bands[{len(bands) - 1}].min"))
-    if bands[0]["min"] > data["total"]:
-        problems.append(tr("sheet.bands_ceiling", field="grading.bands[0].min", total=_number(data["total"])))
-    return problems
-
-
-def _inside(group_id: str, ancestor: str, groups: dict[str, dict[str, Any]]) -> bool:
-    current: str | None = group_id
-    while current is not None:
-        if current == ancestor:
-            return True
-        current = groups[current].get("parent")
-    return False
-
-
-def _yes_no_problems(data: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    for key in ("yes", "no"):
-        if key not in data["verdicts"]:
-            problems.append(tr("sheet.needed_for_yes_no", field=f"verdicts.{key}"))
-    for key in ("no_share_limit", "pass_grade", "fail_grade"):
-        if key not in data["grading"]:
-            problems.append(tr("sheet.needed_for_yes_no", field=f"grading.{key}"))
-    if "total" in data:
-        problems.append(tr("sheet.not_for_yes_no", field="total"))
-    for index, line in enumerate(data["lines"]):
-        if "max" in line:
-            problems.append(tr("sheet.not_for_yes_no", field=f"lines[{index}].max"))
-    return problems
-
-
 def _build(data: dict[str, Any], catalogue: IndicatorCatalogue, origin: str, text: str) -> Sheet:
     grading = data["grading"]
     method = Method(data["method"])
@@ -556,9 +485,11 @@ def _build(data: dict[str, Any], catalogue: IndicatorCatalogue, origin: str, tex
     lines = tuple(
         Line(id=line["id"], group=line["group"], name=pick(line, "name") or catalogue.second_level[line["indicator"]].name,
              criterion=line["criterion"], max=line.get("max"), indicator=line["indicator"],
-             documents=tuple(line.get("documents", ())), named="name" in line)
+             documents=tuple(line.get("documents", ())), named="name" in line, rules=tuple(line.get("rules", ())))
         for line in data["lines"]
     )
+    if not any("rules" in line for line in data["lines"]):
+        lines = _rules_by_name(lines)
     limit = grading.get("no_share_limit")
     return Sheet(
         id=data["id"],
@@ -587,6 +518,17 @@ def _build(data: dict[str, Any], catalogue: IndicatorCatalogue, origin: str, tex
         documents=_document_spec(data),
         card_rules=data.get("card_rules"),
     )
+
+
+def _rules_by_name(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """A sheet written before lines named their rules (an audit recorded then keeps its sheet's text): each line
+    informed by the rules whose ``sheet_line`` in ``resources/rules.toml`` is its name, as it was then."""
+    from dataclasses import replace
+
+    from qbaudit.analysis.rules import rule_catalogue
+
+    catalogue = rule_catalogue().values()
+    return tuple(replace(line, rules=tuple(r.id for r in catalogue if line.name in r.sheet_lines)) for line in lines)
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；;])")

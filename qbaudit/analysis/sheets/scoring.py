@@ -66,8 +66,8 @@ class VetoDecision:
 
 
 def rules_of(line: Line) -> list[str]:
-    """Ids of the rules whose sheet lines include this line's name."""
-    return [rule.id for rule in rule_catalogue().values() if line.name in rule.sheet_lines]
+    """Ids of the rules that inform this line (``rules`` of the line in its sheet file; never its display name)."""
+    return list(line.rules)
 
 
 def uses_checks(sheet: Sheet) -> bool:

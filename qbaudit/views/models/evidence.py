@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from qbaudit.analysis.model import Evidence
-from qbaudit.i18n import LANGUAGES, catalogue, tr
+from qbaudit.analysis.model import ColumnKind, Evidence
+from qbaudit.i18n import tr
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
-# Evidence keys that name an item (the checks' tables), in the order a row's jump prefers them.
-ITEM_KEYS = ("item_id", "item_a", "first_item", "revealed", "item_b", "second_item", "revealing")
+# The two items of a similar pair (R11's tables, the dismissals' list): a row of them can be dismissed.
 PAIR_KEYS = (("item_a", "item_b"), ("first_item", "second_item"))
-POINT_KEYS = ("point_code",)
-
-
-@cache
-def _point_code_labels() -> frozenset[str]:
-    """The label of a "code" column that holds point codes, in every language (R2, R8 tables)."""
-    return frozenset(catalogue(language).get("evidence.point_code", "") for language in LANGUAGES) - {""}
 
 
 class EvidenceTableModel(QAbstractTableModel):
@@ -37,10 +28,9 @@ class EvidenceTableModel(QAbstractTableModel):
         self.keys = [key for key, _ in evidence.columns]
         self.labels = [label for _, label in evidence.columns]
         self.dismissed: set[tuple[str, str]] = set()  # pair keys dismissed since the run
-        point_labels = _point_code_labels()
-        self.point_keys = [key for key, label in evidence.columns
-                           if key in POINT_KEYS or (key == "code" and label in point_labels)]
-        self.item_keys = [key for key in ITEM_KEYS if key in self.keys]
+        # Where a row leads (the columns' kinds, declared by the checks): an item first, else a point.
+        self.point_keys = evidence.keys_of(ColumnKind.POINT)
+        self.item_keys = evidence.keys_of(ColumnKind.ITEM)
 
     @property
     def title(self) -> str:
@@ -69,7 +59,7 @@ class EvidenceTableModel(QAbstractTableModel):
         if role == DISPLAY:
             from qbaudit.report.model import cell_text
 
-            return cell_text(key, value)
+            return cell_text(self.evidence.kinds[index.column()], value)
         if role == Qt.ItemDataRole.ToolTipRole:
             if self.pair(index.row()) in self.dismissed:
                 return tr("findings.pair_dismissed_tip")

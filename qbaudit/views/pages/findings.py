@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
-from qbaudit.analysis.model import Finding, Status
+from qbaudit.analysis.model import ColumnKind, Finding, Status
 from qbaudit.i18n import tr
 from qbaudit.views.diff import DiffView
 from qbaudit.views.models.evidence import EvidenceTableModel
@@ -391,8 +391,8 @@ class FindingsPage(Page):
         self.evidence_view.selectionModel().currentRowChanged.connect(self._evidence_row_changed)
         header = self.evidence_view.horizontalHeader()
         self.evidence_view.resizeColumnsToContents()
-        for column, key in enumerate(model.keys):
-            cap = 280 if key.startswith("excerpt") else 200
+        for column, kind in enumerate(model.evidence.kinds):
+            cap = 280 if kind is ColumnKind.EXCERPT else 200
             header.resizeSection(column, min(max(header.sectionSize(column), 56), cap))
         if model.is_pair_table():
             self.evidence_hint.setText(tr("findings.pair_hint"))

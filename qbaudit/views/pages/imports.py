@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from qbaudit.analysis.inputs import KINDS, REQUIRED, kind_label
 from qbaudit.i18n import tr
+from qbaudit.plumbing import expected_errors
 from qbaudit.views.pages.base import Page
 from qbaudit.views.tables import record_table
-from qbaudit.views.workers import expected_errors
 
 _Index = QModelIndex | QPersistentModelIndex
 NOT_IMPORTED, IMPORTED, STALE = "none", "imported", "stale"
@@ -382,7 +382,7 @@ class ImportsPage(Page):
         try:
             job = bench.check_job()
         except expected_errors() as exc:
-            failed(str(exc), "")
+            failed(exc.user_message(), "")
             return
         self.ctx.run_job(tr("imports.checking"), job, done=done, failed=failed,
                          cancelled=lambda: self.check_button.setEnabled(True))

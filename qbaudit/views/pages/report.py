@@ -362,12 +362,12 @@ class ReportPage(Page):
         target = Path(path) if path is not None else self._ask_path(kind)
         if target is None:
             return False
-        from qbaudit.views.workers import expected_errors
+        from qbaudit.plumbing import expected_errors
 
         try:
             job = bench.export_job(kind, target)
         except expected_errors() as exc:
-            self.ctx.error(str(exc))
+            self.ctx.error(exc.user_message())
             return False
         self._busy = True
         self.last_error = None

@@ -6,17 +6,18 @@
                   [--json 结果.json]
                   [--report 报告.docx] [--problems 问题清单.xlsx] [--findings 结论.xlsx]
     qbaudit templates
-    qbaudit audit new|list|show|score|sign …     (the audit record: see qbaudit.cli_audit)
-    qbaudit report AUDIT --out 报告.docx …       (documents of a stored audit: see qbaudit.cli_report)
+    qbaudit audit new|list|show|score|sign …     (the audit record: see qbaudit.cli.audit)
+    qbaudit report AUDIT --out 报告.docx …       (documents of a stored audit: see qbaudit.cli.report)
 
-Exit status: 0 when the audit ran (whatever the findings), 2 for a usage error, 3 when an input or
-the profile cannot be used, 70 for an internal error (details in the log file, never on screen).
+Exit status (declared in :mod:`qbaudit.plumbing`): 0 when the audit ran (whatever the findings), 2 for a
+usage error, 3 when an input, the profile or the record cannot be used (any
+:class:`~qbaudit.errors.QbauditError`, shown as its message), 130 on Ctrl+C, 70 for an internal error (details
+in the log file, never on screen).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import re
@@ -25,21 +26,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from qbaudit import __version__
+from qbaudit import __version__, plumbing
 from qbaudit.analysis.progress import Cancelled
-from qbaudit.cli_audit import add_audit_commands
-from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
-from qbaudit.cli_report import (
+from qbaudit.cli.audit import add_audit_commands
+from qbaudit.cli.inputs import add_input_arguments
+from qbaudit.cli.report import (
     add_check_report_options,
     add_report_command,
     print_outcomes,
     wants_documents,
     write_quick_documents,
 )
+from qbaudit.errors import QbauditError
 from qbaudit.i18n import LANGUAGES, set_language, tr
+from qbaudit.plumbing import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, setup_console
 from qbaudit.visible import visible
 
-EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
 _log = logging.getLogger("qbaudit")
 
 # argparse's own English messages and their catalogue keys.
@@ -82,22 +84,6 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, tr("cli.error", prog=self.prog, message=visible(message)) + "\n")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("cli.bad_date", value=text)) from None
-
-
-def _level(text: str) -> int:
-    from qbaudit.analysis.vocabulary import parse_level
-
-    level = parse_level(text)
-    if level is None:
-        raise argparse.ArgumentTypeError(tr("cli.bad_level", value=text))
-    return level
-
-
 def build_parser() -> ChineseArgumentParser:
     """The argument parser of ``qbaudit``."""
     parser = ChineseArgumentParser(prog="qbaudit", description=tr("cli.description"))
@@ -106,26 +92,7 @@ def build_parser() -> ChineseArgumentParser:
     commands = parser.add_subparsers(dest="command", title=tr("cli.commands"), metavar=tr("cli.command_metavar"),
                                      parser_class=ChineseArgumentParser)
     check = commands.add_parser("check", help=tr("cli.help_check"), description=tr("cli.description_check"))
-    add_bank_arguments(check, required=True)
-    check.add_argument("--blueprint", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
-                       help=tr("cli_inputs.help_blueprint"))
-    check.add_argument("--standard", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_standard"))
-    check.add_argument("--responses", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli_formats.help_responses"))
-    headerless = check.add_mutually_exclusive_group()
-    headerless.add_argument("--columns", metavar=tr("cli_formats.metavar_columns"), help=tr("cli_formats.help_columns"))
-    headerless.add_argument("--template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_template"))
-    check.add_argument("--save-template", metavar=tr("cli_formats.metavar_template"), help=tr("cli_formats.help_save_template"))
-    check.add_argument("--papers", type=Path, nargs="+", action="extend", metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_papers"))
-    check.add_argument("--plan", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"), help=tr("cli.help_plan"))
-    check.add_argument("--dismissed", type=Path, action=GivenOnce, metavar=tr("cli.metavar_file"),
-                       help=tr("cli.help_dismissed"))
-    check.add_argument("--profile", metavar=tr("cli.metavar_profile"), help=tr("cli.help_profile"))
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help=tr("cli.help_as_of"))
-    check.add_argument("--level", type=_level, action=GivenOnce, metavar=tr("cli.metavar_level"),
-                       help=tr("cli_inputs.help_level"))
+    add_input_arguments(check, bank_required=True)
     check.add_argument("--occupation", metavar=tr("cli.metavar_occupation"), help=tr("cli.help_occupation"))
     check.add_argument("--json", type=Path, metavar=tr("cli.metavar_file"), help=tr("cli.help_json"))
     check.add_argument("--details", action="store_true", help=tr("cli.help_details"))
@@ -136,7 +103,7 @@ def build_parser() -> ChineseArgumentParser:
     templates = commands.add_parser("templates", help=tr("cli_formats.help_templates"),
                                     description=tr("cli_formats.help_templates"))
     templates.set_defaults(func=_cmd_templates)
-    add_audit_commands(commands, ChineseArgumentParser, _date, _level)
+    add_audit_commands(commands, ChineseArgumentParser)
     add_report_command(commands)
     from qbaudit.batch.command import add_batch_command
     add_batch_command(commands)
@@ -160,16 +127,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
                       database=getattr(args, "database", None), quit_after_load=getattr(args, "quit_after_load", False))
 
 
-def _console():  # noqa: ANN202 - a rich Console, imported lazily
-    from qbaudit.visible import console
-
-    return console()
-
-
 def _cmd_profiles(args: argparse.Namespace) -> int:
     from qbaudit.analysis.profile import DEFAULT_PROFILE, bundled_profiles
 
-    console = _console()
+    console = plumbing.console()
     for profile_id, name in bundled_profiles():
         mark = tr("cli.default_mark") if profile_id == DEFAULT_PROFILE else ""
         console.print(f"{profile_id}\t{name}{mark}")
@@ -179,7 +140,7 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 def _cmd_templates(args: argparse.Namespace) -> int:
     from qbaudit.analysis.importers.templates import load_templates
 
-    console = _console()
+    console = plumbing.console()
     templates = load_templates()
     if not templates:
         console.print(tr("cli_formats.no_templates"))
@@ -189,54 +150,23 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bank_mapping(args: argparse.Namespace, console) -> tuple[list[str | None] | None, dict[str, str | None]]:
-    """The columns of a headerless bank (--columns or a template's) and the headers mapped by name (--map or a
-    template's); saved under a name with --save-template."""
-    from qbaudit.analysis.importers.headernames import parse_header_names
-    from qbaudit.analysis.importers.templates import TemplateError, find_template, parse_columns, save_template
-    from qbaudit.cli_inputs import bank_paths
-
-    names = parse_header_names(args.map) if args.map else {}
-    if args.template:
-        template = find_template(args.template)
-        return (list(template.columns) or None), {**template.headers, **names}
-    columns = parse_columns(args.columns) if args.columns else None
-    if args.save_template:
-        if columns is None and not names:
-            raise TemplateError(tr("headernames.template_empty"))
-        sample = next((p for p in bank_paths(args) if p.is_file()), None)
-        template = save_template(args.save_template, columns, sample, headers=names)
-        console.print(tr("cli_formats.template_saved", name=template.name, columns=template.describe()))
-    return columns, names
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    from qbaudit.analysis.importers.dismissed import DismissedError, read_dismissed
-    from qbaudit.analysis.importers.headernames import HeaderNameError
-    from qbaudit.analysis.importers.templates import TemplateError
-    from qbaudit.analysis.profile import ProfileError, load_profile
+    from qbaudit.analysis.profile import load_profile
     from qbaudit.analysis.progress import ScaledState, checkpoint
-    from qbaudit.analysis.run import run_audit
-    from qbaudit.cli_inputs import bank_options, bank_paths
+    from qbaudit.cli.inputs import dismissed_pairs, input_sources
+    from qbaudit.operations import check_files
     from qbaudit.visible import styled
 
-    console = _console()
-    try:
-        profile = load_profile(args.profile)
-        columns, names = _bank_mapping(args, console)
-        options = bank_options(args, columns, names)
-        dismissed = read_dismissed(args.dismissed) if args.dismissed else []
-    except (ProfileError, TemplateError, DismissedError, HeaderNameError) as exc:
-        console.print(styled(exc, "red"))
-        return EXIT_INPUT
+    console = plumbing.console()
+    profile = load_profile(args.profile)  # an unusable profile, template or list: a QbauditError, shown by main()
+    sources = input_sources(args, console)
+    dismissed = dismissed_pairs(args)
     from qbaudit.console_progress import ConsoleProgress
 
     with ConsoleProgress() as progress:  # the steps on standard error: a bar, or a line each in a pipe
-        run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
-                        responses=args.responses, as_of=args.as_of, default_level=args.level,
-                        occupation=args.occupation, bank_options=options, papers=args.papers, plan=args.plan,
-                        dismissed=dismissed, state=progress.task(tr("console_progress.check")))
-    from qbaudit.cli_output import print_run
+        run = check_files(sources, profile, as_of=args.as_of, occupation=args.occupation, dismissed=dismissed,
+                          state=progress.task(tr("console_progress.check")))
+    from qbaudit.cli.output import print_run
 
     print_run(console, run, details=args.details)
     if args.json is None and not wants_documents(args):
@@ -267,39 +197,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INPUT if run.errors else EXIT_OK
 
 
-def _setup_logging() -> Path | None:
-    """Log to a file in the user's log folder; nothing on screen. Item text is never logged."""
-    try:
-        from platformdirs import user_log_dir
-
-        folder = Path(user_log_dir("qbaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "qbaudit.log"
-        handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        return None
-    from qbaudit.analysis.excerpts import ExcerptFormatter
-
-    handler.setFormatter(ExcerptFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
-
-
-def setup_console() -> None:
-    """Never fail on a character the console cannot show (a GBK console, output redirected to a file in
-    the system's code page): such characters print as "?" instead of stopping the command."""
-    import codecs
-
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None)
-        if not encoding or not hasattr(stream, "reconfigure"):
-            continue
-        if codecs.lookup(encoding).name not in ("utf-8", "utf-16", "utf-32") and stream.errors == "strict":
-            stream.reconfigure(errors="replace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     setup_console()
@@ -309,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
         if value in LANGUAGES:
             set_language(value)
-    log_path = _setup_logging()
+    plumbing.setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -320,19 +217,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         args.func = _cmd_gui
-    from qbaudit.analysis.progress import BudgetExceeded
-
     try:
         return args.func(args)
-    except BudgetExceeded as exc:  # an import or a check went over the tool's time or memory budget
-        print(str(exc), file=sys.stderr)
+    except QbauditError as exc:  # an expected failure (an input, the profile, the record, a budget): its message
+        from qbaudit.visible import styled
+
+        plumbing.console().print(styled(exc.user_message(), "red"), soft_wrap=True)
         return EXIT_INPUT
     except (KeyboardInterrupt, Cancelled):  # Ctrl+C: files are written whole or not at all, transactions roll back
         print(tr("cli.interrupted"), file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:  # the one path for the unexpected: logged in full, a plain message on screen
         _log.exception("internal error in command %s", args.command)
-        print(tr("cli.internal_error", log=str(log_path) if log_path else tr("cli.no_log")), file=sys.stderr)
+        print(plumbing.internal_error_text(), file=sys.stderr)
         return EXIT_INTERNAL
 
 
