@@ -1,0 +1,160 @@
+"""The steps of the cross-institution duplicate search that run where the data lies (a Dask worker, or this
+process): each takes and returns plain objects, so that the same functions serve both ways.
+
+The entries searched are the distinct normalised texts of each bank (one occupation and level of one
+institution); ``global`` positions number the entries of all banks of one occupation and level in the order
+the banks were given, block after block. No step here logs or returns item text except :func:`take_texts`,
+whose texts go from one worker to another (the centre's own machines) and never to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qbaudit.analysis.similarity import Criterion, SignatureArrays, band_pairs, verify
+
+
+@dataclass(frozen=True)
+class Block:
+    """A few banks' signatures of one occupation and level, searched as one piece (references, not copies)."""
+
+    signatures: tuple  # BankSignature, in the order given
+    codes: tuple[int, ...]  # each signature's institution as a number shared by all blocks
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(s.texts) for s in self.signatures]
+
+    def institutions(self) -> np.ndarray:
+        """The institution number of every entry of the block (int32)."""
+        return np.repeat(np.asarray(self.codes, dtype=np.int32), self.sizes)
+
+    def locate(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For positions within the block: which signature and which entry of it."""
+        starts = np.concatenate([[0], np.cumsum(self.sizes)])
+        which = np.searchsorted(starts, positions, side="right") - 1
+        return which, positions - starts[which]
+
+
+def make_block(codes: list[int], picks: list[int | None], *inputs: object) -> Block:
+    """A block of the signatures ``inputs`` (each a BankSignature, or a list of them with ``picks`` choosing)."""
+    signatures = tuple(x if pick is None else x[pick] for x, pick in zip(inputs, picks, strict=True))
+    return Block(signatures, tuple(codes))
+
+
+@dataclass(frozen=True)
+class BandSlice:
+    """What the band search needs of a block, for some bands: no text."""
+
+    hashes: np.ndarray  # uint64 per entry
+    institutions: np.ndarray  # int32 per entry
+    arrays: SignatureArrays  # keys of the chosen bands only
+
+
+def band_slice(block: Block, low: int, high: int) -> BandSlice:
+    """Bands ``low``…``high − 1`` of a block's entries, with their hashes, institutions, lengths and bytes."""
+    sigs = block.signatures
+    keys = np.hstack([s.arrays.keys[low:high] for s in sigs]) if sigs else np.empty((high - low, 0), np.uint64)
+    words = sigs[0].arrays.packed.shape[1] if sigs else 1
+    packed = np.vstack([s.arrays.packed for s in sigs]) if sigs else np.empty((0, words), np.uint64)
+    lengths = np.concatenate([s.arrays.lengths for s in sigs]) if sigs else np.empty(0, np.int64)
+    hashes = np.concatenate([s.hashes for s in sigs]) if sigs else np.empty(0, np.uint64)
+    return BandSlice(hashes, block.institutions(), SignatureArrays(np.ascontiguousarray(keys), packed, lengths))
+
+
+def _join(slices: tuple[BandSlice, ...]) -> BandSlice:
+    arrays = SignatureArrays(np.hstack([s.arrays.keys for s in slices]),
+                             np.vstack([s.arrays.packed for s in slices]),
+                             np.concatenate([s.arrays.lengths for s in slices]))
+    return BandSlice(np.concatenate([s.hashes for s in slices]), np.concatenate([s.institutions for s in slices]),
+                     arrays)
+
+
+def _exact_pairs(inverse: np.ndarray, representative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every entry paired with the representative of its text (the first entry holding it), itself left out."""
+    members = np.flatnonzero(representative[inverse] != np.arange(len(inverse)))
+    return representative[inverse[members]], members
+
+
+def band_part(low: int, high: int, threshold: float, min_jaccard: float, permutations: int, exact: bool,
+              *slices: BandSlice) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (global positions, first < second) among all banks, from bands ``low``…``high − 1``.
+
+    Entries with the same text (by hash) are one representative in the band search; with ``exact`` the
+    entries are also paired with their representative (verified later: a hash collision cannot pass). A pair
+    of representatives is dropped when both texts stand only in the same one institution (R11's business).
+    """
+    joined = _join(slices)
+    if len(joined.hashes) == 0:
+        empty = np.empty(0, np.int64)
+        return empty, empty
+    _, representative, inverse = np.unique(joined.hashes, return_index=True, return_inverse=True)
+    representative = representative.astype(np.int64)
+    lowest = np.full(len(representative), np.iinfo(np.int32).max, np.int32)
+    highest = np.full(len(representative), -1, np.int32)
+    np.minimum.at(lowest, inverse, joined.institutions)
+    np.maximum.at(highest, inverse, joined.institutions)
+    alone = lowest == highest  # the text stands in one institution only
+    reps = SignatureArrays(joined.arrays.keys[:, representative], joined.arrays.packed[representative],
+                           joined.arrays.lengths[representative])
+    first, second = band_pairs(reps, threshold, min_jaccard, permutations) if len(reps) > 1 else (
+        np.empty(0, np.int64), np.empty(0, np.int64))
+    keep = ~(alone[first] & alone[second] & (lowest[first] == lowest[second]))
+    first, second = representative[first[keep]], representative[second[keep]]
+    if exact:
+        extra_first, extra_second = _exact_pairs(inverse, representative)
+        first, second = np.concatenate([first, extra_first]), np.concatenate([second, extra_second])
+    return np.minimum(first, second), np.maximum(first, second)
+
+
+def pairs_of_block(start: int, stop: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The distinct candidate pairs whose first entry lies in ``start``…``stop − 1`` (rows: first, second)."""
+    firsts = [p[0] for p in parts]
+    seconds = [p[1] for p in parts]
+    first = np.concatenate(firsts) if firsts else np.empty(0, np.int64)
+    second = np.concatenate(seconds) if seconds else np.empty(0, np.int64)
+    mine = (first >= start) & (first < stop)
+    pairs = np.stack([first[mine], second[mine]])
+    return np.unique(pairs, axis=1) if pairs.shape[1] else pairs
+
+
+def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The texts and stem lengths of the second entries of ``pairs`` that lie in ``block`` (which starts at
+    global position ``start``): global positions, texts, stem lengths."""
+    stop = start + sum(block.sizes)
+    wanted = np.unique(pairs[1][(pairs[1] >= start) & (pairs[1] < stop)]) if pairs.shape[1] else np.empty(0, np.int64)
+    which, entry = block.locate(wanted - start)
+    texts = [block.signatures[w].texts[e] for w, e in zip(which.tolist(), entry.tolist(), strict=True)]
+    stems = np.fromiter((block.signatures[w].stem_lengths[e] for w, e in zip(which.tolist(), entry.tolist(),
+                                                                             strict=True)), np.int64, len(wanted))
+    return wanted, texts, stems
+
+
+def verify_block(block: Block, start: int, pairs: np.ndarray, criterion: Criterion,
+                 *taken: tuple[np.ndarray, list[str], np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of ``pairs`` (first entries in ``block``) that meet R11's criterion: global positions, score."""
+    if pairs.shape[1] == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+    own = take_texts(block, start, np.stack([pairs[0], pairs[0]]))
+    positions = np.concatenate([own[0], *(t[0] for t in taken)])
+    texts = np.array([*own[1], *(text for t in taken for text in t[1])], dtype=object)
+    stems = np.concatenate([own[2], *(t[2] for t in taken)])
+    order = np.argsort(positions, kind="stable")
+    local_first = order[np.searchsorted(positions, pairs[0], sorter=order)]
+    local_second = order[np.searchsorted(positions, pairs[1], sorter=order)]
+    found = verify(texts, local_first, local_second, criterion.threshold)
+    keep = criterion.passes(found.score, stems[found.first], stems[found.second])
+    return positions[found.first[keep]], positions[found.second[keep]], found.score[keep]
+
+
+def describe(block: Block, start: int, positions: np.ndarray) -> list[list[tuple[str, str]]]:
+    """For each entry (global positions in ``block``): its items as (item id, excerpt)."""
+    which, entry = block.locate(np.asarray(positions, np.int64) - start)
+    out = []
+    for w, e in zip(which.tolist(), entry.tolist(), strict=True):
+        signature = block.signatures[w]
+        items = np.flatnonzero(signature.entry_of_item == e)
+        out.append([(signature.item_ids[i], signature.excerpts[i]) for i in items.tolist()])
+    return out
