@@ -8,8 +8,8 @@ each bank with its own planted near-duplicates inside it) is written once to ben
 per institution. Into each bank, ``copies`` of its items are copied from other institutions' banks: half
 exactly, half edited once (a character, two clauses swapped, options shuffled, a number: itemgen's edits).
 
-For each cluster size, a fresh ``LocalCluster`` (processes, one thread each, memory_limit 4 GB, no
-dashboard) reads each institution's file on a worker and makes its signature there (bank_signature), then
+For each cluster size, a fresh ``LocalCluster`` (processes, one thread each, memory_limit 4 GB, its web
+server on loopback only) reads each institution's file on a worker and makes its signature there (bank_signature), then
 runs cross_duplicates; the table gives both times, their sum and the peak resident memory of each worker
 process. The single-machine detector (similarity.distinct_pairs over all the items' normalised texts) runs
 in a fresh process with its time and peak memory. Recall: the planted cross-institution copies whose two
@@ -124,9 +124,13 @@ def run_cluster(folder: Path, workers: int) -> dict:
     from qbaudit.analysis.profile import load_profile
     from qbaudit.batch.crossdup import cross_duplicates
 
+    import dask
+
     files = sorted(str(p) for p in folder.glob("J*.parquet"))
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit="4GB",
-                      dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
+    # The workers neither spill, pause nor stop at the limit: the peak is measured, not capped.
+    quiet = {f"distributed.worker.memory.{k}": False for k in ("target", "spill", "pause", "terminate")}
+    with dask.config.set(quiet), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit="4GB",
+                      dashboard_address="127.0.0.1:0", host="127.0.0.1") as cluster, Client(cluster) as client:
         client.run(_warm_kernels)
         started = time.perf_counter()
         signatures = [client.submit(sign, path, pure=False) for path in files]

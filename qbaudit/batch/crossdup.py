@@ -1,7 +1,8 @@
 """Items that stand in more than one institution's bank (same occupation and level): a province's finding.
 
 The criterion is R11's (:mod:`qbaudit.analysis.similarity`, profile thresholds, a pair exactly at the
-threshold counts): identical normalised texts are exact copies; alike texts are near copies. Pairs inside
+threshold counts): identical normalised texts are exact copies; alike texts are near copies (but for pairs
+that differ only in letter case, which R11 shows as 相似题（关键词不同） and does not count). Pairs inside
 one institution are R11's business and are left out; only groups spanning two or more institutions are
 returned, each to be reviewed as an exposure risk (待核查（泄露风险）), not a failure of either institution.
 

@@ -64,12 +64,13 @@ def band_slice(block: Block, low: int, high: int) -> BandSlice:
     return BandSlice(hashes, block.institutions(), SignatureArrays(np.ascontiguousarray(keys), packed, lengths))
 
 
-def _join(slices: tuple[BandSlice, ...]) -> BandSlice:
-    arrays = SignatureArrays(np.hstack([s.arrays.keys for s in slices]),
-                             np.vstack([s.arrays.packed for s in slices]),
-                             np.concatenate([s.arrays.lengths for s in slices]))
-    return BandSlice(np.concatenate([s.hashes for s in slices]), np.concatenate([s.institutions for s in slices]),
-                     arrays)
+def _join(slices: tuple[BandSlice, ...], keep: np.ndarray) -> SignatureArrays:
+    """The arrays of the kept entries of all slices, copied once."""
+    cuts = np.cumsum([0, *(len(s.hashes) for s in slices)])
+    parts = [keep[cuts[i]:cuts[i + 1]] for i in range(len(slices))]
+    return SignatureArrays(np.hstack([s.arrays.keys[:, m] for s, m in zip(slices, parts, strict=True)]),
+                           np.vstack([s.arrays.packed[m] for s, m in zip(slices, parts, strict=True)]),
+                           np.concatenate([s.arrays.lengths[m] for s, m in zip(slices, parts, strict=True)]))
 
 
 def _exact_pairs(inverse: np.ndarray, representative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,19 +87,25 @@ def band_part(low: int, high: int, threshold: float, min_jaccard: float, permuta
     entries are also paired with their representative (verified later: a hash collision cannot pass). A pair
     of representatives is dropped when both texts stand only in the same one institution (R11's business).
     """
-    joined = _join(slices)
-    if len(joined.hashes) == 0:
+    hashes = np.concatenate([s.hashes for s in slices]) if slices else np.empty(0, np.uint64)
+    if len(hashes) == 0:
         empty = np.empty(0, np.int64)
         return empty, empty
-    _, representative, inverse = np.unique(joined.hashes, return_index=True, return_inverse=True)
-    representative = representative.astype(np.int64)
+    institutions = np.concatenate([s.institutions for s in slices])
+    _, representative, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    representative = representative.astype(np.int64)  # ascending: np.unique sorts by hash, so sort them
+    order = np.argsort(representative)
+    representative, rank = representative[order], np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = rank[inverse.ravel()]
     lowest = np.full(len(representative), np.iinfo(np.int32).max, np.int32)
     highest = np.full(len(representative), -1, np.int32)
-    np.minimum.at(lowest, inverse, joined.institutions)
-    np.maximum.at(highest, inverse, joined.institutions)
+    np.minimum.at(lowest, inverse, institutions)
+    np.maximum.at(highest, inverse, institutions)
     alone = lowest == highest  # the text stands in one institution only
-    reps = SignatureArrays(joined.arrays.keys[:, representative], joined.arrays.packed[representative],
-                           joined.arrays.lengths[representative])
+    keep = np.zeros(len(hashes), dtype=bool)
+    keep[representative] = True
+    reps = _join(slices, keep)  # in the order of the representatives (ascending positions)
     first, second = band_pairs(reps, threshold, min_jaccard, permutations) if len(reps) > 1 else (
         np.empty(0, np.int64), np.empty(0, np.int64))
     keep = ~(alone[first] & alone[second] & (lowest[first] == lowest[second]))
@@ -132,6 +139,16 @@ def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray,
     return wanted, texts, stems
 
 
+def _not_keyword(texts: np.ndarray, first: np.ndarray, second: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """False for the pairs R11 shows as 相似题（关键词不同） and does not count: those that differ only in
+    letter case (``mA``/``MA``); the province has no blueprint, so no domain term decides."""
+    from qbaudit.analysis.checks.independence import KEYWORD, classify
+
+    return np.fromiter((s >= 100.0 or classify(texts[a], texts[b], s, None)[0] != KEYWORD
+                        for a, b, s in zip(first.tolist(), second.tolist(), score.tolist(), strict=True)),
+                       dtype=bool, count=len(first))
+
+
 def verify_block(block: Block, start: int, pairs: np.ndarray, criterion: Criterion,
                  *taken: tuple[np.ndarray, list[str], np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of ``pairs`` (first entries in ``block``) that meet R11's criterion: global positions, score."""
@@ -146,6 +163,7 @@ def verify_block(block: Block, start: int, pairs: np.ndarray, criterion: Criteri
     local_second = order[np.searchsorted(positions, pairs[1], sorter=order)]
     found = verify(texts, local_first, local_second, criterion.threshold)
     keep = criterion.passes(found.score, stems[found.first], stems[found.second])
+    keep &= _not_keyword(texts, found.first, found.second, found.score)
     return positions[found.first[keep]], positions[found.second[keep]], found.score[keep]
 
 
