@@ -181,7 +181,7 @@ class _Cluster:
 
     def __init__(self, client: Any, state: TaskState) -> None:
         self.client, self.state = client, state
-        self.workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        self.workers = max(1, len(client.nthreads()))
         self.pending: list[Any] = []
 
     def submit(self, fn: Any, *args: Any) -> Any:
@@ -199,9 +199,7 @@ class _Cluster:
         """Wait for ``futures`` with progress by count; their values when ``gather``."""
         from distributed import as_completed
 
-        done = 0
-        for _ in as_completed(futures):
-            done += 1
+        for done, _ in enumerate(as_completed(futures), start=1):
             if self.state.is_cancelled():
                 self.cancel()
             self.state.set_progress(start + span * done / max(1, len(futures)),

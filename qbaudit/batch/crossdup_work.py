@@ -46,31 +46,36 @@ def make_block(codes: list[int], picks: list[int | None], *inputs: object) -> Bl
 
 @dataclass(frozen=True)
 class BandSlice:
-    """What the band search needs of a block, for some bands: no text."""
+    """What the band search needs of a block's signatures, for some bands: no text. The arrays are views of
+    the signatures' (no copy on the worker that holds them; only these bands travel to another)."""
 
-    hashes: np.ndarray  # uint64 per entry
+    hashes: tuple[np.ndarray, ...]  # uint64 per entry, one array per signature
     institutions: np.ndarray  # int32 per entry
-    arrays: SignatureArrays  # keys of the chosen bands only
+    keys: tuple[np.ndarray, ...]  # the chosen bands' keys (bands × entries) per signature
+    packed: tuple[np.ndarray, ...]
+    lengths: tuple[np.ndarray, ...]
+
+    def __len__(self) -> int:
+        return len(self.institutions)
 
 
 def band_slice(block: Block, low: int, high: int) -> BandSlice:
     """Bands ``low``…``high − 1`` of a block's entries, with their hashes, institutions, lengths and bytes."""
     sigs = block.signatures
-    keys = np.hstack([s.arrays.keys[low:high] for s in sigs]) if sigs else np.empty((high - low, 0), np.uint64)
-    words = sigs[0].arrays.packed.shape[1] if sigs else 1
-    packed = np.vstack([s.arrays.packed for s in sigs]) if sigs else np.empty((0, words), np.uint64)
-    lengths = np.concatenate([s.arrays.lengths for s in sigs]) if sigs else np.empty(0, np.int64)
-    hashes = np.concatenate([s.hashes for s in sigs]) if sigs else np.empty(0, np.uint64)
-    return BandSlice(hashes, block.institutions(), SignatureArrays(np.ascontiguousarray(keys), packed, lengths))
+    return BandSlice(tuple(s.hashes for s in sigs), block.institutions(), tuple(s.arrays.keys[low:high] for s in sigs),
+                     tuple(s.arrays.packed for s in sigs), tuple(s.arrays.lengths for s in sigs))
 
 
 def _join(slices: tuple[BandSlice, ...], keep: np.ndarray) -> SignatureArrays:
     """The arrays of the kept entries of all slices, copied once."""
-    cuts = np.cumsum([0, *(len(s.hashes) for s in slices)])
-    parts = [keep[cuts[i]:cuts[i + 1]] for i in range(len(slices))]
-    return SignatureArrays(np.hstack([s.arrays.keys[:, m] for s, m in zip(slices, parts, strict=True)]),
-                           np.vstack([s.arrays.packed[m] for s, m in zip(slices, parts, strict=True)]),
-                           np.concatenate([s.arrays.lengths[m] for s, m in zip(slices, parts, strict=True)]))
+    keys = [k for s in slices for k in s.keys]
+    packed = [p for s in slices for p in s.packed]
+    lengths = [n for s in slices for n in s.lengths]
+    cuts = np.cumsum([0, *(len(n) for n in lengths)])
+    masks = [keep[cuts[i]:cuts[i + 1]] for i in range(len(lengths))]
+    return SignatureArrays(np.hstack([k[:, m] for k, m in zip(keys, masks, strict=True)]),
+                           np.vstack([p[m] for p, m in zip(packed, masks, strict=True)]),
+                           np.concatenate([n[m] for n, m in zip(lengths, masks, strict=True)]))
 
 
 def _exact_pairs(inverse: np.ndarray, representative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +92,7 @@ def band_part(low: int, high: int, threshold: float, min_jaccard: float, permuta
     entries are also paired with their representative (verified later: a hash collision cannot pass). A pair
     of representatives is dropped when both texts stand only in the same one institution (R11's business).
     """
-    hashes = np.concatenate([s.hashes for s in slices]) if slices else np.empty(0, np.uint64)
+    hashes = np.concatenate([h for s in slices for h in s.hashes]) if sum(map(len, slices)) else np.empty(0)
     if len(hashes) == 0:
         empty = np.empty(0, np.int64)
         return empty, empty
@@ -118,13 +123,12 @@ def band_part(low: int, high: int, threshold: float, min_jaccard: float, permuta
 
 def pairs_of_block(start: int, stop: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """The distinct candidate pairs whose first entry lies in ``start``…``stop − 1`` (rows: first, second)."""
-    firsts = [p[0] for p in parts]
-    seconds = [p[1] for p in parts]
-    first = np.concatenate(firsts) if firsts else np.empty(0, np.int64)
-    second = np.concatenate(seconds) if seconds else np.empty(0, np.int64)
+    first = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.int64)
+    second = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
     mine = (first >= start) & (first < stop)
-    pairs = np.stack([first[mine], second[mine]])
-    return np.unique(pairs, axis=1) if pairs.shape[1] else pairs
+    width = int(second.max()) + 1 if len(second) else 1
+    codes = np.unique((first[mine] - start) * width + second[mine])  # a pair found in several parts once
+    return np.stack([codes // width + start, codes % width])
 
 
 def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
