@@ -21,6 +21,7 @@ institutions, which the generator's templates make; they are listed, not wrong).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -99,11 +100,18 @@ def load_bank(path: str):  # noqa: ANN201 - a Bank
     return Bank(frame, "焊工")
 
 
-def sign(path: str, profile_name: str | None = None) -> list:
+@functools.cache
+def _profile():  # noqa: ANN202 - a Profile, loaded once per worker as a batch would
     from qbaudit.analysis.profile import load_profile
+
+    return load_profile(None)
+
+
+def sign(path: str) -> list:
+    """The signatures of one institution's bank, made on the worker that reads it."""
     from qbaudit.batch.crossdup import bank_signature
 
-    return bank_signature(load_bank(path), institution=Path(path).stem, profile=load_profile(profile_name))
+    return bank_signature(load_bank(path), institution=Path(path).stem, profile=_profile())
 
 
 def _peak_mib() -> float:
@@ -119,12 +127,11 @@ def _warm_kernels() -> None:
 
 def run_cluster(folder: Path, workers: int) -> dict:
     """Signatures on the workers, then the cross search, on a fresh LocalCluster of ``workers`` processes."""
+    import dask
     from distributed import Client, LocalCluster
 
     from qbaudit.analysis.profile import load_profile
     from qbaudit.batch.crossdup import cross_duplicates
-
-    import dask
 
     files = sorted(str(p) for p in folder.glob("J*.parquet"))
     # The workers neither spill, pause nor stop at the limit: the peak is measured, not capped.
