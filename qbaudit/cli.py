@@ -26,9 +26,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from qbaudit import __version__
+from qbaudit.analysis.progress import Cancelled
 from qbaudit.cli_audit import add_audit_commands
 from qbaudit.cli_inputs import GivenOnce, add_bank_arguments
-from qbaudit.cli_report import add_check_report_options, add_report_command, wants_documents, write_quick_documents
+from qbaudit.cli_report import (
+    add_check_report_options,
+    add_report_command,
+    print_outcomes,
+    wants_documents,
+    write_quick_documents,
+)
 from qbaudit.i18n import LANGUAGES, set_language, tr
 from qbaudit.visible import visible
 
@@ -206,6 +213,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from qbaudit.analysis.importers.headernames import HeaderNameError
     from qbaudit.analysis.importers.templates import TemplateError
     from qbaudit.analysis.profile import ProfileError, load_profile
+    from qbaudit.analysis.progress import ScaledState, checkpoint
     from qbaudit.analysis.run import run_audit
     from qbaudit.cli_inputs import bank_options, bank_paths
     from qbaudit.visible import styled
@@ -219,22 +227,41 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except (ProfileError, TemplateError, DismissedError, HeaderNameError) as exc:
         console.print(styled(exc, "red"))
         return EXIT_INPUT
-    run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
-                    responses=args.responses, as_of=args.as_of, default_level=args.level, occupation=args.occupation,
-                    bank_options=options, papers=args.papers, plan=args.plan, dismissed=dismissed)
+    from qbaudit.console_progress import ConsoleProgress
+
+    with ConsoleProgress() as progress:  # the steps on standard error: a bar, or a line each in a pipe
+        run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard,
+                        responses=args.responses, as_of=args.as_of, default_level=args.level,
+                        occupation=args.occupation, bank_options=options, papers=args.papers, plan=args.plan,
+                        dismissed=dismissed, state=progress.task(tr("console_progress.check")))
     from qbaudit.cli_output import print_run
 
     print_run(console, run, details=args.details)
+    if args.json is None and not wants_documents(args):
+        return EXIT_INPUT if run.errors else EXIT_OK
+    # The results file and the documents are written whole, then moved into place together.
+    from qbaudit.atomic import StagedFiles
+
+    with ConsoleProgress() as progress, StagedFiles() as staged:
+        task = progress.task(tr("console_progress.documents"))
+        if args.json is not None:
+            checkpoint(task, 0.0, tr("console_progress.writing", kind=tr("cli.json_kind"), file=args.json.name))
+            try:
+                staged.path(args.json).write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
+            except OSError as exc:
+                console.print(styled(tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)), "red"))
+                return EXIT_INPUT
+        outcomes = []
+        if wants_documents(args):
+            outcomes = write_quick_documents(console, run, args, staged=staged, state=ScaledState(task, 0.1, 0.85))
+            if outcomes is None:
+                return EXIT_INPUT
+        checkpoint(task, 0.97, tr("console_progress.moving"))
+        staged.commit()
     if args.json is not None:
-        try:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        except OSError as exc:
-            console.print(styled(tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)), "red"))
-            return EXIT_INPUT
         console.print(tr("cli.json_written", file=str(args.json)))
-    if wants_documents(args) and write_quick_documents(console, run, args) != EXIT_OK:
-        return EXIT_INPUT
+    print_outcomes(console, outcomes)
     return EXIT_INPUT if run.errors else EXIT_OK
 
 
@@ -298,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BudgetExceeded as exc:  # an import or a check went over the tool's time or memory budget
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):  # Ctrl+C: files are written whole or not at all, transactions roll back
         print(tr("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception:  # the one path for the unexpected: logged in full, a plain message on screen

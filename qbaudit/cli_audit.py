@@ -376,16 +376,23 @@ def _score_from_files(args: argparse.Namespace, console: Any, store: Any) -> int
 
     if not args.bank:
         return _failed(console, tr("cli_inputs.bank_needed"))
+    from qbaudit.analysis.progress import ScaledState, checkpoint
+    from qbaudit.console_progress import ConsoleProgress
+
     view = store.load(args.audit_id)
     profile = load_profile(args.profile)
     dismissed = [(d.first_item, d.second_item) for d in store.dismissals(args.audit_id)]
-    run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard, as_of=args.as_of,
-                    default_level=args.level, occupation=view.occupation, papers=args.papers, plan=args.plan,
-                    dismissed=dismissed, bank_options=bank_options(args))
+    with ConsoleProgress() as progress:
+        task = progress.task(tr("console_progress.score"))
+        run = run_audit(bank_paths(args), args.blueprint or None, profile, standard=args.standard, as_of=args.as_of,
+                        default_level=args.level, occupation=view.occupation, papers=args.papers, plan=args.plan,
+                        dismissed=dismissed, bank_options=bank_options(args), state=ScaledState(task, 0.0, 0.95))
+        if run.ok:
+            checkpoint(task, 0.95, tr("console_progress.recording"))  # the last moment to stop: nothing recorded
+            number = store.record_run(args.audit_id, run, by=args.by)  # one transaction: all of it or nothing
     if not run.ok:
         print_run(console, run)
         return EXIT_INPUT
-    number = store.record_run(args.audit_id, run, by=args.by)
     console.print(tr("cli_audit.run_recorded", id=args.audit_id, revision=number, findings=len(run.report.findings)))
     _print_lines(console, store.load(args.audit_id), details=False)
     return EXIT_OK
@@ -411,9 +418,10 @@ def _cmd_show(args: argparse.Namespace, console: Any) -> int:
         if args.history:
             _print_history(console, view)
         if args.json is not None:
+            from qbaudit.atomic import write_text
+
             try:
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                args.json.write_text(json.dumps(view_to_dict(view), ensure_ascii=False, indent=1), encoding="utf-8")
+                write_text(args.json, json.dumps(view_to_dict(view), ensure_ascii=False, indent=1))
             except OSError as exc:
                 return _failed(console, tr("cli.json_failed", file=str(args.json), reason=exc.strerror or str(exc)))
             store.record_export(view.id, args.json, "json", revision=view.revision.number)

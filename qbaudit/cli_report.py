@@ -20,6 +20,7 @@ from typing import Any
 from qbaudit.i18n import tr
 
 EXIT_OK, EXIT_INPUT = 0, 3
+_WEIGHT = {"report": 6}  # the Word report draws charts: several times the other documents' time
 
 
 def add_report_command(commands: Any) -> None:
@@ -62,21 +63,39 @@ def _print_outcome(console: Any, key: str, outcome: Any) -> None:
         console.print(styled(warning, style="bold yellow"), soft_wrap=True)
 
 
-def _write(console: Any, data: Any, args: argparse.Namespace, notice: bool) -> list[tuple[str, Path]]:
-    """Write the documents asked for; returns ``(kind, path)`` of each written. Raises OSError."""
+def print_outcomes(console: Any, outcomes: list[tuple[str, Any]]) -> None:
+    """Say what was written (once it is in place): one line per document, with its warnings."""
+    for kind, outcome in outcomes:
+        _print_outcome(console, f"cli_report.{kind}_written", outcome)
+
+
+def _write(data: Any, args: argparse.Namespace, notice: bool, staged: Any, state: Any) -> list[tuple[str, Any]]:
+    """Write the documents asked for to ``staged`` temporary files (moved into place by the caller once all
+    are written); returns ``(kind, outcome)`` of each, the outcome naming the final path. Raises OSError
+    naming the final file."""
+    from qbaudit.analysis.progress import NullState, ScaledState, checkpoint
     from qbaudit.report import write_document
 
+    state = state or NullState()
     out = getattr(args, "out", None) or getattr(args, "report", None)
     wanted = [("report", out), ("problems", args.problems), ("findings", args.findings)]
     if notice:
         wanted.append(("notice", args.notice))
+    wanted = [(kind, Path(path)) for kind, path in wanted if path is not None]
+    # Shares of the progress: the Word report (its charts) takes most of the time.
+    weights = [_WEIGHT.get(kind, 1) for kind, _ in wanted]
+    starts = [sum(weights[:index]) / sum(weights) for index in range(len(wanted))]
     written = []
-    for kind, path in wanted:
-        if path is None:
-            continue
-        outcome = write_document(kind, data, path, authority=getattr(args, "authority", None))
-        _print_outcome(console, f"cli_report.{kind}_written", outcome)
-        written.append((kind, path))
+    for index, (kind, path) in enumerate(wanted):
+        checkpoint(state, starts[index], tr("console_progress.writing", kind=tr(f"cli_report.kind_{kind}"),
+                                            file=path.name))
+        try:
+            outcome = write_document(kind, data, staged.path(path), authority=getattr(args, "authority", None),
+                                     state=ScaledState(state, starts[index], weights[index] / sum(weights)))
+        except OSError as exc:  # name the file the user asked for, not its temporary name
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        outcome.path = path
+        written.append((kind, outcome))
     return written
 
 
@@ -91,22 +110,28 @@ def _unwritable(exc: OSError) -> str:
     return tr("cli_report.write_failed", file=str(exc.filename or ""), reason=exc.strerror or str(exc))
 
 
-def write_quick_documents(console: Any, run: Any, args: argparse.Namespace) -> int:
-    """``check --report …``: the documents of a quick check from the run just made."""
+def write_quick_documents(console: Any, run: Any, args: argparse.Namespace, staged: Any,
+                          state: Any = None) -> list[tuple[str, Any]] | None:
+    """``check --report …``: the documents of a quick check from the run just made, written to ``staged``
+    temporary files; returns ``(kind, outcome)`` of each, or None (the reason printed) when they cannot be."""
     from qbaudit.report import report_from_run
 
     if not run.ok:
-        return _failed(console, tr("cli_report.no_run"))
+        _failed(console, tr("cli_report.no_run"))
+        return None
     data = report_from_run(run, institution=args.institution, registration_number=args.registration)
     try:
-        _write(console, data, args, notice=False)
+        return _write(data, args, notice=False, staged=staged, state=state)
     except OSError as exc:
-        return _failed(console, _unwritable(exc))
-    return EXIT_OK
+        _failed(console, _unwritable(exc))
+        return None
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from qbaudit.analysis.progress import ScaledState, checkpoint
+    from qbaudit.atomic import StagedFiles
     from qbaudit.cli_audit import _console, _expected_errors, _store
+    from qbaudit.console_progress import ConsoleProgress
     from qbaudit.report import document_refusal, report_from_view
 
     console = _console()
@@ -118,12 +143,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 refusal = document_refusal(kind, data) if path is not None else None
                 if refusal:
                     return _failed(console, refusal)
-            try:
-                written = _write(console, data, args, notice=True)
-            except OSError as exc:
-                return _failed(console, _unwritable(exc))
-            for kind, path in written:
-                store.record_export(view.id, path, kind, by=args.by, revision=view.revision.number)
+            # Every document is written to a temporary file first; all are moved into place and recorded
+            # only once every one is complete (Ctrl+C before that leaves the files and the record as they were).
+            with ConsoleProgress() as progress, StagedFiles() as staged:
+                task = progress.task(tr("console_progress.documents"))
+                try:
+                    written = _write(data, args, notice=True, staged=staged, state=ScaledState(task, 0.0, 0.9))
+                except OSError as exc:
+                    return _failed(console, _unwritable(exc))
+                checkpoint(task, 0.92, tr("console_progress.moving"))
+                try:
+                    staged.commit()
+                except OSError as exc:
+                    return _failed(console, _unwritable(exc))
+                task.set_progress(0.95, tr("console_progress.recording"))  # in place now: no stopping halfway
+                for kind, outcome in written:
+                    store.record_export(view.id, outcome.path, kind, by=args.by, revision=view.revision.number)
+            print_outcomes(console, written)
             if written:
                 console.print(tr("cli_report.recorded", count=len(written), id=view.id, revision=view.revision.number))
     except _expected_errors() as exc:

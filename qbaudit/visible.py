@@ -58,8 +58,9 @@ def visible(value: Any, limit: int | None = LIMIT) -> str:
     return text + tr("visible.cut", count=dropped) if dropped else text
 
 
-def console() -> Any:
-    """The console every command prints with (rich): no markup, no emoji, every string through :func:`visible`."""
+def console(stderr: bool = False) -> Any:
+    """The console every command prints with (rich): no markup, no emoji, every string through :func:`visible`;
+    on standard error with ``stderr`` (progress and notices, which stay out of the output a pipe takes)."""
     from rich.console import Console
 
     class _VisibleConsole(Console):
@@ -67,8 +68,9 @@ def console() -> Any:
             options.update(markup=False, emoji=False)
             return super().render_str(visible(text), **options)
 
-    return _VisibleConsole(highlight=False, markup=False, emoji=False,
-                           width=None if sys.stdout.isatty() else 140)
+    stream = sys.stderr if stderr else sys.stdout
+    return _VisibleConsole(highlight=False, markup=False, emoji=False, stderr=stderr,
+                           width=None if stream is not None and stream.isatty() else 140)
 
 
 def styled(text: Any, style: str = "") -> Any:

@@ -147,12 +147,12 @@ def compute_capacity(bank: Bank, blueprint: Blueprint, level: int, *, sessions: 
     scopes = blueprint.scopes_of(level)
     points = {p.key: p for p in blueprint.points_of(level) if p.key}
     items = bank.items_of(level)
-    # The scopes above each item, by the point its code names.
-    paths: list[tuple[tuple[str, ...], str | None]] = []
-    for key, item_type in zip(items[C.POINT_KEY].tolist(), items[C.ITEM_TYPE].tolist(), strict=True):
+    # The scopes above the items, by the point their code names: each (point, type) once, with its count.
+    paths: list[tuple[tuple[str, ...], str | None, int]] = []
+    for (key, item_type), count in items[[C.POINT_KEY, C.ITEM_TYPE]].value_counts(dropna=False).items():
         point = points.get(key) if isinstance(key, str) else None
         if point is not None and point.scope is not None:
-            paths.append((point.scope.path_names, item_type if isinstance(item_type, str) else None))
+            paths.append((point.scope.path_names, item_type if isinstance(item_type, str) else None, int(count)))
     entries = plan.of(level) if plan is not None else []
     cells: list[CapacityCell] = []
     if entries:
@@ -166,7 +166,7 @@ def compute_capacity(bank: Bank, blueprint: Blueprint, level: int, *, sessions: 
                 code, name = entry.scope_code or "", entry.scope_name or ""
             else:
                 prefix = scope.path_names
-                available = sum(1 for path, kind in paths
+                available = sum(count for path, kind, count in paths
                                 if path[: len(prefix)] == prefix and (entry.item_type is None or kind == entry.item_type))
                 code, name = scope.code, scope.name or ""
             cells.append(CapacityCell(code, name, entry.item_type, entry.items, available))
@@ -177,7 +177,7 @@ def compute_capacity(bank: Bank, blueprint: Blueprint, level: int, *, sessions: 
         return None
     for scope, count in zip(leaves, _allocate(paper_items, [s.weight for s in leaves]), strict=True):
         prefix = scope.path_names
-        available = sum(1 for path, _ in paths if path[: len(prefix)] == prefix)
+        available = sum(count for path, _, count in paths if path[: len(prefix)] == prefix)
         if count:
             cells.append(CapacityCell(scope.code, scope.name or "", None, count, available))
     return Capacity(level, tuple(cells), sessions, from_plan=False)

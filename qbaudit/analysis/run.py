@@ -200,9 +200,11 @@ def run_audit(
         options = replace(options, default_level=default_level)
     banks = [bank] if isinstance(bank, str | Path) else list(bank)
     blueprints = [blueprint] if isinstance(blueprint, str | Path) else list(blueprint or [])
+    # The shares of the whole, roughly as the time goes on a large bank: reading the bank, the other
+    # inputs (small), the checks.
     checkpoint(state, 0.0, tr("progress.import_bank"))
     run.imports["bank"] = import_input("bank", banks, options=options, occupation=occupation,
-                                       state=ScaledState(state, 0.0, 0.15))
+                                       state=ScaledState(state, 0.0, 0.4))
     steps: list[tuple[str, Any, Any, str]] = [
         ("blueprint", lambda p: import_input("blueprint", p, options=ImportOptions(default_level=default_level)),
          blueprints or None, tr("progress.import_blueprint")),
@@ -213,20 +215,20 @@ def run_audit(
     for index, (kind, importer, path, text) in enumerate(steps, start=1):
         if path is None:
             continue
-        checkpoint(state, index * 0.15, text)
+        checkpoint(state, 0.4 + index * 0.02, text)
         run.imports[kind] = importer(path)
     if run.errors:
         return run
     if plan is not None:
-        checkpoint(state, 0.6, tr("progress.import_plan"))
+        checkpoint(state, 0.46, tr("progress.import_plan"))
         run.imports["plan"] = import_input("plan", [plan], options=ImportOptions(default_level=default_level))
     if papers:
-        checkpoint(state, 0.7, tr("progress.import_papers"))
+        checkpoint(state, 0.48, tr("progress.import_papers"))
         run.imports["papers"] = import_input("papers", list(papers), bank=run.imports["bank"].data,
                                              options=ImportOptions(default_level=default_level))
     if run.errors:
         return run
-    return check_imports(run, dismissed, ScaledState(state, 0.8, 0.2))
+    return check_imports(run, dismissed, ScaledState(state, 0.5, 0.5))
 
 
 def check_imports(run: AuditRun, dismissed: Iterable[tuple[str, str]] = (), state: TaskState | None = None) -> AuditRun:

@@ -19,13 +19,14 @@ Recall against brute force and the speed are measured by ``bench/bench_similarit
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from qbaudit.analysis.progress import NullState, TaskState, checkpoint
-from qbaudit.analysis.textnorm import as_list
 from qbaudit.i18n import tr
 
 # MinHash/LSH settings, chosen by measurement on generated banks (bench/bench_similarity.py; recall
@@ -91,12 +92,20 @@ def _permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All texts as one uint32 array of code points, with their offsets (int64)."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+def code_points(texts: Sequence[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """All texts as one uint32 array of code points, with their offsets (int64).
+
+    From a polars column the texts are joined in Arrow and cross into Python as one string, not one each.
+    """
+    if isinstance(texts, pl.Series):
+        lengths = texts.str.len_chars().fill_null(0).to_numpy().astype(np.int64)
+        joined = texts.str.join("").item() if len(texts) else ""
+    else:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        joined = "".join(texts)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     return codes, offsets
 
 
@@ -130,7 +139,7 @@ class SignatureArrays:
         return int(self.lengths.shape[0])
 
 
-def signature_arrays(texts: list[str], bands: int = BANDS, rows: int = ROWS) -> SignatureArrays:
+def signature_arrays(texts: Sequence[str] | pl.Series, bands: int = BANDS, rows: int = ROWS) -> SignatureArrays:
     """The band keys and packed signature bytes of ``texts`` (computed apart so that the texts of several
     banks, on several machines, can be searched together by joining their arrays)."""
     from qbaudit.analysis.kernel_cache import load_kernels
@@ -171,7 +180,7 @@ def band_pairs(arrays: SignatureArrays, threshold: float, min_jaccard: float = M
     return first.astype(np.int64), second.astype(np.int64)
 
 
-def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN_JACCARD,
+def candidate_pairs(texts: Sequence[str] | pl.Series, threshold: float, min_jaccard: float = MIN_JACCARD,
                     bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
     if len(texts) < 2:
@@ -180,18 +189,28 @@ def candidate_pairs(texts: list[str], threshold: float, min_jaccard: float = MIN
     return band_pairs(signature_arrays(texts, bands, rows), threshold, min_jaccard, bands * rows)
 
 
-def verify(texts: list[str] | np.ndarray, first: np.ndarray, second: np.ndarray, threshold: float) -> PairArrays:
-    """Keep the pairs whose exact similarity reaches ``threshold`` (a pair exactly at it included)."""
+def verify(texts: Sequence[str] | pl.Series | np.ndarray, first: np.ndarray, second: np.ndarray,
+           threshold: float) -> PairArrays:
+    """Keep the pairs whose exact similarity reaches ``threshold`` (a pair exactly at it included).
+
+    Of a polars column only the texts that take part in a pair become Python strings (rapidfuzz needs them).
+    """
     from rapidfuzz import fuzz, process
 
     if len(first) == 0:
         return PairArrays(first, second, np.empty(0, dtype=np.float32))
-    array = texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
+    if isinstance(texts, pl.Series):
+        involved = np.unique(np.concatenate([first, second]))
+        array = np.array(texts.gather(involved).to_list(), dtype=object)
+        left, right = np.searchsorted(involved, first), np.searchsorted(involved, second)
+    else:
+        array = texts if isinstance(texts, np.ndarray) else np.array(texts, dtype=object)
+        left, right = first, second
     scores = np.empty(len(first), dtype=np.float32)
     keep = np.empty(len(first), dtype=bool)
     for start in range(0, len(first), _VERIFY_BATCH):
         stop = start + _VERIFY_BATCH
-        batch = process.cpdist(array[first[start:stop]], array[second[start:stop]], scorer=fuzz.ratio,
+        batch = process.cpdist(array[left[start:stop]], array[right[start:stop]], scorer=fuzz.ratio,
                                score_cutoff=threshold - _CUTOFF_MARGIN, dtype=np.float64, workers=-1)
         keep[start:stop] = batch >= threshold - SCORE_SLACK  # compared before rounding to 32 bits
         scores[start:stop] = batch
@@ -199,37 +218,96 @@ def verify(texts: list[str] | np.ndarray, first: np.ndarray, second: np.ndarray,
 
 
 @dataclass(frozen=True)
-class DistinctPairs:
-    """The similar pairs among the distinct texts: who holds each distinct text, and which distinct texts are
-    alike (``pairs`` index ``members``). Identical texts are one entry of ``members``, never a pair."""
+class ExactGroups:
+    """The distinct non-empty texts, in order of first appearance, and the positions holding each.
 
-    members: list[list[int]]  # positions of the texts holding each distinct text, ascending
+    ``members[offsets[g]:offsets[g + 1]]`` are the positions (ascending) of the texts equal to
+    ``distinct[g]``: the groups as flat arrays, never a Python list per group.
+    """
+
+    distinct: pl.Series
+    members: np.ndarray  # int64
+    offsets: np.ndarray  # int64, one more than there are groups
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """How many positions each distinct text has."""
+        return np.diff(self.offsets)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair of positions inside a group (identical texts), ``first < second``, group by group."""
+        sizes = self.sizes
+        twos = np.flatnonzero(sizes == 2)  # the usual duplicate: one pair, vectorised
+        firsts, seconds, order = [self.members[self.offsets[twos]]], [self.members[self.offsets[twos] + 1]], [twos]
+        for group in np.flatnonzero(sizes > 2):
+            positions = self.members[self.offsets[group]:self.offsets[group + 1]]
+            i, j = np.triu_indices(len(positions), 1)
+            firsts.append(positions[i])
+            seconds.append(positions[j])
+            order.append(np.full(len(i), group))
+        by_group = np.argsort(np.concatenate(order), kind="stable")
+        return np.concatenate(firsts)[by_group], np.concatenate(seconds)[by_group]
+
+    def expand(self, first: np.ndarray, second: np.ndarray, score: np.ndarray) -> PairArrays:
+        """Pairs of groups as pairs of positions: every member of one with every member of the other (in the
+        order of the pairs given)."""
+        sizes = self.sizes
+        single = (sizes[first] == 1) & (sizes[second] == 1)  # the usual case, vectorised
+        firsts = [self.members[self.offsets[first[single]]]]
+        seconds = [self.members[self.offsets[second[single]]]]
+        scores = [score[single].astype(np.float32)]
+        order = [np.flatnonzero(single)]
+        for index in np.flatnonzero(~single).tolist():
+            a, b = first[index], second[index]
+            left = self.members[self.offsets[a]:self.offsets[a + 1]]
+            right = self.members[self.offsets[b]:self.offsets[b + 1]]
+            firsts.append(np.repeat(left, len(right)))
+            seconds.append(np.tile(right, len(left)))
+            scores.append(np.full(len(left) * len(right), score[index], dtype=np.float32))
+            order.append(np.full(len(left) * len(right), index))
+        by_pair = np.argsort(np.concatenate(order), kind="stable")
+        return PairArrays(np.concatenate(firsts)[by_pair], np.concatenate(seconds)[by_pair],
+                          np.concatenate(scores)[by_pair])
+
+
+def exact_groups(texts: Sequence[str] | pl.Series) -> ExactGroups:
+    """Identical non-empty texts grouped (hashing in polars; the groups come back as flat arrays)."""
+    column = texts.rename("text") if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
+    frame = column.to_frame().with_row_index("position").filter(pl.col("text") != "")
+    groups = frame.group_by("text", maintain_order=True).agg(pl.col("position"))
+    positions = groups.get_column("position")
+    offsets = np.zeros(groups.height + 1, dtype=np.int64)
+    np.cumsum(positions.list.len().to_numpy(), out=offsets[1:])
+    members = positions.explode().to_numpy().astype(np.int64) if groups.height else np.empty(0, dtype=np.int64)
+    return ExactGroups(groups.get_column("text"), members, offsets)
+
+
+@dataclass(frozen=True)
+class DistinctPairs:
+    """The similar pairs among the distinct texts: who holds each distinct text (``groups``), and which distinct
+    texts are alike (``pairs`` index the groups). Identical texts are one group, never a pair."""
+
+    groups: ExactGroups
     pairs: PairArrays
 
 
-def distinct_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
+def distinct_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: TaskState | None = None,
                    min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> DistinctPairs:
     """The distinct non-empty texts of ``texts`` with their holders, and the pairs of distinct texts whose
     ``fuzz.ratio`` is at least ``threshold``: the work and the result grow with the distinct texts, not with
-    how often a text repeats (a group of n identical items is one entry, not n² pairs)."""
-    import polars as pl
-
+    how often a text repeats (a group of n identical items is one group, not n² pairs)."""
     state = state or NullState()
     checkpoint(state, 0.0, tr("similarity.grouping"))
-    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_row_index("position")
-    frame = frame.filter(pl.col("text") != "")
-    groups = frame.group_by("text", maintain_order=True).agg(pl.col("position"))
-    distinct = as_list(groups.get_column("text"))
-    members = as_list(groups.get_column("position"))
-    checkpoint(state, 0.1, tr("similarity.searching", count=len(distinct)))
-    first, second = candidate_pairs(distinct, threshold, min_jaccard, bands, rows)
+    groups = exact_groups(texts)
+    checkpoint(state, 0.1, tr("similarity.searching", count=len(groups.distinct)))
+    first, second = candidate_pairs(groups.distinct, threshold, min_jaccard, bands, rows)
     checkpoint(state, 0.7, tr("similarity.verifying", count=len(first)))
-    verified = verify(distinct, first, second, threshold)
+    verified = verify(groups.distinct, first, second, threshold)
     checkpoint(state, 0.9, tr("similarity.collecting"))
-    return DistinctPairs(members, verified)
+    return DistinctPairs(groups, verified)
 
 
-def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = None,
+def similar_pairs(texts: Sequence[str] | pl.Series, threshold: float, state: TaskState | None = None,
                   min_jaccard: float = MIN_JACCARD, bands: int = BANDS, rows: int = ROWS) -> PairArrays:
     """All pairs of ``texts`` (positions) whose ``fuzz.ratio`` is at least ``threshold``.
 
@@ -237,32 +315,14 @@ def similar_pairs(texts: list[str], threshold: float, state: TaskState | None = 
     of n identical texts gives n(n−1)/2 pairs (R11 uses :func:`distinct_pairs` and lists groups instead).
     """
     found = distinct_pairs(texts, threshold, state, min_jaccard, bands, rows)
-    members, verified = found.members, found.pairs
-    out_first: list[np.ndarray] = []
-    out_second: list[np.ndarray] = []
-    out_score: list[np.ndarray] = []
-    # Exact duplicates: every pair inside a group of identical texts.
-    for group in members:
-        if len(group) > 1:
-            positions = np.asarray(group, dtype=np.int64)
-            i, j = np.triu_indices(len(positions), 1)
-            out_first.append(positions[i])
-            out_second.append(positions[j])
-            out_score.append(np.full(len(i), 100.0, dtype=np.float32))
-    # Near duplicates: every member of one group with every member of the other.
-    for a, b, score in zip(verified.first.tolist(), verified.second.tolist(), verified.score.tolist(), strict=True):
-        left = np.asarray(members[a], dtype=np.int64)
-        right = np.asarray(members[b], dtype=np.int64)
-        out_first.append(np.repeat(left, len(right)))
-        out_second.append(np.tile(right, len(left)))
-        out_score.append(np.full(len(left) * len(right), score, dtype=np.float32))
-    if not out_first:
-        empty = np.empty(0, dtype=np.int64)
-        return PairArrays(empty, empty, np.empty(0, dtype=np.float32))
-    first_all = np.concatenate(out_first)
-    second_all = np.concatenate(out_second)
+    groups, verified = found.groups, found.pairs
+    same_first, same_second = groups.pairs()
+    near = groups.expand(verified.first, verified.second, verified.score)
+    first_all = np.concatenate([same_first, near.first])
+    second_all = np.concatenate([same_second, near.second])
+    score_all = np.concatenate([np.full(len(same_first), 100.0, dtype=np.float32), near.score])
     low, high = np.minimum(first_all, second_all), np.maximum(first_all, second_all)
-    return PairArrays(low, high, np.concatenate(out_score))
+    return PairArrays(low, high, score_all)
 
 
 def clusters(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -296,12 +297,14 @@ def _plan(runner: Any, values: list[Any], search: _Search, codes: dict[str, int]
 def _verify(runner: Any, search: _Search, criterion: Criterion) -> None:
     """Submit the routing of the candidates to their blocks and their verification there."""
     starts, blocks = search.starts, search.blocks
+    routed = [runner.submit(work.route, starts, part) for part in search.parts]
     for index, block in enumerate(blocks):
-        pairs = runner.submit(work.pairs_of_block, starts[index], starts[index + 1], *search.parts)
+        pieces = [runner.submit(operator.getitem, r, index) for r in routed]
+        pairs = runner.submit(work.pairs_of_block, *pieces)
         taken = [runner.submit(work.take_texts, other, starts[c], pairs) for c, other in enumerate(blocks)]
         search.verified.append(runner.submit(work.verify_block, block, starts[index], pairs, criterion, *taken))
-        runner.release(pairs, *taken)
-    runner.release(*search.parts)
+        runner.release(pairs, *pieces, *taken)
+    runner.release(*search.parts, *routed)
 
 
 def _groups_of(search: _Search, verified: list[tuple[np.ndarray, np.ndarray, np.ndarray]],

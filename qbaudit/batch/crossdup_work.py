@@ -121,14 +121,24 @@ def band_part(low: int, high: int, threshold: float, min_jaccard: float, permuta
     return np.minimum(first, second), np.maximum(first, second)
 
 
-def pairs_of_block(start: int, stop: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """The distinct candidate pairs whose first entry lies in ``start``…``stop − 1`` (rows: first, second)."""
-    first = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.int64)
-    second = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
-    mine = (first >= start) & (first < stop)
-    width = int(second.max()) + 1 if len(second) else 1
-    codes = np.unique((first[mine] - start) * width + second[mine])  # a pair found in several parts once
-    return np.stack([codes // width + start, codes % width])
+def route(starts: list[int], part: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """A part's candidate pairs split by the block that holds their first entry (rows: first, second)."""
+    first, second = part
+    order = np.argsort(first, kind="stable")
+    first, second = first[order], second[order]
+    cuts = np.searchsorted(first, starts)
+    return [np.stack([first[a:b], second[a:b]]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def pairs_of_block(*pieces: np.ndarray) -> np.ndarray:
+    """One block's candidate pairs from every part (rows: first, second), each pair once."""
+    pairs = np.hstack(pieces) if pieces else np.empty((2, 0), np.int64)
+    if len(pieces) < 2 or pairs.shape[1] == 0:
+        return pairs  # one part lists a pair once
+    width = int(pairs[1].max()) + 1
+    low = int(pairs[0].min())
+    codes = np.unique((pairs[0] - low) * width + pairs[1])
+    return np.stack([codes // width + low, codes % width])
 
 
 def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:

@@ -6,6 +6,7 @@ Both paths fill one model, :class:`ReportData` — a stored audit through :func:
 one-shot check through :func:`report_from_run` — and every document is rendered from it.
 """
 
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
 from qbaudit.report.export import write_findings_export
 from qbaudit.report.model import ReportData, ReportKind, ReportOutcome, report_from_run, report_from_view
 from qbaudit.report.notice import notice_refusal, write_notice
@@ -28,11 +29,17 @@ def document_refusal(kind: str, data: ReportData) -> str | None:
     return None
 
 
-def write_document(kind: str, data: ReportData, path, *, authority: str | None = None) -> ReportOutcome:
+def write_document(kind: str, data: ReportData, path, *, authority: str | None = None,
+                   state: TaskState | None = None) -> ReportOutcome:
     """Write one document of ``kind`` (see :data:`DOCUMENTS`) from ``data``; raises OSError when the file
-    cannot be written. Whether it applies (:func:`document_refusal`) is for the caller to check first."""
+    cannot be written. Whether it applies (:func:`document_refusal`) is for the caller to check first.
+
+    The file is written whole or not at all (:mod:`qbaudit.atomic`); ``state`` takes the progress of the
+    Word report's parts, and may stop it (:class:`~qbaudit.analysis.progress.Cancelled`) before it is written.
+    """
+    checkpoint(state or NullState(), 0.0, "")
     if kind == "report":
-        return write_report(data, path)
+        return write_report(data, path, state=state)
     if kind == "problems":
         return write_problem_list(data, path)
     if kind == "findings":

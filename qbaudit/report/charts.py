@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qbaudit.analysis.model import Evidence, Finding
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
 
@@ -423,13 +424,15 @@ def _short(text: str, limit: int) -> str:
 
 
 def render_charts(findings: Sequence[Finding], *, width_mm: float = 150, dpi: int = 150,
-                  font: str | None = None) -> ChartSet:
+                  font: str | None = None, state: TaskState | None = None) -> ChartSet:
     """Every chart of the report from ``findings``; a chart without data is left out with a note.
 
-    ``font`` overrides the CJK font found at run time (tests use it to draw without one).
+    ``font`` overrides the CJK font found at run time (tests use it to draw without one); ``state`` takes
+    the progress, chart by chart.
     """
     import matplotlib
 
+    state = state or NullState()
     chosen = font if font is not None else cjk_font()
     if chosen == "":
         chosen = None
@@ -444,10 +447,15 @@ def render_charts(findings: Sequence[Finding], *, width_mm: float = 150, dpi: in
             # No CJK font: one clear warning of ours instead of one of matplotlib's per missing glyph.
             warnings.filterwarnings("ignore", message=_GLYPH_WARNING)
             charts.warnings.append(tr("charts.no_cjk_font"))
-        for key, draw in drawings:
+        for index, (key, draw) in enumerate(drawings):
+            checkpoint(state, index / (len(drawings) + 1), tr("charts.progress", chart=tr(f"charts.caption_{key}"),
+                                                                index=index + 1, total=len(drawings) + 1))
             png = draw(painter, findings)
             charts.charts.append(Chart(key, tr(f"charts.caption_{key}"), png,
                                        "" if png is not None else tr("charts.no_data")))
+        checkpoint(state, len(drawings) / (len(drawings) + 1),
+                   tr("charts.progress", chart=tr("charts.caption_paper_overlap"), index=len(drawings) + 1,
+                      total=len(drawings) + 1))
         png, note = paper_overlap_chart(painter, findings)
         charts.charts.append(Chart("paper_overlap", tr("charts.caption_paper_overlap"), png, note))
     return charts

@@ -255,10 +255,12 @@ class OfficialDocument:
         return table
 
     def save(self, path: str | Path) -> Path:
-        """Write the document."""
+        """Write the document (whole or not at all: see :mod:`qbaudit.atomic`)."""
+        from qbaudit.atomic import into_place
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.doc.save(str(path))
+        with into_place(path) as temporary:
+            self.doc.save(str(temporary))
         return path
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.profile import setting_label, setting_value_text, value_label
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.rules import rule_catalogue
 from qbaudit.analysis.sheets import Method, Verdict, uses_checks
 from qbaudit.i18n import tr
@@ -85,11 +86,14 @@ class _Counter:
         return self.figures
 
 
-def write_report(data: ReportData, path: str | Path, *, charts: bool = True, font: str | None = None) -> ReportOutcome:
+def write_report(data: ReportData, path: str | Path, *, charts: bool = True, font: str | None = None,
+                 state: TaskState | None = None) -> ReportOutcome:
     """Write the audit report of ``data`` to ``path`` (.docx) and say what came of it.
 
-    ``font`` overrides the CJK font of the charts (see :func:`qbaudit.report.charts.render_charts`).
+    ``font`` overrides the CJK font of the charts (see :func:`qbaudit.report.charts.render_charts`);
+    ``state`` takes the progress of its parts (and may stop it: the file is then not written).
     """
+    state = state or NullState()
     started = time.perf_counter()
     layout = style_sheet()["report"]
     doc = OfficialDocument()
@@ -105,23 +109,27 @@ def write_report(data: ReportData, path: str | Path, *, charts: bool = True, fon
     _conclusion(doc, data, numbers.next())
     _score_sheet(doc, data, counter, numbers.next())
     if checked:
+        checkpoint(state, 0.1, tr("report.progress_findings"))
         _findings(doc, data, counter, layout["max_evidence_rows"], numbers.next())
     outcome = ReportOutcome(Path(path))
     if charts and checked:
-        _charts(doc, data, counter, numbers.next(), layout, outcome, font)
+        _charts(doc, data, counter, numbers.next(), layout, outcome, font, ScaledState(state, 0.3, 0.5))
     _closing(doc, data)
     doc.page_break()
+    checkpoint(state, 0.8, tr("report.progress_appendix"))
     _appendix(doc, data, counter)
+    checkpoint(state, 0.9, tr("report.progress_saving"))
     outcome.path = doc.save(path)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
 def _charts(doc: OfficialDocument, data: ReportData, counter: _Counter, number: str, layout: dict[str, Any],
-            outcome: ReportOutcome, font: str | None) -> None:
+            outcome: ReportOutcome, font: str | None, state: TaskState) -> None:
     from qbaudit.report.charts import render_charts
 
-    chart_set = render_charts(data.findings, width_mm=layout["chart_width_mm"], dpi=layout["chart_dpi"], font=font)
+    chart_set = render_charts(data.findings, width_mm=layout["chart_width_mm"], dpi=layout["chart_dpi"], font=font,
+                              state=state)
     outcome.warnings.extend(chart_set.warnings)
     doc.heading(tr("report.h_charts", n=number))
     if chart_set.font is None:

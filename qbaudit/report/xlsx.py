@@ -42,11 +42,18 @@ def formula_like(text: str) -> bool:
 
 
 def write_workbook(path: str | Path, sheets: Sequence[WorkSheet]) -> Path:
-    """Write ``sheets`` to an .xlsx file at ``path``."""
-    import xlsxwriter
+    """Write ``sheets`` to an .xlsx file at ``path`` (whole or not at all: see :mod:`qbaudit.atomic`)."""
+    from qbaudit.atomic import into_place
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with into_place(path) as temporary:
+        _write_sheets(temporary, sheets)
+    return path
+
+
+def _write_sheets(path: Path, sheets: Sequence[WorkSheet]) -> None:
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                                "strings_to_numbers": False})
     base = {"font_name": "宋体", "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
@@ -90,7 +97,6 @@ def write_workbook(path: str | Path, sheets: Sequence[WorkSheet]) -> Path:
         sheet.repeat_rows(top)
         sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     workbook.close()
-    return path
 
 
 LINE_HEIGHT = 13.5  # points, one line of 10 pt text

@@ -32,7 +32,7 @@ from qbaudit.analysis.checks.statistics import check_statistics
 from qbaudit.analysis.checks.update import check_revision
 from qbaudit.analysis.model import Finding, Status
 from qbaudit.analysis.profile import Profile
-from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.i18n import tr
 
 Check = Callable[[CheckContext], list[Finding]]
@@ -98,7 +98,9 @@ def run_checks(data: AuditInput, profile: Profile, state: TaskState | None = Non
     selected = [(rule_id, check) for rule_id, check in CHECKS if rules is None or rule_id in rules]
     findings: list[Finding] = []
     for index, (rule_id, check) in enumerate(selected):
-        checkpoint(state, index / len(selected), tr("progress.checking", rule=rule_id))
+        checkpoint(state, index / len(selected), tr("progress.checking", rule=rule_id, index=index + 1,
+                                                     total=len(selected)))
+        context.progress = ScaledState(state, index / len(selected), 1 / len(selected))
         findings.extend(check(context))
     checkpoint(state, 1.0, tr("progress.done"))
     return CheckReport(findings=findings, profile=profile, levels=context.levels, rules=[r for r, _ in selected])

@@ -355,15 +355,14 @@ def _item_share_by_scope(ctx: CheckContext, level: int) -> dict[tuple[str, ...],
     """Share of a level's items under each scope (by the blueprint point each item resolves to)."""
     index = ctx.point_index(level)
     counts: Counter[tuple[str, ...]] = Counter()
-    keys = ctx.items(level)[C.POINT_KEY].dropna().tolist()
     total = len(ctx.items(level))
-    for key in keys:
+    for key, items in ctx.items_per_point(level).items():  # each point key once, with its count
         point = index.get(key)
         if point is None or point.scope is None:
             continue
         names = point.scope.path_names
         for depth in range(1, len(names) + 1):
-            counts[names[:depth]] += 1
+            counts[names[:depth]] += items
     return {path: n / total for path, n in counts.items()} if total else {}
 
 

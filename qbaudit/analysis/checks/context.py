@@ -29,6 +29,7 @@ from qbaudit.analysis.model import (
     ThresholdUse,
 )
 from qbaudit.analysis.profile import Profile, setting_label, setting_value_text
+from qbaudit.analysis.progress import NullState, TaskState
 from qbaudit.analysis.rules import rule
 from qbaudit.analysis.vocabulary import level_name
 from qbaudit.i18n import tr
@@ -64,6 +65,8 @@ class CheckContext:
         self.bank = data.bank
         self.blueprint = data.blueprint
         self.shared: dict[str, Any] = {}  # analyses computed once and used by several checks
+        # Progress of the check now running (run_checks sets it): long analyses report their steps to it.
+        self.progress: TaskState = NullState()
 
     @cached_property
     def has_blueprint(self) -> bool:
@@ -126,7 +129,7 @@ class CheckContext:
         result: dict[int, Counter[str]] = {}
         for level in self.levels:
             keys = self.items(level)[C.POINT_KEY].dropna()
-            result[level] = Counter(keys.tolist())
+            result[level] = Counter({key: int(n) for key, n in keys.value_counts().items()})  # counted in Arrow
         return result
 
     def items_per_point(self, level: int) -> Counter[str]:

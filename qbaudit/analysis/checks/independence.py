@@ -193,17 +193,21 @@ class SimilarityAnalysis:
         that are alike are paired once for each level both have (through the first item of each there), else
         once across levels.
         """
-        found = distinct_pairs(as_list(self.texts.get_column("text")), self.threshold)
+        found = distinct_pairs(self.texts.get_column("text"), self.threshold, state=self.ctx.progress)
+        held = found.groups  # the distinct texts and who holds each, as flat arrays
         levels = self.items[C.LEVEL].to_numpy()
         keys = self.keys
         self._aside.clear()
         first: list[int] = []
         second: list[int] = []
         score: list[float] = []
-        firsts_by_level: list[dict[int, int]] = []  # per distinct text: level → its first item at that level
-        for index, members in enumerate(found.members):
-            if index % 4096 == 0:
+        # A text only one item holds (most texts) makes no pair by itself: only the texts several items hold are
+        # gone through one by one (a text's first item at each level kept for the alike texts below).
+        firsts_by_level: dict[int, dict[int, int]] = {}
+        for count, index in enumerate(np.flatnonzero(held.sizes > 1).tolist()):
+            if count % 4096 == 0:
                 tick()
+            members = held.members[held.offsets[index]:held.offsets[index + 1]].tolist()
             groups: dict[tuple[str, int], list[int]] = {}
             for position in members:
                 key = keys[position]
@@ -221,10 +225,17 @@ class SimilarityAnalysis:
             first += leaders[:-1]
             second += leaders[1:]
             score += [100.0] * (len(leaders) - 1)
-            firsts_by_level.append(by_level)
+            firsts_by_level[index] = by_level
+
+        def firsts(index: int) -> dict[int, int]:
+            if index in firsts_by_level:
+                return firsts_by_level[index]
+            position = int(held.members[held.offsets[index]])  # the text's only item
+            return {int(levels[position]): position}
+
         pairs = found.pairs
         for a, b, value in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist(), strict=True):
-            left, right = firsts_by_level[a], firsts_by_level[b]
+            left, right = firsts(a), firsts(b)
             common = [level for level in left if level in right] or [None]
             for level in common:
                 first.append(left[level] if level is not None else next(iter(left.values())))
@@ -269,10 +280,11 @@ class SimilarityAnalysis:
 
         Identical items with different keys are not duplicates but 同题异答 (R21): they are left out.
         """
-        texts = as_list(self.texts.get_column("text"))
         found, conflicting = self._passing
         first, second, score = found.first[~conflicting], found.second[~conflicting], found.score[~conflicting]
-        labels = clusters(len(texts), first, second)
+        labels = clusters(self.texts.height, first, second)
+        involved = np.unique(np.concatenate([first, second]))  # only these texts become Python strings
+        texts = dict(zip(involved.tolist(), self.texts.get_column("text").gather(involved).to_list(), strict=True))
         ids = self.items[C.ITEM_ID].to_numpy()
         dismissed = self.ctx.data.dismissed_pairs
         result = []

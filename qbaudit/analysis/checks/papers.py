@@ -41,7 +41,7 @@ class PaperAnalysis:
         self.ctx = ctx
         items = ctx.bank.items
         self.position_of: dict[str, int] = {}
-        for position, item_id in enumerate(items[C.ITEM_ID].astype(str).tolist()):
+        for position, item_id in enumerate(items[C.ITEM_ID].astype(str).to_numpy(dtype=object)):
             self.position_of.setdefault(item_id, position)
         self.item_levels = items[C.LEVEL].to_numpy()
 
@@ -97,7 +97,7 @@ def check_key_share_per_paper(ctx: CheckContext) -> list[Finding]:
     keys = ctx.profile.key_importances
     analysis = paper_analysis(ctx)
     findings = []
-    point_keys = ctx.bank.items[C.POINT_KEY].tolist()
+    point_keys = ctx.bank.items[C.POINT_KEY].to_numpy(dtype=object, na_value=None)
     limits = {"threshold": percent(minimum), "comparator": "≥", "unit": "%"}
     for level in analysis.levels:
         papers = analysis.of(level)
@@ -383,7 +383,7 @@ def check_paper_length(ctx: CheckContext) -> list[Finding]:
     seconds = settings["seconds_per_item"]
     tolerance = settings["duration_tolerance"]
     fallback = float(np.median(list(seconds.values())))
-    types = ctx.bank.items[C.ITEM_TYPE].tolist()
+    types = ctx.bank.items[C.ITEM_TYPE].to_numpy(dtype=object, na_value=None)
     findings: list[Finding] = []
     limits = {"threshold": 0, "comparator": "=", "unit": tr("R6.unit")}
     for level, papers in _papers_by_level(ctx, "R15", findings):

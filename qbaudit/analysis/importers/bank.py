@@ -30,6 +30,7 @@ from qbaudit.analysis.importers.outcome import ImportResult, Severity
 from qbaudit.analysis.importers.reading import ROW
 from qbaudit.analysis.importers.table import SHEET, SHEET_LEVEL, Table
 from qbaudit.analysis.model import Bank
+from qbaudit.analysis.progress import NullState, TaskState, checkpoint
 from qbaudit.analysis.vocabulary import (
     code_key,
     level_name,
@@ -60,7 +61,8 @@ _OWN_CODE = re.compile(r"^[0-9]+$")
 
 
 def import_bank(path: str | Path, *, default_level: int | None = None, occupation: str | None = None,
-                columns: Sequence[str | None] | None = None, options: ImportOptions | None = None) -> ImportResult[Bank]:
+                columns: Sequence[str | None] | None = None, options: ImportOptions | None = None,
+                state: TaskState | None = None) -> ImportResult[Bank]:
     """Import the bank at ``path``, whatever its format (see :mod:`qbaudit.analysis.importers.formats`).
 
     Args:
@@ -73,6 +75,7 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
             (canonical names such as ``"stem"``; None for a column not used).
         options: the user's choices for a spreadsheet (sheets, header rows, column fields); documents and
             exchange formats have no columns and ignore them.
+        state: progress (reading, then checking the rows read) and cancellation.
     """
     from qbaudit.analysis.importers.formats import bank_table
     from qbaudit.analysis.importers.inputfiles import InputEntry, file_level
@@ -80,6 +83,8 @@ def import_bank(path: str | Path, *, default_level: int | None = None, occupatio
     table = _options_table(path, columns, options) if options is not None else bank_table(path, columns=columns)
     if isinstance(table, str):
         return ImportResult.failure(table)
+    # Reading is one call (fastexcel); checking the rows read is the second, shorter half.
+    checkpoint(state or NullState(), 0.7, tr("import.building", file=table.file, rows=table.frame.height))
     level, source, _ = file_level(InputEntry(Path(path)), default_level)
     return build_bank(table, default_level=level, occupation=occupation, level_source=source)
 

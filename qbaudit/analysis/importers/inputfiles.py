@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from qbaudit.analysis.importers.outcome import ImportResult, RowIssue, Severity
 from qbaudit.analysis.model import Bank
-from qbaudit.analysis.progress import NullState, TaskState, checkpoint
+from qbaudit.analysis.progress import NullState, ScaledState, TaskState, checkpoint
 from qbaudit.analysis.vocabulary import level_name, parse_level
 from qbaudit.i18n import tr
 
@@ -212,8 +212,9 @@ def import_bank_files(paths: Sequence[str | Path], *, default_level: int | None 
         checkpoint(state, index / len(entries), tr("inputfiles.reading", file=entry.path.name))
         _level, _source, note = file_level(entry, default_level)
         given = entry.level if entry.level is not None else default_level
-        read = guarded(entry.path.name, lambda entry=entry, given=given: import_bank(
-            entry.path, default_level=given, occupation=occupation, columns=columns, options=options))
+        part = ScaledState(state, index / len(entries), 1 / len(entries))
+        read = guarded(entry.path.name, lambda entry=entry, given=given, part=part: import_bank(
+            entry.path, default_level=given, occupation=occupation, columns=columns, options=options, state=part))
         result = ImportResult.failure(read) if isinstance(read, str) else read
         if note is not None:
             result.issues.insert(0, note)
