@@ -159,3 +159,14 @@ def test_cluster_gives_the_same_groups(signatures, profile):
     assert from_futures == local
     assert from_objects == local
     assert _summary(local) == EXPECTED
+
+
+def test_an_institutions_own_copies_stand_in_the_group(profile):
+    """甲 holds X twice (its own duplicate, R11's), 乙 once: one exact group of three items, both of 甲's in it;
+    甲's other item stands in no other bank and is in no group."""
+    x = "焊接结构的装配顺序应当遵循先小件后大件先内后外的原则以减少焊接变形"
+    first = _bank([("X1", x, [], 4), ("X2", x.replace("原则", "原则。"), [], 4), ("Y1", BASE25, [], 4)])
+    second = _bank([("Z1", x, [], 4)])
+    groups = cross_duplicates([bank_signature(first, institution="甲", profile=profile),
+                               bank_signature(second, institution="乙", profile=profile)], profile)
+    assert _summary(groups) == [("exact", 100.0, {("甲", "X1"), ("甲", "X2"), ("乙", "Z1")})]
