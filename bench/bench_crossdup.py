@@ -151,6 +151,7 @@ def run_cluster(folder: Path, workers: int) -> dict:
 
 def single_machine(folder: Path) -> dict:
     """The single-bank detector over every item of the province in this process."""
+    import numpy as np
     import polars as pl
 
     from qbaudit.analysis.similarity import distinct_pairs
@@ -167,10 +168,9 @@ def single_machine(folder: Path) -> dict:
     found = distinct_pairs(texts, 88.0)
     elapsed = time.perf_counter() - started
     ids = frame.get_column("item_id").to_list()
-    distinct = {}
-    for index, members in enumerate(found.members):
-        for position in members:
-            distinct[ids[position]] = index
+    groups = found.groups
+    owner = np.repeat(np.arange(len(groups.sizes)), groups.sizes)
+    distinct = dict(zip((ids[p] for p in groups.members.tolist()), owner.tolist(), strict=True))
     linked = set(zip(found.pairs.first.tolist(), found.pairs.second.tolist(), strict=True))
     planted = reachable(folder)
     hits = 0

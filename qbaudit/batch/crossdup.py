@@ -43,6 +43,7 @@ from qbaudit.analysis.similarity import (
     Criterion,
     SignatureArrays,
     clusters,
+    exact_groups,
     signature_arrays,
 )
 from qbaudit.analysis.textnorm import as_list, normalised_texts
@@ -85,18 +86,18 @@ def _text_hashes(texts: list[str]) -> np.ndarray:
 def _signature(institution: str, occupation: str, level: str, frame: pl.DataFrame) -> BankSignature:
     """The signature of one occupation and level; ``frame`` has item_id, raw stem, stem and text columns."""
     frame = frame.filter(pl.col("text") != "")
-    groups = (frame.with_row_index("row").group_by("text", maintain_order=True)
-              .agg(pl.col("row"), pl.col("stem").str.len_chars().min().alias("stem_length")))
-    texts = as_list(groups.get_column("text"))
+    groups = exact_groups(frame.get_column("text"))  # R11's grouping: entries in order of first appearance
+    texts = as_list(groups.distinct)
     entry_of_item = np.empty(frame.height, dtype=np.int64)
-    for entry, rows in enumerate(groups.get_column("row").to_list()):
-        entry_of_item[rows] = entry
+    entry_of_item[groups.members] = np.repeat(np.arange(len(texts)), groups.sizes)
+    stems = frame.get_column("stem").str.len_chars().to_numpy().astype(np.int64)
+    shortest = np.minimum.reduceat(stems[groups.members], groups.offsets[:-1]) if len(texts) else stems[:0]
     return BankSignature(
         institution=institution, occupation=occupation, level=level,
         item_ids=[str(v) for v in as_list(frame.get_column("item_id"))],
         excerpts=[excerpt(v) for v in as_list(frame.get_column("raw_stem"))],
         entry_of_item=entry_of_item, texts=texts,
-        stem_lengths=groups.get_column("stem_length").to_numpy().astype(np.int64),
+        stem_lengths=shortest,
         hashes=_text_hashes(texts), arrays=signature_arrays(texts, BANDS, ROWS))
 
 
