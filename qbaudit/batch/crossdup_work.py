@@ -9,7 +9,7 @@ whose texts go from one worker to another (the centre's own machines) and never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -141,7 +141,17 @@ def pairs_of_block(*pieces: np.ndarray) -> np.ndarray:
     return np.stack([codes // width + low, codes % width])
 
 
-def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+@dataclass(frozen=True)
+class Taken:
+    """Texts of some entries on their way to the worker that verifies them (a repr without the texts, so that
+    a failed task's log line never quotes them)."""
+
+    positions: np.ndarray  # global positions, ascending
+    texts: list[str] = field(repr=False)
+    stems: np.ndarray = field(repr=False)
+
+
+def take_texts(block: Block, start: int, pairs: np.ndarray) -> Taken:
     """The texts and stem lengths of the second entries of ``pairs`` that lie in ``block`` (which starts at
     global position ``start``): global positions, texts, stem lengths."""
     stop = start + sum(block.sizes)
@@ -150,7 +160,7 @@ def take_texts(block: Block, start: int, pairs: np.ndarray) -> tuple[np.ndarray,
     texts = [block.signatures[w].texts[e] for w, e in zip(which.tolist(), entry.tolist(), strict=True)]
     stems = np.fromiter((block.signatures[w].stem_lengths[e] for w, e in zip(which.tolist(), entry.tolist(),
                                                                              strict=True)), np.int64, len(wanted))
-    return wanted, texts, stems
+    return Taken(wanted, texts, stems)
 
 
 def _not_keyword(texts: np.ndarray, first: np.ndarray, second: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -164,14 +174,14 @@ def _not_keyword(texts: np.ndarray, first: np.ndarray, second: np.ndarray, score
 
 
 def verify_block(block: Block, start: int, pairs: np.ndarray, criterion: Criterion,
-                 *taken: tuple[np.ndarray, list[str], np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 *taken: Taken) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of ``pairs`` (first entries in ``block``) that meet R11's criterion: global positions, score."""
     if pairs.shape[1] == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
     own = take_texts(block, start, np.stack([pairs[0], pairs[0]]))
-    positions = np.concatenate([own[0], *(t[0] for t in taken)])
-    texts = np.array([*own[1], *(text for t in taken for text in t[1])], dtype=object)
-    stems = np.concatenate([own[2], *(t[2] for t in taken)])
+    positions = np.concatenate([own.positions, *(t.positions for t in taken)])
+    texts = np.array([*own.texts, *(text for t in taken for text in t.texts)], dtype=object)
+    stems = np.concatenate([own.stems, *(t.stems for t in taken)])
     order = np.argsort(positions, kind="stable")
     local_first = order[np.searchsorted(positions, pairs[0], sorter=order)]
     local_second = order[np.searchsorted(positions, pairs[1], sorter=order)]
