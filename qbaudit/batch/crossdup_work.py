@@ -73,7 +73,8 @@ def _join(slices: tuple[BandSlice, ...], keep: np.ndarray) -> SignatureArrays:
     lengths = [n for s in slices for n in s.lengths]
     cuts = np.cumsum([0, *(len(n) for n in lengths)])
     masks = [keep[cuts[i]:cuts[i + 1]] for i in range(len(lengths))]
-    return SignatureArrays(np.hstack([k[:, m] for k, m in zip(keys, masks, strict=True)]),
+    # A column mask leaves the keys in Fortran order: the kernel is compiled for (and fast with) C order.
+    return SignatureArrays(np.ascontiguousarray(np.hstack([k[:, m] for k, m in zip(keys, masks, strict=True)])),
                            np.vstack([p[m] for p, m in zip(packed, masks, strict=True)]),
                            np.concatenate([n[m] for n, m in zip(lengths, masks, strict=True)]))
 

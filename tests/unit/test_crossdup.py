@@ -173,3 +173,14 @@ def test_an_institutions_own_copies_stand_in_the_group(profile):
     groups = cross_duplicates([bank_signature(first, institution="甲", profile=profile),
                                bank_signature(second, institution="乙", profile=profile)], profile)
     assert _summary(groups) == [("exact", 100.0, {("甲", "X1"), ("甲", "X2"), ("乙", "Z1")})]
+
+
+def test_the_kernels_are_called_with_the_types_they_were_compiled_for(signatures, profile):
+    """The band search joins the banks' arrays; they must reach the compiled kernel in its types and layout
+    (C order), or numba compiles a second, silent version (and a slow one)."""
+    from qbaudit.analysis import kernel_cache
+
+    kernels = kernel_cache.load_kernels()
+    cross_duplicates(signatures, profile)
+    assert {name: len(getattr(kernels, name).signatures) for name in kernel_cache.KERNELS} == \
+        dict.fromkeys(kernel_cache.KERNELS, 1)
