@@ -138,6 +138,8 @@ def build_parser() -> ChineseArgumentParser:
     templates.set_defaults(func=_cmd_templates)
     add_audit_commands(commands, ChineseArgumentParser, _date, _level)
     add_report_command(commands)
+    from qbaudit.batch.command import add_batch_command
+    add_batch_command(commands)
     gui = commands.add_parser("gui", help=tr("cli.help_gui"), description=tr("cli.help_gui"))
     gui.add_argument("--sample", action="store_true", help=tr("cli.help_gui_sample"))
     gui.add_argument("--audit", type=int, metavar=tr("cli.metavar_audit"), help=tr("cli.help_gui_audit"))

@@ -125,7 +125,9 @@ def add_audit_commands(commands: Any, parser_class: type, date_type: Any, level_
     new.add_argument("--date", type=date_type, metavar="YYYY-MM-DD", help=tr("cli_audit.help_date"))
     new.add_argument("--time", metavar=tr("cli_audit.metavar_text"), help=tr("cli_audit.help_time"))
 
-    command("list", _cmd_list)
+    listing = command("list", _cmd_list)
+    listing.add_argument("--batch", metavar=tr("history.metavar_batch"), help=tr("history.help_list_batch"))
+    listing.add_argument("--institution", metavar=tr("cli_audit.metavar_name"), help=tr("history.help_list_institution"))
 
     show = command("show", _cmd_show)
     show.add_argument("audit_id", type=int, metavar=tr("cli_audit.metavar_id"), help=tr("cli_audit.help_id"))
@@ -244,7 +246,13 @@ def _cmd_new(args: argparse.Namespace, console: Any) -> int:
     sheet = load_sheet(args.sheet)
     keep = args.keep_item_text if args.keep_item_text is not None else load_settings().keep_item_text
     facts = SupervisionFacts(args.supervision, args.batch, args.place, args.head_count, args.date, args.time)
+    from qbaudit.store.history import history_warnings
+    from qbaudit.visible import styled
+
     with _store(args) as store:
+        warnings = history_warnings(store, institution=args.institution, registration_number=args.registration,
+                                    supervisors=[(p.name, p.card_code) for p in args.inspector], sheet=sheet,
+                                    date=args.date)
         audit_id = store.create_audit(institution=args.institution, registration_number=args.registration,
                                       occupation=args.occupation, levels=args.levels, inspectors=args.inspector,
                                       sheet=sheet, keep_item_text=keep, facts=facts)
@@ -252,6 +260,8 @@ def _cmd_new(args: argparse.Namespace, console: Any) -> int:
                      levels="、".join(level_name(lv) for lv in sorted(set(args.levels), reverse=True)), sheet=sheet.name))
     if keep:
         console.print(tr("cli_audit.keeps_item_text"))
+    for warning in warnings:  # three 不合格 in a year, the same external supervisor a third time in a row
+        console.print(styled(tr("history.warning_line", text=str(warning)), "yellow"), soft_wrap=True)
     return EXIT_OK
 
 
@@ -260,21 +270,31 @@ def _cmd_list(args: argparse.Namespace, console: Any) -> int:
     from rich.table import Table
 
     from qbaudit.analysis.vocabulary import level_name
+    from qbaudit.store.history import history_lines, institution_history
 
     with _store(args) as store:
-        audits = store.list_audits()
+        audits = store.list_audits(batch=args.batch, institution=args.institution)
+        first = audits[0] if audits and args.institution else None
+        history = institution_history(store, first.institution, first.registration_number) if first else None
     if not audits:
-        console.print(tr("cli_audit.none_yet"))
+        console.print(tr("history.no_match") if args.batch or args.institution else tr("cli_audit.none_yet"))
         return EXIT_OK
     table = Table(title=tr("cli_audit.list_title"), title_justify="left")
     for key in ("col_id", "col_institution", "col_occupation", "col_levels", "col_sheet", "col_revision", "col_state",
                 "col_grade", "col_created"):
         table.add_column(tr(f"cli_audit.{key}"))
+    batches = any(a.batch_name for a in audits)  # the review's column only where some audit belongs to one
+    if batches:
+        table.add_column(tr("history.col_batch"))
     for a in audits:
+        failing = a.fails and tr("history.failing") not in (a.grade or "")  # a failing grade not named 不合格
+        grade = tr("history.grade_fails", grade=a.grade) if failing else a.grade or ""
         table.add_row(str(a.id), a.institution, a.occupation, "、".join(level_name(lv) for lv in a.levels), a.sheet_name,
-                      str(a.revision), tr("cli_audit.signed" if a.signed else "cli_audit.draft"), a.grade or "",
-                      _local(a.created_at))
+                      str(a.revision), tr("cli_audit.signed" if a.signed else "cli_audit.draft"), grade,
+                      _local(a.created_at), *([a.batch_name or ""] if batches else []))
     console.print(table)
+    for line in history_lines(history or []):  # an institution's audits by year, and what its history says
+        console.print(line, soft_wrap=True)
     return EXIT_OK
 
 

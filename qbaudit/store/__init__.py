@@ -7,6 +7,7 @@ from qbaudit.store.audits import (
     AuditStore,
     AuditSummary,
     AuditView,
+    BatchMark,
     Change,
     DismissalInfo,
     ExportInfo,
@@ -20,5 +21,5 @@ from qbaudit.store.audits import (
 )
 from qbaudit.store.database import ENV_URL, StoreError, default_url, migrate, normalise_url, resolve_url
 
-__all__ = ["ENV_URL", "AuditStore", "AuditSummary", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
+__all__ = ["ENV_URL", "AuditStore", "AuditSummary", "BatchMark", "AuditView", "Change", "DismissalInfo", "ExportInfo", "InputInfo", "InspectorInput",
            "NoticeDecision", "RevisionInfo", "RunInfo", "SourceInfo", "SupervisionFacts", "StoreError", "default_url", "migrate", "normalise_url", "resolve_url"]

@@ -210,6 +210,14 @@ class SupervisionFacts:
 
 
 @dataclass(frozen=True)
+class BatchMark:
+    """The province's review (``qbaudit batch``) an audit belongs to: its name and date."""
+
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class NoticeDecision:
     """The notice's grounds beyond the grade and the consequences decided (Shandong 第二十二条)."""
 
@@ -268,6 +276,14 @@ class AuditSummary:
     signed: bool
     grade: str | None  # of the latest signed revision
     created_at: dt.datetime
+    registration_number: str | None = None
+    supervision_kind: str | None = None  # daily / special (None: the sheet's)
+    date: dt.date | None = None  # 督导日期: the supervision's date, else the day the audit was opened
+    batch_name: str | None = None  # the province's review it belongs to (qbaudit batch)
+    batch_date: dt.date | None = None
+    fails: bool = False  # the latest signed grade is a failing grade of the audit's sheet
+    sheet_id: str = ""
+    signed_at: dt.datetime | None = None  # of the latest signed revision
 
 
 def _score(value: Decimal | float | None) -> float | None:
@@ -339,11 +355,12 @@ class AuditStore:
 
     def create_audit(self, *, institution: str, registration_number: str | None, occupation: str, levels: list[int],
                      inspectors: list[InspectorInput], sheet: Sheet, keep_item_text: bool = False,
-                     facts: SupervisionFacts | None = None) -> int:
+                     facts: SupervisionFacts | None = None, batch: BatchMark | None = None) -> int:
         """Open an audit (with its first, unsigned revision) and return its id.
 
         ``facts`` are the supervision's kind, batch number, place, head count, date and time (the kind
         defaults to the sheet's). Card codes are checked by the rules the sheet names (none: as written).
+        ``batch`` names the province's review the audit belongs to (``qbaudit batch``).
         """
         facts = self._checked_facts(facts or SupervisionFacts(), sheet)
         institution, occupation = institution.strip(), occupation.strip()
@@ -354,6 +371,8 @@ class AuditStore:
         for person in inspectors:
             _typed(person.name, "inspector")
             _typed(person.role, "inspector")
+        if batch is not None:
+            _typed(batch.name, "batch")
         if not institution:
             raise StoreError(tr("store.institution_missing"))
         if not occupation:
@@ -374,7 +393,8 @@ class AuditStore:
                           occupation=occupation, sheet_id=sheet.id, sheet_name=sheet.name, sheet_sha256=sheet.sha256,
                           sheet_text=sheet.text, keep_item_text=keep_item_text, created_at=now(),
                           supervision_kind=facts.kind, batch_number=facts.batch_number, place=facts.place,
-                          head_count=facts.head_count, supervision_date=facts.date, supervision_time=facts.time)
+                          head_count=facts.head_count, supervision_date=facts.date, supervision_time=facts.time,
+                          batch_name=batch.name if batch else None, batch_date=batch.date if batch else None)
             audit.levels = [AuditLevel(level=level) for level in sorted(set(levels), reverse=True)]
             audit.inspectors = [
                 AuditInspector(inspector=self._inspector(session, person, sheet.card_rules), role=person.role.strip(),
@@ -441,18 +461,33 @@ class AuditStore:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def list_audits(self) -> list[AuditSummary]:
-        """All audits, newest first."""
+    def list_audits(self, *, batch: str | None = None, institution: str | None = None) -> list[AuditSummary]:
+        """All audits, newest first; only those of the review ``batch`` (its name), or of ``institution`` (its
+        name or registration number), when given."""
+        query = select(Audit).order_by(Audit.id.desc())
+        if batch is not None:
+            query = query.where(Audit.batch_name == batch)
+        if institution is not None:
+            query = query.join(Institution).where((Institution.name == institution.strip())
+                                                  | (Institution.registration_number == institution.strip()))
+        from qbaudit.store.history import signed_result
+
+        sheets: dict[str, Sheet] = {}  # each stored sheet parsed once (by fingerprint)
         with self._session() as session:
             summaries = []
-            for audit in session.scalars(select(Audit).order_by(Audit.id.desc())):
+            for audit in session.scalars(query):
                 current = audit.revisions[-1]
                 signed = [r for r in audit.revisions if r.signed]
+                grade, fails = signed_result(audit, sheets)
                 summaries.append(AuditSummary(
                     id=audit.id, institution=audit.institution.name, occupation=audit.occupation,
                     levels=tuple(lv.level for lv in audit.levels), sheet_name=audit.sheet_name,
-                    revision=current.number, signed=current.signed,
-                    grade=signed[-1].signed_grade if signed else None, created_at=audit.created_at))
+                    revision=current.number, signed=current.signed, grade=grade, created_at=audit.created_at,
+                    registration_number=audit.institution.registration_number,
+                    supervision_kind=audit.supervision_kind,
+                    date=audit.supervision_date or audit.created_at.astimezone().date(),
+                    batch_name=audit.batch_name, batch_date=audit.batch_date, fails=fails, sheet_id=audit.sheet_id,
+                    signed_at=signed[-1].signed_at if signed else None))
             return summaries
 
     def revisions(self, audit_id: int) -> tuple[RevisionInfo, ...]:
@@ -561,10 +596,11 @@ class AuditStore:
         audit.revisions.append(revision)
         return revision
 
-    def record_run(self, audit_id: int, run: AuditRun, by: str) -> int:
+    def record_run(self, audit_id: int, run: AuditRun, by: str, *, batch_key: str | None = None) -> int:
         """Store a check run (fingerprints, findings, suggestions) as the basis of the audit's current revision.
 
-        Returns the revision number it went into (a new one when the latest was signed).
+        Returns the revision number it went into (a new one when the latest was signed). ``batch_key`` is the
+        fingerprint of a review row's inputs, profile, sheet and tool version, kept with the run (``qbaudit batch``).
         """
         if not run.ok or run.report is None:
             raise StoreError(tr("store.run_not_ok"))
@@ -590,6 +626,8 @@ class AuditStore:
             session.add(record)
             revision = self._editable(session, audit, inspector)
             revision.run = record
+            if batch_key is not None:
+                audit.batch_key = batch_key
             return revision.number
 
     def decide(self, audit_id: int, line: str, verdict: str, score: float | None, reason: str, by: str) -> int:

@@ -118,6 +118,11 @@ class Audit(Base):
     head_count: Mapped[int | None] = mapped_column(Integer)  # 督导人数
     supervision_date: Mapped[dt.date | None] = mapped_column(Date)  # 督导日期 (None: the day the audit was opened)
     supervision_time: Mapped[str | None] = mapped_column(String(50))  # 时间, as written (9:00—11:30)
+    # The province's review (``qbaudit batch``) the audit belongs to: its name and date, and the fingerprint of the
+    # row's inputs, profile, sheet and tool version its run was recorded with (a later run skips it while unchanged).
+    batch_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    batch_date: Mapped[dt.date | None] = mapped_column(Date)
+    batch_key: Mapped[str | None] = mapped_column(String(64))
 
     institution: Mapped[Institution] = relationship()
     levels: Mapped[list[AuditLevel]] = relationship(cascade="all, delete-orphan", order_by="AuditLevel.level.desc()")

@@ -41,7 +41,7 @@ LEVELS = (5, 4, 3, 2, 1)
 class AuditListModel(QAbstractTableModel):
     """The audits in the store, newest first."""
 
-    COLUMNS = ("id", "institution", "occupation", "levels", "sheet", "revision", "state", "created")
+    COLUMNS = ("id", "institution", "occupation", "levels", "sheet", "revision", "state", "created", "batch")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -90,8 +90,10 @@ class AuditListModel(QAbstractTableModel):
                 return tr("start.state_draft") + (tr("start.last_grade", grade=s.grade) if s.grade else "")
             if column == "created":
                 return s.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if column == "batch":
+                return s.batch_name or ""
         if role == Qt.ItemDataRole.ForegroundRole and column == "state" and s.signed:
-            return QColor("#1b6e3a")
+            return QColor("#a61b1b" if s.fails else "#1b6e3a")
         if role == Qt.ItemDataRole.UserRole:
             return s.id
         return None
@@ -123,6 +125,7 @@ class StartPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addLayout(self._build_filters())
         self.model = AuditListModel(self)
         self.table = record_table("auditList", self.model, parent=self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -134,24 +137,73 @@ class StartPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
+        self.history = QLabel(self)  # the institution's audits by year, when the list is filtered by institution
+        self.history.setObjectName("institutionHistory")
+        self.history.setWordWrap(True)
+        self.history.setVisible(False)
+        layout.addWidget(self.history)
         self.new_button.clicked.connect(self.new_audit)
         self.open_button.clicked.connect(self.open_selected)
         self.sample_button.clicked.connect(self.sample_requested)
         self.reload()
 
+    def _build_filters(self) -> QHBoxLayout:
+        """The list's filters: the special review (``qbaudit batch``) and the institution."""
+        row = QHBoxLayout()
+        self.batch_filter = QComboBox(self)
+        self.batch_filter.setObjectName("batchFilter")
+        self.batch_filter.setMinimumContentsLength(24)
+        self.institution_filter = QLineEdit(self)
+        self.institution_filter.setObjectName("institutionFilter")
+        self.institution_filter.setPlaceholderText(tr("history.filter_institution_hint"))
+        self.institution_filter.setClearButtonEnabled(True)
+        row.addWidget(QLabel(tr("history.filter_batch"), self))
+        row.addWidget(self.batch_filter, 1)
+        row.addWidget(QLabel(tr("history.filter_institution"), self))
+        row.addWidget(self.institution_filter, 1)
+        self.batch_filter.activated.connect(lambda _index: self.reload())
+        self.institution_filter.editingFinished.connect(self.reload)
+        return row
+
+    def _fill_batches(self) -> None:
+        chosen = self.batch_filter.currentData()
+        self.batch_filter.clear()
+        self.batch_filter.addItem(tr("history.filter_all"), None)
+        from qbaudit.store.batches import batch_names
+
+        for name, date, count in batch_names(self.ctx.store):
+            self.batch_filter.addItem(tr("history.filter_batch_item", name=name, date=date or "", count=count), name)
+        self.batch_filter.setCurrentIndex(max(0, self.batch_filter.findData(chosen)) if chosen else 0)
+
     def reload(self) -> None:
-        """Read the list of audits again."""
+        """Read the list of audits again (of the batch and institution chosen)."""
+        from qbaudit.store.history import history_lines, institution_history
+
+        institution = self.institution_filter.text().strip() or None
+        lines: list[str] = []
         try:
-            summaries = self.ctx.store.list_audits()
+            self._fill_batches()
+            summaries = self.ctx.store.list_audits(batch=self.batch_filter.currentData(), institution=institution)
+            if institution and summaries:
+                lines = history_lines(institution_history(self.ctx.store, summaries[0].institution,
+                                                          summaries[0].registration_number))
         except Exception as exc:  # noqa: BLE001 - a store that fails is said, the list stays empty
             self.ctx.error(str(exc))
             summaries = []
         self.model.load(summaries)
+        self.history.setText("\n".join(lines))
+        self.history.setVisible(bool(lines))
+        self.empty.setText(tr("history.no_match") if self.filtered else tr("start.empty"))
         self.empty.setVisible(not summaries)
         self.table.setVisible(bool(summaries))
         self.open_button.setEnabled(bool(summaries))
         if summaries:
             self.table.selectRow(0)
+
+    @property
+    def filtered(self) -> bool:
+        """True while the list shows only one batch's or one institution's audits."""
+        return self.batch_filter.currentData() is not None or bool(self.institution_filter.text().strip())
 
     def open_selected(self) -> None:
         """Open the audit selected in the list."""
@@ -415,6 +467,8 @@ class NewAuditDialog(QDialog):
         if sheet is None:
             self.problem.setText(tr("start.no_sheet"))
             return None
+        if self._history_stops(sheet):
+            return None
         try:
             audit_id = self.ctx.store.create_audit(
                 institution=self.institution.text(), registration_number=self.registration.text(),
@@ -430,3 +484,26 @@ class NewAuditDialog(QDialog):
         self.accept()
         self.created.emit(audit_id)
         return audit_id
+
+    def _history_stops(self, sheet: Any) -> bool:
+        """What the institution's history says (three 不合格 in a year, the same external supervisor a third time
+        in a row), shown in the dialog once for these facts; True then (a second OK creates the audit)."""
+        from qbaudit.store.history import history_warnings
+
+        people = self._people()
+        key = (self.institution.text().strip(), self.registration.text().strip(),
+               tuple((p.name, p.card_code) for p in people))
+        if not key[0] or key == getattr(self, "_warned", None):
+            return False
+        try:
+            warnings = history_warnings(self.ctx.store, institution=key[0], registration_number=key[1] or None,
+                                        supervisors=[(p.name, p.card_code) for p in people], sheet=sheet,
+                                        date=self.facts().date)
+        except Exception:  # noqa: BLE001 - the history is advice; creating the audit says what is wrong
+            return False
+        self._warned = key
+        if not warnings:
+            return False
+        self.problem.setText("\n".join(tr("history.warning_line", text=str(w)) for w in warnings)
+                             + tr("history.confirm_again"))
+        return True

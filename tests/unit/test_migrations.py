@@ -67,7 +67,7 @@ def test_0004_keeps_the_audits_recorded_before_it(database_url):
                                        "VALUES (1, 1, 1, '2026-01-05 08:00:00')")
             connection.exec_driver_sql("INSERT INTO audit_levels (audit_id, level) VALUES (1, 4)")
         with AuditStore(database_url) as store:  # migrates to the head on open
-            assert schema_revision(store.engine) == "0005"
+            assert schema_revision(store.engine) == "0006"
             view = store.load(1)
             assert view.occupation == "焊工" and view.facts.kind is None and view.assessment == "" and view.notice is None
             assert view.sheet.layout.kind == "onsite" and view.sheet.text == text_before

@@ -39,6 +39,7 @@ from qbaudit.analysis.sheets.scoring import (
     Suggestion,
     VetoDecision,
     checklist,
+    grade_bounds,
     grade_fails,
     make_decision,
     make_veto_decision,
@@ -55,6 +56,6 @@ __all__ = [
     "available_sheets", "user_sheets_dir", "Basis", "Decision", "DecisionError", "FirstLevel", "Group",
     "IndicatorCatalogue", "Line", "LineResult", "Method", "SecondLevel", "Sheet", "SheetError", "SheetResult",
     "SignRefusal", "Suggestion", "Verdict", "Veto", "VetoDecision", "bundled_sheets", "checklist", "criterion_points",
-    "grade_fails", "load_catalogue", "load_catalogue_file", "load_sheet", "make_decision", "make_veto_decision", "part_score",
+    "grade_bounds", "grade_fails", "load_catalogue", "load_catalogue_file", "load_sheet", "make_decision", "make_veto_decision", "part_score",
     "rules_of", "score_sheet", "sheet_from_text", "sign_refusal", "suggest", "uses_checks",
 ]

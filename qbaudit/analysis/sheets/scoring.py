@@ -356,6 +356,27 @@ def grade_fails(sheet: Sheet, grade: str | None) -> bool:
     return grade in failing
 
 
+def grade_bounds(result: SheetResult) -> tuple[str | None, str | None]:
+    """The worst and the best grade ``result`` can still come to, whatever the lines still open turn out to be
+    (the same grade twice once the lines that count decide it; a veto that occurred decides it at once).
+
+    Points sheets: the open lines at 0 and at their maximum; yes/no sheets: the open lines all 否 and all 是.
+    """
+    sheet = result.sheet
+    if result.vetoed:
+        return sheet.veto_grade, sheet.veto_grade
+    open_lines = [row.line for row in result.lines if row.verdict is None]
+    if sheet.method is Method.POINTS:
+        counted = result.total or 0.0
+        reachable = round(counted + sum(line.max or 0.0 for line in open_lines), 6)
+        return sheet.grade_for(counted), sheet.grade_for(reachable)
+    assert sheet.no_share_limit is not None
+    lines = len(result.lines)
+    worst = Fraction(result.no_count + len(open_lines), lines) >= sheet.no_share_limit
+    best = Fraction(result.no_count, lines) >= sheet.no_share_limit
+    return (sheet.fail_grade if worst else sheet.pass_grade), (sheet.fail_grade if best else sheet.pass_grade)
+
+
 @dataclass(frozen=True)
 class SignRefusal:
     """Why a revision cannot be signed: ``signed`` (it already is), ``no_run`` (checks inform the sheet and none
