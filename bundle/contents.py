@@ -6,7 +6,8 @@ storage, no Qt Quick, no other UI languages. Sizes are printed by bundle/build.p
 
 from __future__ import annotations
 
-# Modules the analysis would follow but the app never imports: test and notebook tools; Qt modules other
+# Modules the analysis would follow but the app never imports (dask and distributed it does: the batch and the
+# cross-institution duplicates run on them): test and notebook tools; Qt modules other
 # than Core/Gui/Widgets/Svg/Network/DBus; matplotlib's interactive back ends (the charts draw on Agg);
 # pyarrow's Flight, cloud file systems, ORC, CUDA and Gandiva; scipy beyond scipy.sparse and scipy.linalg
 # (the similar-item graph's connected components), which pandas and scipy itself import only on demand.

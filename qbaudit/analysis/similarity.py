@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -59,6 +60,29 @@ class PairArrays:
 
     def __len__(self) -> int:
         return int(self.first.shape[0])
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """R11's criterion as the profile sets it: two items are alike when ``fuzz.ratio`` of their normalised
+    texts is at least ``threshold``, or ``short_threshold`` when either stem has fewer than ``short_chars``
+    characters (a pair exactly at a threshold counts)."""
+
+    threshold: float
+    short_chars: int
+    short_threshold: float
+
+    @classmethod
+    def of(cls, profile: Any) -> Criterion:
+        """The criterion of ``profile``'s R11 settings."""
+        settings = profile.rule("R11")
+        return cls(float(settings["near_duplicate_threshold"]), int(settings["short_stem_chars"]),
+                   float(settings["short_stem_threshold"]))
+
+    def passes(self, score: np.ndarray, stem_first: np.ndarray, stem_second: np.ndarray) -> np.ndarray:
+        """Which pairs (already at or above ``threshold``, stems' lengths given) pass the short-stem rule."""
+        short = np.minimum(stem_first, stem_second) < self.short_chars
+        return ~short | (score >= np.float32(self.short_threshold - SCORE_SLACK))
 
 
 def _permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,14 +126,24 @@ def _band_orders(keys: np.ndarray) -> np.ndarray:
     return orders
 
 
-def candidate_pairs(texts: Sequence[str] | pl.Series, threshold: float, min_jaccard: float = MIN_JACCARD,
-                    bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
+@dataclass(frozen=True)
+class SignatureArrays:
+    """What the band search needs of a list of texts: a 64-bit key per band and text (bands × texts), the
+    low bytes of each text's MinHash signature packed eight to a word (texts × words), and the lengths."""
+
+    keys: np.ndarray  # uint64, bands × texts
+    packed: np.ndarray  # uint64, texts × words
+    lengths: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return int(self.lengths.shape[0])
+
+
+def signature_arrays(texts: Sequence[str] | pl.Series, bands: int = BANDS, rows: int = ROWS) -> SignatureArrays:
+    """The band keys and packed signature bytes of ``texts`` (computed apart so that the texts of several
+    banks, on several machines, can be searched together by joining their arrays)."""
     from qbaudit.analysis.kernel_cache import load_kernels
 
-    if len(texts) < 2:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
     kernels = load_kernels()  # compiled once, announced; then from the cache
     codes, offsets = code_points(texts)
     a, b = _permutations(bands * rows)
@@ -124,16 +158,35 @@ def candidate_pairs(texts: Sequence[str] | pl.Series, threshold: float, min_jacc
     np.copyto(low_bytes[:, :permutations], signatures, casting="unsafe")  # keeps x mod 256
     del signatures
     packed = low_bytes.view(np.uint64)  # the padding bytes are zero in both texts: they agree
-    padding = words * 8 - permutations
+    return SignatureArrays(keys, packed, np.diff(offsets))
+
+
+def band_pairs(arrays: SignatureArrays, threshold: float, min_jaccard: float = MIN_JACCARD,
+               permutations: int = BANDS * ROWS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of texts that share a key in one of the bands of ``arrays.keys`` (all bands, or some of them)
+    and pass the length and signature filters; ``permutations`` is the signatures' full length."""
+    from qbaudit.analysis.kernel_cache import load_kernels
+
+    kernels = load_kernels()
+    padding = arrays.packed.shape[1] * 8 - permutations
     min_agree = int(np.floor(permutations * (min_jaccard + (1 - min_jaccard) / 256))) + padding
-    orders = _band_orders(keys)
-    lengths = np.diff(offsets)
+    orders = _band_orders(arrays.keys)
     ratio = threshold / 100.0
     # fuzz.ratio ≤ 2·min/(la+lb); lowered a hair so that a pair whose lengths allow exactly the
     # threshold is not dropped by rounding (at 93: 93 < 0.869…·107 in floating point).
     min_length_ratio = ratio / (2.0 - ratio) * (1.0 - 1e-12)
-    first, second = kernels.band_candidates(packed, keys, orders, lengths, min_agree, min_length_ratio)
+    first, second = kernels.band_candidates(arrays.packed, arrays.keys, orders, arrays.lengths, min_agree,
+                                            min_length_ratio)
     return first.astype(np.int64), second.astype(np.int64)
+
+
+def candidate_pairs(texts: Sequence[str] | pl.Series, threshold: float, min_jaccard: float = MIN_JACCARD,
+                    bands: int = BANDS, rows: int = ROWS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of distinct ``texts`` that may reach ``threshold`` (MinHash LSH, filtered)."""
+    if len(texts) < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return band_pairs(signature_arrays(texts, bands, rows), threshold, min_jaccard, bands * rows)
 
 
 def verify(texts: Sequence[str] | pl.Series | np.ndarray, first: np.ndarray, second: np.ndarray,

@@ -29,11 +29,15 @@ def _status(result: RowResult, rule: str, level: int) -> tuple[str, str]:
 
 
 def _cross_rows(summary: BatchSummary) -> list[list[Any]]:
+    # The groups name institutions by their key (registration number, else name); the table shows the name.
+    names = {r.row.institution_key: r.institution for r in summary.results}
     rows: list[list[Any]] = []
     for number, group in enumerate(summary.cross.groups, start=1):
+        level = int(group.level) if str(group.level).isdigit() else None
         for member in group.members:
-            rows.append([number, group.occupation, level_name(group.level) if group.level else "",
-                         tr(f"batch.cross_{group.kind}"), round(float(group.score), 3), member.institution,
+            rows.append([number, group.occupation, level_name(level) if level else str(group.level or ""),
+                         tr(f"batch.cross_{group.kind}"), round(float(group.score), 3),
+                         names.get(member.institution, member.institution),
                          str(member.item_id), str(member.excerpt)[:EXCERPT_LIMIT]])
     return rows
 

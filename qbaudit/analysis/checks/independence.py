@@ -37,7 +37,7 @@ from qbaudit.analysis.columns import OPTION_LETTERS
 from qbaudit.analysis.columns import ItemColumns as C
 from qbaudit.analysis.model import Evidence, Finding, Status
 from qbaudit.analysis.progress import tick
-from qbaudit.analysis.similarity import SCORE_SLACK, PairArrays, clusters, distinct_pairs
+from qbaudit.analysis.similarity import Criterion, PairArrays, clusters, distinct_pairs
 from qbaudit.analysis.substrings import contained_keys
 from qbaudit.analysis.textnorm import SEPARATOR, as_list, clean, fold, normalised_texts
 from qbaudit.analysis.vocabulary import vocabulary
@@ -111,11 +111,10 @@ class SimilarityAnalysis:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.items = ctx.bank.items
-        settings = ctx.profile.rule("R11")
-        self.threshold = float(settings["near_duplicate_threshold"])
-        self.short_chars = int(settings["short_stem_chars"])
-        self.short_threshold = float(settings["short_stem_threshold"])
-        self.hint_min_chars = int(settings["hint_min_chars"])
+        self.criterion = criterion = Criterion.of(ctx.profile)
+        self.threshold, self.short_chars = criterion.threshold, criterion.short_chars
+        self.short_threshold = criterion.short_threshold
+        self.hint_min_chars = int(ctx.profile.rule("R11")["hint_min_chars"])
         self._aside: Counter[int | None] = Counter()  # 同题异答 pairs per level, counted by _linked
 
     @cached_property
@@ -174,8 +173,7 @@ class SimilarityAnalysis:
         """The pairs at or above the (short-stem) threshold, and which of them are 同题异答."""
         found = self._linked
         stem_lengths = self.texts.get_column("stem").str.len_chars().to_numpy()
-        short = np.minimum(stem_lengths[found.first], stem_lengths[found.second]) < self.short_chars
-        keep = ~short | (found.score >= np.float32(self.short_threshold - SCORE_SLACK))
+        keep = self.criterion.passes(found.score, stem_lengths[found.first], stem_lengths[found.second])
         found = PairArrays(found.first[keep], found.second[keep], found.score[keep])
         key_a, key_b = self.keys[found.first], self.keys[found.second]
         answered = np.fromiter((a is not None and b is not None for a, b in zip(key_a, key_b, strict=True)),
