@@ -4,6 +4,7 @@ problem list and notice (see that script)."""
 
 from __future__ import annotations
 
+import argparse
 import runpy
 import sys
 import time
@@ -54,4 +55,7 @@ def main(out: Path) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test-output" / "report")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "test-output" / "report",
+                        help="folder the documents are written to (default: test-output/report)")
+    main(parser.parse_args().out)
