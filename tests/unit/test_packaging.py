@@ -55,6 +55,8 @@ def test_every_package_is_listed_in_pyproject():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "qbaudit").rglob("__init__.py")}
     found.add("qbaudit.resources")
+    found |= {".".join(("qbaudit", "resources", *p.relative_to(ROOT / "resources").parts))
+              for p in (ROOT / "resources").rglob("*") if p.is_dir() and p.name != "__pycache__"}
     assert found == listed
 
 
