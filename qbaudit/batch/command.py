@@ -171,14 +171,13 @@ def run_batch(manifest: Any, plan: Any, store: Any, progress: Any, *, workers: i
     return _summary(store, plan, manifest, run, groups, seconds), run
 
 
-def _summary(store: Any, plan: Any, manifest: Any, run: Any, groups: list[Any] | None, seconds: float) -> Any:
+def _summary(store: Any, plan: Any, manifest: Any, run: Any, groups: list[Any], seconds: float) -> Any:
     from qbaudit.batch.summary import BatchSummary, CrossFigures, summarise_row
 
     results = [summarise_row(store, plan, d.row, d.status, d.audit_id, d.outcome.documents, d.outcome.warnings)
                for d in sorted(run.done, key=lambda d: d.row.number)]
-    cross = CrossFigures(groups if groups is not None else [], seconds=seconds,
-                         where="cluster" if run.workers != tr("batch.in_process") else "process",
-                         available=groups is not None)
+    cross = CrossFigures(groups, seconds=seconds,
+                         where="cluster" if run.workers != tr("batch.in_process") else "process")
     return BatchSummary(plan.name, plan.date, plan.profile, plan.sheet, plan.as_of, str(manifest.source), results,
                         run.problems, cross, notes=list(manifest.notes), rows_read=manifest.rows_read,
                         seconds=run.seconds, workers=run.workers, row_seconds=run.row_seconds)

@@ -93,7 +93,7 @@ def summary_sheets(summary: BatchSummary) -> list[WorkSheet]:
                                 titles=(rule_title(rule),)))
     sheets.append(WorkSheet(tr("batch.sheet_cross"), [tr(f"batch.col_{k}") for k in (
         "group", "occupation", "level", "kind", "similarity", "institution", "item", "excerpt")], _cross_rows(summary),
-        [6, 12, 8, 8, 8, 26, 12, 36], titles=(tr("batch.cross_title"), _cross_note(summary))))
+        [6, 12, 8, 8, 8, 26, 12, 36], titles=(tr("batch.cross_title"), tr("batch.cross_note"))))
     sheets.append(WorkSheet(tr("batch.sheet_history"), [tr("batch.col_institution"), tr("batch.col_occupation"),
                                                          tr("batch.col_history")],
                             [[r.institution, r.occupation, text] for r in summary.history_rows()
@@ -107,8 +107,6 @@ def summary_sheets(summary: BatchSummary) -> list[WorkSheet]:
     return sheets
 
 
-def _cross_note(summary: BatchSummary) -> str:
-    return tr("batch.cross_note") if summary.cross.available else tr("batch.cross_unavailable")
 
 
 def _history_texts(result: RowResult) -> list[str]:
@@ -223,9 +221,6 @@ def _ranking(document: Any, summary: BatchSummary, column: Any) -> None:
 
 def _cross(document: Any, summary: BatchSummary, column: Any) -> None:
     document.heading(tr("batch.report_h_cross"))
-    if not summary.cross.available:
-        document.paragraph(tr("batch.cross_unavailable"))
-        return
     groups = summary.cross.groups
     institutions = {m.institution for g in groups for m in g.members}
     document.paragraph(tr("batch.report_cross", groups=len(groups), institutions=len(institutions)))

@@ -38,10 +38,7 @@ def print_outcome(console: Any, summary: Any, written: list[Path]) -> None:
         if result.pending:
             console.print(styled(tr("batch.report_history_line", institution=result.institution, text=result.pending),
                                  "yellow"), soft_wrap=True)
-    if not summary.cross.available:
-        console.print(styled(tr("batch.cross_unavailable"), "yellow"), soft_wrap=True)
-    else:
-        institutions = {m.institution for g in summary.cross.groups for m in g.members}
-        console.print(tr("batch.report_cross", groups=len(summary.cross.groups), institutions=len(institutions)))
+    institutions = {m.institution for g in summary.cross.groups for m in g.members}
+    console.print(tr("batch.report_cross", groups=len(summary.cross.groups), institutions=len(institutions)))
     for path in written:
         console.print(tr("batch.written", file=str(path)))

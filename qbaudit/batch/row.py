@@ -141,11 +141,9 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
     key = row_key(row, plan)
     if key == recorded_key:  # nothing changed: only the bank again, for the cross-institution signature
         outcome = RowOutcome(row.number, "unchanged", key, occupation=row.occupation)
-        signature = None
-        if crossdup_module() is not None:
-            source = Source(tuple(Path(p) for p in row.inputs["bank"]), _import_options(row))
-            bank = read_input("bank", source, occupation=row.occupation, state=state)
-            signature = _signature(row, plan, bank.data, outcome) if bank.ok else None
+        source = Source(tuple(Path(p) for p in row.inputs["bank"]), _import_options(row))
+        bank = read_input("bank", source, occupation=row.occupation, state=state)
+        signature = _signature(row, plan, bank.data, outcome) if bank.ok else None
         outcome.seconds = time.perf_counter() - started
         return outcome, signature
     one = {kind: (row.inputs[kind][0] if kind in row.inputs else None) for kind in ("standard", "plan", "responses")}
@@ -176,21 +174,10 @@ def audit_row(row: BatchRow, plan: BatchPlan, recorded_key: str | None = None,
     return outcome, signature
 
 
-def crossdup_module() -> Any:
-    """The cross-institution duplicates (:mod:`qbaudit.batch.crossdup`), or None where this build has none yet."""
-    try:
-        from qbaudit.batch import crossdup
-    except ImportError:
-        return None
-    return crossdup
-
-
 def _signature(row: BatchRow, plan: BatchPlan, bank: Any, outcome: RowOutcome) -> Any:
-    """The bank's signature for the cross-institution duplicates, made here where the bank was read (None when
-    the cross-institution comparison is not part of this build)."""
-    crossdup = crossdup_module()
-    if crossdup is None:
-        return None
+    """The bank's signature for the cross-institution duplicates, made here where the bank was read."""
+    from qbaudit.batch import crossdup
+
     return crossdup.bank_signature(bank, institution=row.institution_key, profile=plan.profile)
 
 

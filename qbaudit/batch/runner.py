@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qbaudit.batch.manifest import BatchRow, Manifest, RowProblem
-from qbaudit.batch.row import BatchPlan, RowOutcome, audit_row, crossdup_module, find_row_audit, record_row
+from qbaudit.batch.row import BatchPlan, RowOutcome, audit_row, find_row_audit, record_row
 from qbaudit.i18n import tr
 
 _log = logging.getLogger(__name__)
@@ -91,6 +91,11 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             yield client
         return
     count = workers if workers is not None else machine_workers()
+    # The local workers share this machine's kernel cache: compile them here, once and said once, rather than
+    # in every worker at the same time (each would compile and say so).
+    from qbaudit.analysis.kernel_cache import load_kernels
+
+    load_kernels()
     # No dashboard; the scheduler's own small HTTP server (health, metrics) listens on this machine only, on
     # another port when 8787 is taken (Dask's warning about it is not for the inspector).
     with warnings.catch_warnings():
@@ -242,12 +247,11 @@ def _take(row: BatchRow, outcome: RowOutcome, signature: Any, plan: BatchPlan, s
     task.advance(1, text)
 
 
-def cross_institution(run: BatchRun, plan: BatchPlan, client: Any, state: Any) -> tuple[list[Any] | None, float]:
-    """The cross-institution duplicate groups of the rows' signatures, on the cluster when there is one (None
-    when this build has no cross-institution comparison), and the seconds it took."""
-    crossdup = crossdup_module()
-    if crossdup is None:
-        return None, 0.0
+def cross_institution(run: BatchRun, plan: BatchPlan, client: Any, state: Any) -> tuple[list[Any], float]:
+    """The cross-institution duplicate groups of the rows' signatures, on the cluster when there is one, and the
+    seconds it took."""
+    from qbaudit.batch import crossdup
+
     started = time.perf_counter()
     groups = crossdup.cross_duplicates(run.signatures, plan.profile, client=client, state=state)
     return list(groups), time.perf_counter() - started

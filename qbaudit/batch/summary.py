@@ -118,7 +118,6 @@ class CrossFigures:
     items: int = 0
     seconds: float = 0.0
     where: str = ""  # "cluster" or "process"
-    available: bool = True  # False: this build compares no institutions' banks (said in the documents)
 
 
 @dataclass

@@ -145,8 +145,6 @@ def test_a_local_cluster_of_two_workers_gives_the_same_results(in_process, tmp_p
 
 
 def test_copied_items_are_found_across_institutions(in_process):
-    pytest.importorskip("qbaudit.batch.crossdup", reason="qbaudit/batch/crossdup.py (issue 14 item 4) is another "
-                                                         "branch's (i14-crossdup); the lead merges both")
     made, _db, _code = in_process
     sheet = openpyxl.load_workbook(made.folder / "结果" / "汇总表.xlsx", read_only=True)["跨机构重复"]
     rows = list(sheet.iter_rows(values_only=True))
