@@ -77,14 +77,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         yield None
         return
     scheduler = scheduler or (os.environ.get(ENV_SCHEDULER) if workers is None else None) or None
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:  # an installation without Dask: the rows run here, one after another (and it is said)
-        if scheduler is not None:
-            raise OSError(tr("batch.no_dask")) from None
-        _log.warning("dask.distributed is not installed; the batch runs in this process")
-        yield None
-        return
+    from distributed import Client, LocalCluster  # a dependency of qbaudit (pyproject.toml), as of the app bundle
 
     if scheduler is not None:
         with Client(scheduler, timeout="30s") as client:
